@@ -1,0 +1,110 @@
+"""The ``shotcaller`` command line: argparse in, config dataclasses out, one function per command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger("shotcaller")
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one line, exit code 2."""
+
+
+def _corpus_build(args: argparse.Namespace) -> int:
+    from .corpus.build import DEBIAN_SOUNDFONTS, BuildConfig, build_corpus
+
+    soundfonts = [Path(p) for p in args.soundfont]
+    if not (soundfonts or args.folder or args.nsynth):
+        soundfonts = [Path(p) for p in DEBIAN_SOUNDFONTS if Path(p).exists()]
+        if not soundfonts:
+            raise UsageError("no input: pass --soundfont, --folder or --nsynth "
+                             "(or install fluid-soundfont-gm)")
+    for p in soundfonts:
+        if not p.is_file():
+            raise UsageError(f"--soundfont {p}: no such file")
+    for p in [*args.folder, *args.nsynth]:
+        if not Path(p).is_dir():
+            raise UsageError(f"{p}: not a directory")
+    cfg = BuildConfig(out=Path(args.out), soundfonts=soundfonts,
+                      folders=[Path(p) for p in args.folder],
+                      nsynth=[Path(p) for p in args.nsynth], sample_rate=args.rate,
+                      limit=args.limit, jobs=args.jobs)
+    report = build_corpus(cfg)
+    print(f"{report.records} samples in {cfg.out} ({report.rendered_units} units done now, "
+          f"{report.skipped_units} already done, {len(report.problems)} dropped) "
+          f"in {report.seconds:.1f} s")
+    for name, n in report.counts.items():
+        print(f"  {name:<12}{n:>7}")
+    return 0
+
+
+def _corpus_show(args: argparse.Namespace) -> int:
+    from .corpus.build import read_metadata
+    from .corpus.show import counts_table, spectrogram_grid
+
+    try:
+        records = read_metadata(args.corpus)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+    print(counts_table(records))
+    png = Path(args.png) if args.png else Path(args.corpus) / "classes.png"
+    spectrogram_grid(args.corpus, png)
+    print(f"spectrograms: {png}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shotcaller", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    corpus = sub.add_parser("corpus", help="build and inspect training corpora")
+    csub = corpus.add_subparsers(dest="corpus_command", required=True)
+    b = csub.add_parser("build", help="render soundfonts / import folders into a corpus")
+    b.add_argument("--out", required=True, help="corpus folder (created; reruns resume)")
+    b.add_argument("--soundfont", action="append", default=[], metavar="SF2",
+                   help="soundfont to render (repeatable; default: the Debian soundfonts)")
+    b.add_argument("--folder", action="append", default=[], metavar="DIR",
+                   help="folder of one-shots to import recursively (repeatable)")
+    b.add_argument("--nsynth", action="append", default=[], metavar="DIR",
+                   help="NSynth split folder with examples.json and audio/ (repeatable)")
+    b.add_argument("--rate", type=int, default=44100, help="sample rate in Hz (default 44100)")
+    b.add_argument("--limit", type=int, default=None,
+                   help="at most N presets per soundfont / N files per folder")
+    b.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    b.set_defaults(func=_corpus_build)
+    s = csub.add_parser("show", help="counts per class and a PNG grid of spectrograms")
+    s.add_argument("corpus")
+    s.add_argument("--png", default=None, help="output PNG (default CORPUS/classes.png)")
+    s.set_defaults(func=_corpus_show)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Other modules add their subcommands here, keeping this file a router.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"shotcaller: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Render and import one-shot corpora: audio files plus NSynth-style JSON Lines metadata."""
