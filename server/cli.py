@@ -89,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Other modules add their subcommands here, keeping this file a router.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+from .codec.commands import register as _register_codec  # noqa: E402
+
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_register_codec]
 
 
 def main(argv: list[str] | None = None) -> int:

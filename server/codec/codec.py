@@ -1,0 +1,93 @@
+"""The codec: waveforms ↔ scaled latents, one folder saved/loaded the diffusers way."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..audio_io import resample
+from .autoencoder import SpectrogramAutoencoder
+from .spectral import SpectralConfig, griffin_lim, logmag_to_mag, wave_to_logmag
+
+SPECTRAL_FILE = "spectral_config.json"
+
+
+class SpectralCodec:
+    """Encode mono one-shots to latents and decode latents back to audio at any output rate."""
+
+    def __init__(self, autoencoder: SpectrogramAutoencoder, spectral: SpectralConfig,
+                 *, phase_iterations: int = 10) -> None:
+        self.autoencoder = autoencoder.eval()
+        self.spectral = spectral
+        self.phase_iterations = phase_iterations
+
+    # -- persistence ---------------------------------------------------------------------
+    def save_pretrained(self, path: str | Path) -> None:
+        path = Path(path)
+        self.autoencoder.save_pretrained(path)
+        settings = {**asdict(self.spectral), "phase_iterations": self.phase_iterations}
+        (path / SPECTRAL_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, *, device: str = "cpu") -> SpectralCodec:
+        path = Path(path)
+        if not (path / SPECTRAL_FILE).is_file():
+            raise FileNotFoundError(f"{path}: not a codec folder (no {SPECTRAL_FILE})")
+        settings = json.loads((path / SPECTRAL_FILE).read_text())
+        phase_iterations = settings.pop("phase_iterations", 10)
+        ae = SpectrogramAutoencoder.from_pretrained(path).to(device).float()
+        return cls(ae, SpectralConfig(**settings), phase_iterations=phase_iterations)
+
+    @property
+    def sampling_rate(self) -> int:
+        return self.spectral.sampling_rate
+
+    @property
+    def latent_shape(self) -> tuple[int, int, int]:
+        c = self.autoencoder.config
+        return (c.latent_channels, c.latent_height,
+                self.spectral.num_frames // self.autoencoder.downsample_factor)
+
+    # -- audio <-> latents ---------------------------------------------------------------
+    def check_audio(self, audio: np.ndarray, sampling_rate: int) -> np.ndarray:
+        audio = np.asarray(audio)
+        if audio.ndim != 1:
+            raise ValueError(f"audio must be mono with shape (n,), got shape {audio.shape}; "
+                             "mix stereo down first")
+        if audio.size == 0:
+            raise ValueError("audio is empty")
+        if not np.all(np.isfinite(audio)):
+            raise ValueError("audio contains NaN or infinite samples")
+        if not 8000 <= sampling_rate <= 192000:
+            raise ValueError(f"sampling_rate must be in 8000..192000 Hz, got {sampling_rate}")
+        return resample(audio.astype(np.float32), orig_sr=sampling_rate,
+                        target_sr=self.sampling_rate)
+
+    @torch.inference_mode()
+    def encode(self, audio: np.ndarray, sampling_rate: int) -> torch.Tensor:
+        """Mono audio at any rate → scaled latent [1, C, H, T] (the distribution's mean)."""
+        y = self.check_audio(audio, sampling_rate)
+        device = self.autoencoder.device
+        x = wave_to_logmag(torch.from_numpy(y).unsqueeze(0).to(device), self.spectral)
+        return self.autoencoder.encode(x).mean * self.autoencoder.config.scaling_factor
+
+    @torch.inference_mode()
+    def decode(self, latents: torch.Tensor, *, output_sampling_rate: int | None = None,
+               seed: int = 0) -> np.ndarray:
+        """Scaled latents [batch, C, H, T] → audio [batch, n] at ``output_sampling_rate``."""
+        if latents.ndim != 4:
+            raise ValueError(f"latents must be [batch, C, H, T], got shape {tuple(latents.shape)}")
+        frames = self.autoencoder.decode(latents.float() / self.autoencoder.config.scaling_factor)
+        mag = logmag_to_mag(frames.float().cpu(), self.spectral)
+        waves = griffin_lim(mag, self.spectral, n_iter=self.phase_iterations, seed=seed).numpy()
+        rate = output_sampling_rate or self.sampling_rate
+        return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])
+
+    def roundtrip(self, audio: np.ndarray, sampling_rate: int,
+                  output_sampling_rate: int = 44100) -> np.ndarray:
+        return self.decode(self.encode(audio, sampling_rate),
+                           output_sampling_rate=output_sampling_rate)[0]

@@ -1,0 +1,89 @@
+"""``shotcaller train codec`` and ``shotcaller codec roundtrip|compare``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_CODEC = Path(__file__).resolve().parents[2] / "models" / "shotcaller-small" / "codec"
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .train import CodecTrainConfig, train_codec
+
+    cfg = CodecTrainConfig(corpus=Path(args.corpus), out=Path(args.out), steps=args.steps,
+                           batch_size=args.batch_size, resume=args.resume)
+    out = train_codec(cfg)
+    print(f"codec saved in {out / 'codec'}")
+    return 0
+
+
+def _load(args: argparse.Namespace):
+    from ..cli import UsageError
+    from .codec import SpectralCodec
+
+    try:
+        return SpectralCodec.from_pretrained(args.model)
+    except (FileNotFoundError, OSError) as exc:
+        raise UsageError(f"--model {args.model}: {exc}") from exc
+
+
+def _read(path: str):
+    from ..audio_io import AudioReadError, load_mono
+    from ..cli import UsageError
+
+    try:
+        return load_mono(path)
+    except (AudioReadError, OSError) as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _roundtrip(args: argparse.Namespace) -> int:
+    from ..audio_io import write_wav_atomic
+
+    codec = _load(args)
+    y, sr = _read(args.input)
+    out = codec.roundtrip(y, sr, output_sampling_rate=args.rate)
+    write_wav_atomic(args.output, out, sr=args.rate)
+    print(f"wrote {args.output} ({len(out) / args.rate:.2f} s at {args.rate} Hz)")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from ..plots import spectrogram_pair
+
+    codec = _load(args)
+    y, sr = _read(args.input)
+    out = codec.roundtrip(y, sr, output_sampling_rate=sr)
+    spectrogram_pair(y, out, sr=sr, png=args.png, titles=("original", "codec round trip"))
+    print(f"wrote {args.png}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    train = sub.choices.get("train") or sub.add_parser("train", help="train models")
+    tsub = train._shotcaller_sub if hasattr(train, "_shotcaller_sub") else None
+    if tsub is None:
+        tsub = train.add_subparsers(dest="train_command", required=True)
+        train._shotcaller_sub = tsub
+    t = tsub.add_parser("codec", help="train the spectrogram autoencoder")
+    t.add_argument("--corpus", required=True)
+    t.add_argument("--out", required=True, help="run folder: checkpoints, logs, codec/")
+    t.add_argument("--steps", type=int, default=3000)
+    t.add_argument("--batch-size", type=int, default=16)
+    t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    t.set_defaults(func=_train)
+
+    codec = sub.add_parser("codec", help="encode/decode audio with the codec")
+    csub = codec.add_subparsers(dest="codec_command", required=True)
+    r = csub.add_parser("roundtrip", help="encode then decode one file")
+    r.add_argument("input")
+    r.add_argument("output")
+    r.add_argument("--model", default=str(DEFAULT_CODEC), help="codec folder")
+    r.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
+    r.set_defaults(func=_roundtrip)
+    c = csub.add_parser("compare", help="PNG of original and round-trip spectrograms")
+    c.add_argument("input")
+    c.add_argument("--png", required=True)
+    c.add_argument("--model", default=str(DEFAULT_CODEC), help="codec folder")
+    c.set_defaults(func=_compare)
