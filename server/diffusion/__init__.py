@@ -1,0 +1,1 @@
+"""Text-conditioned latent diffusion of one-shots: text encoder, conditioning, retrieval, pipeline."""

