@@ -1,4 +1,4 @@
-"""The ``shotcaller`` command line: argparse in, config dataclasses out, one function per command."""
+"""The ``shotcaller`` command line: argparse in, config dataclasses out, one function a command."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ def spectrogram_pair(a: np.ndarray, b: np.ndarray, *, sr: int, png: str | Path,
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
-    for ax, y, title in zip(axes, (a, b), titles):
+    for ax, y, title in zip(axes, (a, b), titles, strict=True):
         ax.imshow(_logspec(y, sr), origin="lower", aspect="auto", vmin=-80, vmax=0, cmap="magma",
                   extent=(0, len(y) / sr, 0, 96))
         ax.set_title(title, fontsize=9)
@@ -46,7 +46,7 @@ def spectrogram_sheet(items: list[tuple[str, np.ndarray]], *, sr: int, png: str 
     fig, axes = plt.subplots(rows, columns, figsize=(2.3 * columns, 1.7 * rows), squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
-    for ax, (label, y) in zip(axes.flat, items):
+    for ax, (label, y) in zip(axes.flat, items, strict=False):
         ax.imshow(_logspec(y, sr), origin="lower", aspect="auto", vmin=-80, vmax=0, cmap="magma")
         ax.set_title(label[:32], fontsize=7)
     if title:

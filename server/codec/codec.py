@@ -39,7 +39,8 @@ class SpectralCodec:
             raise FileNotFoundError(f"{path}: not a codec folder (no {SPECTRAL_FILE})")
         settings = json.loads((path / SPECTRAL_FILE).read_text())
         phase_iterations = settings.pop("phase_iterations", 10)
-        ae = SpectrogramAutoencoder.from_pretrained(path, low_cpu_mem_usage=False).to(device).float()
+        ae = SpectrogramAutoencoder.from_pretrained(path, low_cpu_mem_usage=False)
+        ae = ae.to(device).float()
         return cls(ae, SpectralConfig(**settings), phase_iterations=phase_iterations)
 
     @property

@@ -114,7 +114,7 @@ _NSYNTH_FAMILY_BY_CLASS = {
 
 
 def nsynth_family(sound_class: str, program: int | None = None) -> str:
-    """NSynth family name for a sound class (drums and effects have none in NSynth: 'percussion')."""
+    """NSynth family of a sound class (drums and effects have none in NSynth: 'percussion')."""
     if sound_class == "reed_pipe" and program is not None and 72 <= program <= 79:
         return "flute"
     return _NSYNTH_FAMILY_BY_CLASS.get(sound_class, "percussion")
@@ -124,8 +124,8 @@ def nsynth_source(program: int | None, name: str) -> str:
     """NSynth source: acoustic, electronic or synthetic, guessed from the GM program or name."""
     lowered = name.lower()
     if program is None:
-        return "electronic" if any(w in lowered for w in ("808", "909", "electro", "tr-", "synth")) \
-            else "acoustic"
+        electronic = ("808", "909", "electro", "tr-", "synth")
+        return "electronic" if any(w in lowered for w in electronic) else "acoustic"
     if 80 <= program <= 103 or program in (38, 39, 50, 51, 54, 62, 63, 118) or "synth" in lowered:
         return "synthetic"
     if program in (2, 4, 5, 16, 17, 18, 26, 27, 28, 29, 30, 33, 34, 36, 37):

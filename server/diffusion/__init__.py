@@ -1,1 +1,1 @@
-"""Text-conditioned latent diffusion of one-shots: text encoder, conditioning, retrieval, pipeline."""
+"""Text-conditioned latent diffusion of one-shots: text, conditioning, retrieval, pipeline."""
