@@ -33,15 +33,15 @@ def make_scheduler() -> DPMSolverMultistepScheduler:
 
 def make_unet(latent_shape: tuple[int, int, int], *, size: str = "small") -> UNet2DConditionModel:
     channels, height, width = latent_shape
-    blocks = {"small": (96, 192, 256), "tiny": (32, 64)}[size]
+    blocks = {"small": (32, 64, 128), "tiny": (32, 64)}[size]
     n = len(blocks)
     return UNet2DConditionModel(
         sample_size=(height, width), in_channels=channels, out_channels=channels,
         block_out_channels=blocks, layers_per_block=1,
         down_block_types=("DownBlock2D",) + ("CrossAttnDownBlock2D",) * (n - 1),
         up_block_types=("CrossAttnUpBlock2D",) * (n - 1) + ("UpBlock2D",),
-        cross_attention_dim=384, attention_head_dim=8 if size == "tiny" else 32,
-        norm_num_groups=32, class_embed_type="projection",
+        cross_attention_dim=384, attention_head_dim=16, norm_num_groups=16,
+        class_embed_type="projection",
         projection_class_embeddings_input_dim=NOTE_FEATURES,
     )
 

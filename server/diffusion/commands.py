@@ -1,0 +1,139 @@
+"""``shotcaller train diffusion``, ``shotcaller finetune`` and ``shotcaller render``."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+from pathlib import Path
+
+DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "shotcaller-small"
+
+
+def _usage(message: str):
+    from ..cli import UsageError
+
+    return UsageError(message)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .train import DiffusionTrainConfig, train_diffusion
+
+    cfg = DiffusionTrainConfig(corpus=Path(args.corpus), codec=Path(args.codec),
+                               out=Path(args.out), steps=args.steps, batch_size=args.batch_size,
+                               resume=args.resume)
+    folder = train_diffusion(cfg)
+    print(f"model saved in {folder}")
+    return 0
+
+
+def _finetune(args: argparse.Namespace) -> int:
+    from ..corpus.build import BuildConfig, build_corpus
+    from .train import DiffusionTrainConfig, train_diffusion
+
+    if not Path(args.folder).is_dir():
+        raise _usage(f"{args.folder}: not a directory")
+    if not (Path(args.base) / "model_index.json").is_file():
+        raise _usage(f"--base {args.base}: not a Shotcaller model folder")
+    corpus = Path(args.corpus) if args.corpus else Path(tempfile.mkdtemp(prefix="shot-ft-"))
+    report = build_corpus(BuildConfig(out=corpus, folders=[Path(args.folder)], jobs=1))
+    if report.records == 0:
+        raise _usage(f"{args.folder}: no readable one-shots found")
+    # A producer's folder is one 'instrument' per subfolder; use all of it for training.
+    cfg = DiffusionTrainConfig(corpus=corpus, codec=Path(args.base) / "codec", out=Path(args.out),
+                               base=Path(args.base), steps=args.steps, learning_rate=1e-4,
+                               per_class=10_000, classes=None, resume=args.resume,
+                               retrieval_per_class=10_000)
+    _mark_all_train(corpus)
+    folder = train_diffusion(cfg)
+    print(f"fine-tuned model saved in {folder}")
+    return 0
+
+
+def _mark_all_train(corpus: Path) -> None:
+    from ..corpus.build import METADATA, read_metadata, write_metadata
+
+    records = read_metadata(corpus)
+    for r in records:
+        r["split"] = "train"
+    write_metadata(corpus / METADATA, records)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from ..audio_io import write_wav_atomic
+    from .pipeline import load_pipeline
+
+    if math.isnan(args.guidance) if args.guidance is not None else False:
+        raise _usage("--guidance must be a number, got nan")
+    try:
+        pipe = load_pipeline(args.model, device=args.device)
+    except (FileNotFoundError, OSError) as exc:
+        raise _usage(f"--model {args.model}: {exc}") from exc
+    from tqdm import tqdm
+
+    bar = tqdm(total=1, desc="render", unit="step")
+
+    def progress(step: int, total: int) -> None:
+        bar.total = total
+        bar.n = step
+        bar.refresh()
+
+    try:
+        out = pipe(args.prompt, negative_prompt=args.negative, pitch=args.note,
+                   velocity=args.velocity, duration_in_s=args.duration, seed=args.seed,
+                   num_inference_steps=args.steps, guidance_scale=args.guidance,
+                   strength=args.strength, output_sampling_rate=args.rate, callback=progress)
+    except ValueError as exc:
+        raise _usage(str(exc)) from exc
+    finally:
+        bar.close()
+    write_wav_atomic(args.output, out.audios, sr=out.sampling_rate)
+    root = f"root note {out.root_note:g}" if out.root_note is not None else "unpitched"
+    print(f"wrote {args.output}: {len(out.audios) / out.sampling_rate:.2f} s, {root}, "
+          f"seed {out.seed}")
+    if args.png:
+        from ..plots import spectrogram_sheet
+
+        spectrogram_sheet([(args.prompt, out.audios)], sr=out.sampling_rate, png=args.png,
+                          columns=1)
+        print(f"spectrogram: {args.png}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    train = sub.choices["train"]
+    t = train._shotcaller_sub.add_parser("diffusion", help="train the text-conditioned UNet")
+    t.add_argument("--corpus", required=True)
+    t.add_argument("--codec", required=True, help="trained codec folder")
+    t.add_argument("--out", required=True, help="run folder: checkpoints, logs, model/")
+    t.add_argument("--steps", type=int, default=4000)
+    t.add_argument("--batch-size", type=int, default=32)
+    t.add_argument("--resume", action="store_true")
+    t.set_defaults(func=_train)
+
+    f = sub.add_parser("finetune", help="adapt a model to a folder of your own one-shots")
+    f.add_argument("folder")
+    f.add_argument("--base", default=str(DEFAULT_MODEL), help="model to start from")
+    f.add_argument("--out", required=True)
+    f.add_argument("--corpus", default=None, help="where to keep the imported corpus")
+    f.add_argument("--steps", type=int, default=500)
+    f.add_argument("--resume", action="store_true")
+    f.set_defaults(func=_finetune)
+
+    r = sub.add_parser("render", help="render one prompt to a WAV file")
+    r.add_argument("prompt")
+    r.add_argument("-o", "--output", required=True)
+    r.add_argument("--seed", type=int, default=-1, help="-1: a new variation each time")
+    r.add_argument("--note", type=int, default=60, help="MIDI pitch (root note) of the render")
+    r.add_argument("--velocity", type=int, default=100)
+    r.add_argument("--steps", type=int, default=None, help="denoising steps (model default)")
+    r.add_argument("--guidance", type=float, default=None, help="classifier-free guidance")
+    r.add_argument("--strength", type=float, default=None,
+                   help="1.0: pure generation; lower: start from similar library sounds")
+    r.add_argument("--duration", type=float, default=None, help="seconds")
+    r.add_argument("--negative", default=None, help="negative prompt")
+    r.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
+    r.add_argument("--model", default=str(DEFAULT_MODEL))
+    r.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    r.add_argument("--png", default=None, help="also draw the spectrogram")
+    r.set_defaults(func=_render)

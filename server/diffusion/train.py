@@ -1,0 +1,220 @@
+"""Training the text-conditioned UNet on codec latents (``shotcaller train diffusion``).
+
+Data: class-balanced train-split samples of a corpus, each with several captions. Latents
+keep each note's level relative to the loudest note of its instrument (so "soft" and "hard"
+are audible), text is dropped for 10 % of examples (classifier-free guidance), and the
+exported weights are an exponential moving average of the trained ones.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from diffusers import DDPMScheduler
+from tqdm import tqdm
+
+from ..codec.codec import SpectralCodec
+from ..codec.spectral import wave_to_logmag
+from ..corpus.dataset import load_corpus, load_waves, select
+from ..corpus.gm import CLASSES
+from .conditioning import note_features
+from .factory import make_scheduler, make_unet
+from .pipeline import ShotcallerPipeline
+from .retrieval import RetrievalIndex
+from .text import TextEncoder
+
+log = logging.getLogger(__name__)
+MIN_LEVEL = 10 ** (-24 / 20)
+
+
+@dataclass
+class DiffusionTrainConfig:
+    corpus: Path
+    codec: Path
+    out: Path
+    base: Path | None = None  # start from this model (fine-tuning)
+    steps: int = 4000
+    batch_size: int = 32
+    learning_rate: float = 4e-4
+    per_class: int = 1200
+    text_dropout: float = 0.1
+    ema_decay: float = 0.999
+    retrieval_per_class: int = 120
+    checkpoint_minutes: float = 4.0
+    resume: bool = False
+    seed: int = 0
+    classes: tuple[str, ...] | None = CLASSES
+
+
+def relative_levels(records: list[dict], all_records: list[dict]) -> np.ndarray:
+    """Each note's peak relative to its instrument's loudest, floored at -24 dB."""
+    loudest: dict[str, float] = defaultdict(float)
+    for r in all_records:
+        loudest[r["instrument_str"]] = max(loudest[r["instrument_str"]], r["features"]["peak"])
+    return np.array([np.clip(r["features"]["peak"] / max(loudest[r["instrument_str"]], 1e-9),
+                             MIN_LEVEL, 1.0) for r in records], dtype=np.float32)
+
+
+@torch.no_grad()
+def encode_latents(codec: SpectralCodec, waves: np.ndarray, levels: np.ndarray) -> torch.Tensor:
+    out = []
+    scale = codec.autoencoder.config.scaling_factor
+    for i in tqdm(range(0, len(waves), 64), desc="latents"):
+        w = torch.from_numpy(waves[i:i + 64] * levels[i:i + 64, None])
+        out.append(codec.autoencoder.encode(wave_to_logmag(w, codec.spectral)).mean * scale)
+    return torch.cat(out).half()
+
+
+@torch.no_grad()
+def encode_captions(text: TextEncoder, records: list[dict]) -> tuple[torch.Tensor, ...]:
+    """Token states [n, k, tokens, 384] fp16, masks [n, k, tokens], pooled [n, 384]."""
+    k = min(len(r["captions"]) for r in records)
+    flat = [c for r in records for c in r["captions"][:k]]
+    states, masks, pooled = [], [], []
+    for i in tqdm(range(0, len(flat), 256), desc="captions"):
+        s, m = text.encode(flat[i:i + 256])
+        states.append(s.half())
+        masks.append(m.to(torch.uint8))
+        pooled.append(TextEncoder.pool(s, m))
+    n = len(records)
+    pooled_mean = torch.nn.functional.normalize(torch.cat(pooled).view(n, k, -1).mean(1), dim=-1)
+    return (torch.cat(states).view(n, k, *states[0].shape[1:]),
+            torch.cat(masks).view(n, k, -1), pooled_mean)
+
+
+class _Data:
+    """Everything one training run needs, in memory."""
+
+    def __init__(self, cfg: DiffusionTrainConfig, codec: SpectralCodec, text: TextEncoder):
+        all_records = load_corpus(cfg.corpus)
+        classes = set(cfg.classes) if cfg.classes else None
+        self.records = select(all_records, split="train", per_class=cfg.per_class,
+                              seed=cfg.seed, classes=classes)
+        if not self.records:
+            raise ValueError(f"{cfg.corpus}: no train-split samples to learn from")
+        waves = load_waves(cfg.corpus, self.records, num_samples=codec.spectral.num_samples)
+        levels = relative_levels(self.records, all_records)
+        self.latents = encode_latents(codec, waves, levels)
+        del waves
+        self.states, self.masks, self.pooled = encode_captions(text, self.records)
+        self.empty_states, self.empty_mask = text.encode([""])
+        self.pitch = torch.tensor([float(r["root_note"] if r.get("root_note") is not None
+                                         else r["pitch"]) for r in self.records])
+        self.velocity = torch.tensor([float(r.get("velocity") or 100) for r in self.records])
+        self.tonal = torch.tensor([bool(r.get("tonal")) for r in self.records])
+        by_class: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(self.records):
+            by_class[r["class"]].append(i)
+        self.by_class = [torch.tensor(v) for _, v in sorted(by_class.items())]
+
+    def batch(self, size: int, gen: torch.Generator, text_dropout: float):
+        # Class-balanced: draw a class uniformly, then a sample of it.
+        cls = torch.randint(len(self.by_class), (size,), generator=gen).tolist()
+        idx = torch.stack([self.by_class[c][torch.randint(len(self.by_class[c]), (1,),
+                                                          generator=gen)] for c in cls]).view(-1)
+        which = torch.randint(self.states.shape[1], (size,), generator=gen)
+        states = self.states[idx, which].float()
+        masks = self.masks[idx, which].long()
+        drop = torch.rand(size, generator=gen) < text_dropout
+        states[drop] = self.empty_states[0].float()
+        masks[drop] = self.empty_mask[0]
+        note = note_features(self.pitch[idx], self.velocity[idx], self.tonal[idx])
+        return self.latents[idx].float(), states, masks, note
+
+    def retrieval_index(self, per_class: int, seed: int) -> RetrievalIndex:
+        rng = np.random.default_rng(seed)
+        keep = []
+        for members in self.by_class:
+            m = members.numpy()
+            keep += sorted(rng.choice(m, min(per_class, len(m)), replace=False).tolist())
+        keep_t = torch.tensor(keep)
+        return RetrievalIndex(self.pooled[keep_t], self.latents[keep_t], self.pitch[keep_t],
+                              self.tonal[keep_t], [self.records[i]["class"] for i in keep])
+
+
+def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
+    torch.manual_seed(cfg.seed)
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    codec = SpectralCodec.from_pretrained(cfg.codec)
+    text = TextEncoder()
+    data = _Data(cfg, codec, text)
+    if cfg.base is not None:
+        unet = ShotcallerPipeline.from_pretrained(cfg.base, text_encoder=text).unet.float()
+    else:
+        unet = make_unet(codec.latent_shape)
+    unet.train()
+    ema = copy.deepcopy(unet).eval().requires_grad_(False)
+    noise_sched = DDPMScheduler.from_config(make_scheduler().config)
+    opt = torch.optim.AdamW(unet.parameters(), lr=cfg.learning_rate, weight_decay=1e-2)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / 200) * max(0.1, 1 - s / max(cfg.steps, 1)))
+    step = 0
+    ckpt = out / "checkpoint.pt"
+    if cfg.resume and ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        unet.load_state_dict(state["unet"])
+        ema.load_state_dict(state["ema"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+        log.info("resumed at step %d", step)
+    gen = torch.Generator().manual_seed(cfg.seed + step)
+    log_file = open(out / "train_log.jsonl", "a")
+    last_save = time.monotonic()
+    bar = tqdm(total=cfg.steps, initial=step, desc="diffusion", unit="step")
+    alphas = noise_sched.alphas_cumprod
+    while step < cfg.steps:
+        x0, states, masks, note = data.batch(cfg.batch_size, gen, cfg.text_dropout)
+        noise = torch.randn(x0.shape, generator=gen)
+        t = torch.randint(0, noise_sched.config.num_train_timesteps, (len(x0),), generator=gen)
+        xt = noise_sched.add_noise(x0, noise, t)
+        a = alphas[t].sqrt().view(-1, 1, 1, 1)
+        s = (1 - alphas[t]).sqrt().view(-1, 1, 1, 1)
+        target = a * noise - s * x0  # v-prediction
+        pred = unet(xt, t, encoder_hidden_states=states, encoder_attention_mask=masks,
+                    class_labels=note).sample
+        loss = torch.nn.functional.mse_loss(pred, target)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        step += 1
+        decay = min(cfg.ema_decay, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for pe, p in zip(ema.parameters(), unet.parameters(), strict=True):
+                pe.lerp_(p, 1 - decay)
+        bar.update()
+        bar.set_postfix(loss=f"{loss.item():.4f}")
+        if step % 25 == 0:
+            log_file.write(json.dumps({"step": step, "loss": loss.item()}) + "\n")
+            log_file.flush()
+        if time.monotonic() - last_save > cfg.checkpoint_minutes * 60 or step == cfg.steps:
+            torch.save({"unet": unet.state_dict(), "ema": ema.state_dict(),
+                        "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step}, ckpt)
+            export_model(ema, codec, text, data, cfg, out / "model", step)
+            last_save = time.monotonic()
+    bar.close()
+    return out / "model"
+
+
+def export_model(unet, codec: SpectralCodec, text: TextEncoder, data: _Data,
+                 cfg: DiffusionTrainConfig, folder: Path, step: int) -> None:
+    pipe = ShotcallerPipeline(unet=copy.deepcopy(unet).half(), scheduler=make_scheduler())
+    pipe.codec = codec
+    pipe.text_encoder = text
+    pipe.retrieval = data.retrieval_index(cfg.retrieval_per_class, cfg.seed)
+    pipe.save_pretrained(folder)
+    (folder / "training.json").write_text(json.dumps(
+        {"step": step, "batch_size": cfg.batch_size, "train_examples": len(data.records),
+         "corpus": str(cfg.corpus), "base": str(cfg.base) if cfg.base else None}, indent=2) + "\n")
+    log.info("step %d: exported %s", step, folder)
