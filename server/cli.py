@@ -90,10 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Other modules add their subcommands here, keeping this file a router.
 from .codec.commands import register as _register_codec  # noqa: E402
+from .daemon.commands import register as _register_daemon  # noqa: E402
 from .diffusion.commands import register as _register_diffusion  # noqa: E402
 
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_codec, _register_diffusion]
+    _register_codec, _register_diffusion, _register_daemon]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,454 @@
+"""The daemon: wires config → slot bank, engine + render queue, note player, presets, OSC, MIDI.
+
+Every public method is one command of the OSC address space (the handlers in
+``handlers.py`` call them with validated arguments). A method raises ValueError for a request
+it refuses (the OSC layer answers ``/shot/error``); asynchronous results and failures are
+sent as replies from the worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bridge import keymap as keymaps
+from bridge.midi_in import MidiEvent, MidiInput, MidiUnavailable
+from bridge.osc_server import OscServer, open_socket
+from bridge.replies import Address, Replies
+from bridge.spec import OscArgumentError, Validator, load_spec
+from server import __version__
+from server.audio_io import AudioReadError, load_mono, write_wav_atomic
+
+from .config import DaemonConfig
+from .engine import Engine, EngineError, RenderRequest, check_model_dir
+from .pitch import detect_root
+from .player import NotePlayer, SlotEmpty
+from .presets import PresetError, PresetLibrary
+from .render_queue import Job, QueueEvents, RenderQueue
+from .slots import RENDER_KEYS, Slot, SlotBank, SlotRender
+from .state import StateStore
+
+log = logging.getLogger(__name__)
+
+SUBTYPES = {"pcm24": "PCM_24", "float": "FLOAT"}
+
+
+class Daemon:
+    def __init__(self, config: DaemonConfig) -> None:
+        config.validate()
+        self.config = config
+        self.slots_dir = Path(config.slots)
+        self.renders_dir = self.slots_dir / "renders"
+        for folder in (self.slots_dir, self.renders_dir, config.import_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.validator = Validator(config.num_slots)
+        self.bank = SlotBank(config.num_slots,
+                             StateStore(self.slots_dir / "state.json", fsync=config.fsync))
+        self.engine = Engine(config.model, device=config.device, sample_rate=config.sample_rate,
+                             threads=config.threads)
+        self.queue = RenderQueue(QueueEvents(started=self._job_started,
+                                             progress=self._job_progress,
+                                             finished=self._job_finished,
+                                             failed=self._job_failed,
+                                             cancelled=self._job_cancelled))
+        self.player = NotePlayer(self.slots_dir / "notes", sample_rate=config.sample_rate,
+                                 wav_format=config.wav_format,
+                                 max_note_seconds=config.max_note_seconds)
+        self.presets = PresetLibrary(config.user_presets, config.shipped_presets,
+                                     config.num_slots)
+        self.keymap = keymaps.drums(config.num_slots)
+        self.sock = None
+        self.replies: Replies | None = None
+        self.osc: OscServer | None = None
+        self.midi: MidiInput | None = None
+        self.stopped = threading.Event()
+        self.exit_code = 0
+        self._stopping = False
+        self._pending_notes: dict[int, list[tuple[int, int, Address | None, bool]]] = {}
+        self._lock = threading.Lock()
+        self._last_slot = 0
+        self._prepare_stop = threading.Event()
+        self._started_at = time.perf_counter()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Bind OSC, restore state, open MIDI, load the model on the worker; return at once."""
+        check_model_dir(self.config.model)
+        restored = self.bank.restore()
+        self._remove_orphan_renders()
+        self.keymap = self._initial_keymap()
+        self.sock = open_socket(self.config.osc_host, self.config.osc_port)
+        self.replies = Replies(self.sock, reply_port=self.config.reply_port,
+                               reply_host=self.config.reply_host)
+        from .handlers import build_handlers
+
+        self.osc = OscServer(self.sock, self.validator, self.replies, build_handlers(self))
+        self.osc.start()
+        log.info("OSC on udp://%s:%d (replies: %s)", self.config.osc_host, self.osc.port,
+                 f"port {self.config.reply_port}" if self.config.reply_port else "to sender")
+        self._open_midi()
+        for index in restored:
+            log.info("slot %d: render interrupted before the restart, queued again", index)
+            self._queue_render(index, None)
+        self.queue.start(self._load_engine, self._on_ready, self._on_startup_error)
+
+    def _load_engine(self) -> None:
+        self.engine.load()
+        if self.config.warmup:
+            self.engine.warm_up()
+
+    def _on_ready(self) -> None:
+        seconds = time.perf_counter() - self._started_at
+        log.info("ready: model %s, %d slots, keymap %s, in %.2f s", self.engine.name,
+                 self.config.num_slots, self.keymap.name, seconds)
+        if self.config.reply_port is not None:
+            self.ping(None)
+        for slot in self.bank.all():
+            self._prepare_cache(slot)
+
+    def _on_startup_error(self, exc: BaseException) -> None:
+        log.error("model failed to load: %s", exc)
+        self.exit_code = 1
+        self.stopped.set()
+
+    def _open_midi(self) -> None:
+        if self.config.midi_api == "none":
+            log.info("MIDI disabled (midi_api = none)")
+            return
+        midi = MidiInput(self._on_midi, api=self.config.midi_api,
+                         port_name=self.config.midi_port,
+                         virtual_name=self.config.virtual_midi or "Shotcaller")
+        try:
+            log.info("MIDI input: %s", midi.open())
+            self.midi = midi
+        except MidiUnavailable as exc:
+            if self.config.midi_port or self.config.midi_api != "auto":
+                raise
+            log.warning("MIDI off: %s (OSC /shot/note still plays notes)", exc)
+
+    def stop(self) -> None:
+        """Close MIDI and OSC, stop the worker (an unfinished render stays wanted)."""
+        if self._stopping:
+            return
+        self._stopping = True
+        self._prepare_stop.set()
+        if self.midi is not None:
+            self.midi.close()
+        self.queue.stop()
+        if self.osc is not None:
+            self.osc.stop()
+            log.info("OSC: %d datagrams, %d errors, %d replies", self.osc.received,
+                     self.osc.errors, self.replies.sent if self.replies else 0)
+        if self.sock is not None:
+            self.sock.close()
+        self.stopped.set()
+        log.info("stopped")
+
+    def _initial_keymap(self) -> keymaps.Keymap:
+        if self.config.keymap:
+            km = keymaps.resolve(self.config.keymap, num_slots=self.config.num_slots,
+                                 chromatic_slot=self.config.chromatic_slot)
+            self.bank.set_keymap(km.to_dict())
+            return km
+        saved = self.bank.keymap
+        if saved:
+            try:
+                return keymaps.Keymap.from_dict(saved, self.config.num_slots)
+            except keymaps.KeymapError as exc:
+                log.warning("saved keymap ignored: %s", exc)
+        return keymaps.drums(self.config.num_slots)
+
+    def _remove_orphan_renders(self) -> None:
+        keep = {p.resolve() for p in self.bank.referenced_paths()}
+        for path in self.renders_dir.glob("*.wav*"):
+            if path.resolve() not in keep:
+                log.info("removing unreferenced render %s", path.name)
+                path.unlink(missing_ok=True)
+
+    # -- commands: status --------------------------------------------------------------------
+    def ping(self, sender: Address | None) -> None:
+        state = "ready" if self.queue.ready.is_set() else "loading"
+        self._reply(sender, "/shot/pong", __version__, self._model_name(), state)
+
+    def _model_name(self) -> str:
+        return self.engine.name if self.engine.loaded else Path(self.config.model).name
+
+    def get(self, slot: int, sender: Address | None) -> None:
+        self._reply(sender, "/shot/slot", *self._slot_args(self.bank.get(slot)))
+
+    def state(self, sender: Address | None) -> None:
+        slots = self.bank.all()
+        for s in slots:
+            self._reply(sender, "/shot/slot", *self._slot_args(s))
+        self._reply(sender, "/shot/state/done", len(slots))
+
+    def _slot_args(self, s: Slot) -> tuple[Any, ...]:
+        p = s.params
+        if self.queue.busy(s.index):
+            status = "rendering"
+        elif s.render is not None:
+            status = "ready"
+        else:
+            status = "empty" if not p.prompt else "idle"
+        return (s.index, status, p.prompt, p.negative, p.seed, p.steps, p.guidance, p.duration,
+                p.strength, s.playback_root(), p.repitch, p.gain,
+                s.render.path if s.render else "")
+
+    # -- commands: slots and renders ---------------------------------------------------------
+    def prompt(self, slot: int, text: str, sender: Address | None) -> None:
+        self.bank.set_params(slot, prompt=text, want_render=True)
+        self._queue_render(slot, sender)
+
+    def set_param(self, slot: int, key: str, value: Any, sender: Address | None) -> None:
+        longest = self.engine.max_duration
+        if key == "duration" and longest is not None and value > longest + 1e-6:
+            raise ValueError(f"duration: {value} s is longer than the model renders "
+                             f"({longest:.3f} s)")
+        updated = self.bank.set_params(slot, **{key: value})
+        if key not in RENDER_KEYS or key == "root":
+            self._prepare_cache(updated)
+        self._reply(sender, "/shot/slot", *self._slot_args(updated))
+
+    def render(self, slot: int, sender: Address | None) -> None:
+        if not self.bank.get(slot).params.prompt:
+            raise ValueError(f"slot {slot} has no prompt: send /shot/prompt {slot} TEXT first")
+        self.bank.set_wanted(slot, True)
+        self._queue_render(slot, sender)
+
+    def cancel(self, slot: int, sender: Address | None) -> None:
+        if not self.queue.cancel(slot):
+            raise ValueError(f"slot {slot}: nothing queued or rendering")
+        self.bank.set_wanted(slot, False)
+
+    def load_sample(self, slot: int, path: str, root: float | None,
+                    sender: Address | None) -> None:
+        source = self._import_path(path)
+        rate = self.config.sample_rate
+        subtype = SUBTYPES[self.config.wav_format]
+        render_id = self.bank.new_render_id()
+        out = self.renders_dir / f"slot{slot:02d}-r{render_id:06d}.wav"
+
+        def run(progress: Any, cancel: threading.Event) -> SlotRender:
+            try:
+                y, _ = load_mono(source, sr=rate)
+            except AudioReadError as exc:
+                raise ValueError(f"cannot read {path!r}: {exc}") from exc
+            progress(0.5)
+            found = root if root is not None else detect_root(y, sr=rate)
+            if found is None:
+                raise ValueError(f"no pitch detected in {path!r}: pass the root note "
+                                 "(/shot/load slot path root)")
+            write_wav_atomic(out, y, sr=rate, subtype=subtype)
+            return SlotRender(str(out), float(found), y.size / rate, -1, render_id, "import")
+
+        self.queue.submit(Job(slot, "import", run, sender))
+
+    def _import_path(self, path: str) -> Path:
+        """Resolve ``path`` inside an allowed import folder, else raise ValueError."""
+        roots = [Path(r).resolve() for r in self.config.allowed_import_dirs]
+        candidate = Path(path)
+        full = (candidate if candidate.is_absolute() else roots[0] / candidate).resolve()
+        if not any(full.is_relative_to(r) for r in roots):
+            raise ValueError(f"path {path!r} is outside the import folders "
+                             f"({', '.join(str(r) for r in roots)})")
+        if not full.is_file():
+            raise ValueError(f"no such file {path!r} in the import folder")
+        return full
+
+    def _queue_render(self, slot: int, sender: Address | None) -> None:
+        params = self.bank.get(slot).params
+        # Draw "random" seeds here so every seed fits the int32 of /shot/ready.
+        seed = params.seed if params.seed >= 0 else random.randrange(2**31)
+        request = RenderRequest(slot=slot, prompt=params.prompt, negative=params.negative,
+                                seed=seed, steps=params.steps, guidance=params.guidance,
+                                duration=params.duration, strength=params.strength,
+                                pitch=int(round(params.root)))
+        subtype = SUBTYPES[self.config.wav_format]
+
+        def run(progress: Any, cancel: threading.Event) -> SlotRender:
+            result = self.engine.render(request, progress, cancel)
+            render_id = self.bank.new_render_id()
+            out = self.renders_dir / f"slot{slot:02d}-r{render_id:06d}.wav"
+            write_wav_atomic(out, result.audio, sr=result.sampling_rate, subtype=subtype)
+            log.info("slot %d rendered %r in %.2f s (seed %d)", slot, request.prompt,
+                     result.compute_seconds, result.seed)
+            return SlotRender(str(out), result.root_note, result.audio.size / result.sampling_rate,
+                              result.seed, render_id, "model")
+
+        self.queue.submit(Job(slot, "render", run, sender))
+
+    # -- worker events (render-worker thread) ------------------------------------------------
+    def _job_started(self, job: Job) -> None:
+        self._reply(job.reply_to, "/shot/progress", job.slot, 0.0)
+
+    def _job_progress(self, job: Job, fraction: float) -> None:
+        self._reply(job.reply_to, "/shot/progress", job.slot, fraction)
+
+    def _job_finished(self, job: Job, render: SlotRender) -> None:
+        slot, old = self.bank.install_render(job.slot, render,
+                                             still_wanted=self.queue.busy(job.slot))
+        if old is not None and old.path != render.path:
+            self.player.forget(old.path)
+            Path(old.path).unlink(missing_ok=True)
+        root = render.root if render.root is not None else -1.0
+        self._reply(job.reply_to, "/shot/ready", job.slot, render.path, root, render.seconds,
+                    render.seed)
+        self._play_pending(slot)
+        self._prepare_cache(slot)
+
+    def _job_failed(self, job: Job, exc: BaseException) -> None:
+        address = "/shot/load" if job.kind == "import" else "/shot/prompt"
+        message = str(exc) if isinstance(exc, (ValueError, EngineError)) else \
+            f"render failed: {type(exc).__name__}: {exc}"
+        if not self.queue.busy(job.slot):
+            self.bank.set_wanted(job.slot, False)
+        self._reply(job.reply_to, "/shot/error", address, f"slot {job.slot}: {message}")
+        for note, _, sender, _ in self._take_pending(job.slot):
+            self._reply(sender, "/shot/error", "/shot/note",
+                        f"note {note}: slot {job.slot} render failed: {message}")
+
+    def _job_cancelled(self, job: Job) -> None:
+        if self._stopping or self.queue.busy(job.slot):
+            return  # shutting down (stays wanted) or superseded by a newer request
+        self.bank.set_wanted(job.slot, False)
+        self._reply(job.reply_to, "/shot/cancelled", job.slot)
+        for note, _, sender, _ in self._take_pending(job.slot):
+            self._reply(sender, "/shot/error", "/shot/note",
+                        f"note {note}: slot {job.slot} render was cancelled")
+
+    # -- notes -------------------------------------------------------------------------------
+    def note(self, note: int, velocity: int, sender: Address | None) -> None:
+        """A note-on: play the mapped slot now, or queue its first render and play after."""
+        if velocity == 0:
+            return  # note-off: one-shots ignore it
+        target = self.keymap.lookup(note)
+        if target is None:
+            raise ValueError(f"note {note} is not mapped by keymap {self.keymap.name}")
+        self._last_slot = target.slot
+        slot = self.bank.get(target.slot)
+        if slot.render is None:
+            if not slot.params.prompt:
+                raise ValueError(f"note {note}: slot {target.slot} is empty "
+                                 f"(send /shot/prompt {target.slot} TEXT or /shot/load)")
+            with self._lock:
+                self._pending_notes.setdefault(target.slot, []).append(
+                    (note, velocity, sender, target.repitch))
+            if not self.queue.busy(target.slot):
+                self.bank.set_wanted(target.slot, True)
+                self._queue_render(target.slot, sender)
+            return
+        try:
+            played = self.player.play(slot, note, velocity, target.repitch)
+        except SlotEmpty as exc:
+            raise ValueError(str(exc)) from exc
+        self._reply(sender, "/shot/note/ready", note, str(played.path), played.slot)
+
+    def _take_pending(self, slot: int) -> list[tuple[int, int, Address | None, bool]]:
+        with self._lock:
+            return self._pending_notes.pop(slot, [])
+
+    def _play_pending(self, slot: Slot) -> None:
+        for note, velocity, sender, repitched in self._take_pending(slot.index):
+            try:
+                played = self.player.play(slot, note, velocity, repitched)
+            except (SlotEmpty, ValueError, OSError) as exc:
+                self._reply(sender, "/shot/error", "/shot/note", f"note {note}: {exc}")
+                continue
+            self._reply(sender, "/shot/note/ready", note, str(played.path), played.slot)
+
+    def _prepare_cache(self, slot: Slot) -> None:
+        """Repitch the slot's render for its chromatic keys in the background."""
+        if slot.render is None:
+            return
+        notes = self.keymap.chromatic_notes(slot.index)
+        if not notes:
+            return
+        root = slot.playback_root()
+        span = self.config.prewarm_semitones
+        notes = sorted((n for n in notes if abs(n - root) <= span), key=lambda n: abs(n - root))
+        threading.Thread(target=self.player.prepare, args=(slot, notes, self._prepare_stop),
+                         name=f"prepare-{slot.index}", daemon=True).start()
+
+    def _on_midi(self, event: MidiEvent) -> None:
+        if event.kind == "note_on":
+            try:
+                self.note(event.number, event.value, None)
+            except ValueError as exc:
+                self._reply(None, "/shot/error", "/shot/note", str(exc))
+        elif event.kind == "control_change":
+            self._on_cc(event.number, event.value)
+
+    def _on_cc(self, number: int, value: int) -> None:
+        for m in self.config.cc:
+            if m.cc != number:
+                continue
+            slot = m.slot if m.slot is not None else self._last_slot
+            scaled = m.lo + (m.hi - m.lo) * value / 127.0
+            keys = load_spec()["slot_keys"]
+            try:
+                if keys[m.key]["type"] == "i":
+                    scaled = int(round(scaled))
+                checked = self.validator.check_value(keys[m.key], m.key, scaled)
+                updated = self.bank.set_params(slot, **{m.key: checked})
+            except (KeyError, OscArgumentError) as exc:
+                self._reply(None, "/shot/error", "/shot/set", f"cc {number}: {exc}")
+                continue
+            if m.key not in RENDER_KEYS or m.key == "root":
+                self._prepare_cache(updated)
+
+    # -- keymap and presets ------------------------------------------------------------------
+    def set_keymap(self, name: str, slot: int, sender: Address | None) -> None:
+        km = keymaps.resolve(name, num_slots=self.config.num_slots, chromatic_slot=slot)
+        self.keymap = km
+        self.bank.set_keymap(km.to_dict())
+        for s in self.bank.all():
+            self._prepare_cache(s)
+        self._reply(sender, "/shot/keymap", km.name, slot if name == "chromatic" else -1)
+
+    def preset_load(self, name: str, sender: Address | None) -> None:
+        try:
+            preset = self.presets.load(name)
+        except PresetError as exc:
+            raise ValueError(str(exc)) from exc
+        if preset.keymap:
+            self.keymap = keymaps.resolve(preset.keymap, num_slots=self.config.num_slots,
+                                          chromatic_slot=min(preset.slots or [0]))
+            self.bank.set_keymap(self.keymap.to_dict())
+        for index, params in preset.slots.items():
+            self.bank.set_params(index, want_render=bool(params.prompt),
+                                 **{f: getattr(params, f) for f in params.__dataclass_fields__})
+        self._reply(sender, "/shot/preset/loaded", name, len(preset.slots))
+        for index, params in sorted(preset.slots.items()):
+            if params.prompt:
+                self._queue_render(index, sender)
+
+    def preset_save(self, name: str, sender: Address | None) -> None:
+        slots = {s.index: replace(s.params) for s in self.bank.all() if s.params.prompt}
+        keymap = self.keymap.name if self.keymap.name in ("drums", "chromatic") else None
+        try:
+            path = self.presets.save(name, slots, keymap)
+        except PresetError as exc:
+            raise ValueError(str(exc)) from exc
+        except OSError as exc:
+            raise ValueError(f"cannot write preset {name!r}: {exc.strerror}") from exc
+        self._reply(sender, "/shot/preset/saved", name, str(path))
+
+    def preset_list(self, sender: Address | None) -> None:
+        self._reply(sender, "/shot/preset/list", *self.presets.names())
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _reply(self, sender: Address | None, address: str, *args: Any) -> None:
+        if self.replies is not None:
+            self.replies.send(sender, address, *args)
+
+    def wait(self) -> int:
+        """Block until stopped; return the exit code."""
+        while not self.stopped.wait(0.5):
+            pass
+        return self.exit_code
+

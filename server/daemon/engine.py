@@ -1,0 +1,154 @@
+"""The warm engine: the diffusion pipeline loaded once, one render at a time.
+
+Only the render worker thread calls :meth:`Engine.load` and :meth:`Engine.render`; the engine
+holds the model and nothing else. Cancellation and progress go through the pipeline's
+``callback(step, total)``: the callback raises :class:`RenderCancelled` to stop between steps.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class EngineError(RuntimeError):
+    """The model folder is missing or the pipeline failed to load."""
+
+
+class RenderCancelled(Exception):
+    """Raised inside the pipeline callback when the render was cancelled."""
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    slot: int
+    prompt: str
+    negative: str = ""
+    seed: int = -1
+    steps: int = 8
+    guidance: float = 3.0
+    duration: float = 1.0
+    strength: float = 1.0
+    pitch: int = 60
+    velocity: int = 100
+
+
+@dataclass(frozen=True)
+class Render:
+    audio: np.ndarray  # float32 [n] mono
+    sampling_rate: int
+    root_note: float | None
+    seed: int
+    compute_seconds: float
+
+
+ProgressCallback = Callable[[float], None]
+
+
+def check_model_dir(model_dir: Path) -> None:
+    """Raise EngineError with a clear message when ``model_dir`` cannot hold a pipeline."""
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        raise EngineError(
+            f"model folder {model_dir} not found: pass --model DIR with a saved Shotcaller "
+            "pipeline (model_index.json inside), or train/download models/shotcaller-small")
+    if not (model_dir / "model_index.json").is_file():
+        raise EngineError(f"model folder {model_dir} has no model_index.json: not a saved "
+                          "diffusers pipeline")
+
+
+class Engine:
+    """Wraps ``server.diffusion.pipeline.ShotcallerPipeline`` for the daemon."""
+
+    def __init__(self, model_dir: Path, *, device: str = "auto", sample_rate: int = 44100,
+                 threads: int = 0) -> None:
+        self.model_dir = Path(model_dir)
+        self.threads = threads
+        self.device = device
+        self.sample_rate = sample_rate
+        self._pipe: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._pipe is not None
+
+    @property
+    def name(self) -> str:
+        """Model name for /shot/pong: the folder name the pipeline was loaded from."""
+        name = getattr(self._pipe, "name", None)
+        if isinstance(name, str) and name and name != "unsaved":
+            return name
+        return self.model_dir.name or str(self.model_dir)
+
+    @property
+    def max_duration(self) -> float | None:
+        """Longest render the loaded model makes, in seconds (None before loading)."""
+        codec = getattr(self._pipe, "codec", None)
+        spectral = getattr(codec, "spectral", None)
+        value = getattr(spectral, "duration_in_s", None)
+        return float(value) if value else None
+
+    def load(self) -> None:
+        check_model_dir(self.model_dir)
+        import torch
+
+        from server.diffusion.pipeline import load_pipeline
+
+        # Oversubscribed CPU threads (the DAW, a training run) slow a small model 50x:
+        # default to half the cores.
+        threads = self.threads or max(1, min(4, (os.cpu_count() or 2) // 2))
+        torch.set_num_threads(threads)
+        t0 = time.perf_counter()
+        try:
+            self._pipe = load_pipeline(self.model_dir, device=self.device)
+        except Exception as exc:
+            raise EngineError(f"could not load the model from {self.model_dir}: {exc}") from exc
+        log.info("model %s loaded in %.2f s (%d CPU threads)", self.name,
+                 time.perf_counter() - t0, threads)
+
+    def warm_up(self) -> float:
+        """One short render so the first real prompt does not pay for lazy initialisation."""
+        t0 = time.perf_counter()
+        self.render(RenderRequest(slot=-1, prompt="warm-up kick", seed=0, steps=2,
+                                  duration=0.25), None, threading.Event())
+        seconds = time.perf_counter() - t0
+        log.info("warm-up render in %.2f s", seconds)
+        return seconds
+
+    def render(self, request: RenderRequest, progress: ProgressCallback | None,
+               cancel: threading.Event) -> Render:
+        """Render ``request``; raises ValueError for bad arguments, RenderCancelled on cancel."""
+        if self._pipe is None:
+            raise EngineError("engine not loaded")
+
+        def callback(step: int, total: int) -> None:
+            if cancel.is_set():
+                raise RenderCancelled()
+            if progress is not None and total:
+                progress(min(1.0, step / total))  # step counts from 1
+
+        if cancel.is_set():
+            raise RenderCancelled()
+        t0 = time.perf_counter()
+        out = self._pipe(prompt=request.prompt, negative_prompt=request.negative,
+                         pitch=request.pitch, velocity=request.velocity,
+                         duration_in_s=request.duration, seed=request.seed,
+                         num_inference_steps=request.steps, guidance_scale=request.guidance,
+                         strength=request.strength, output_sampling_rate=self.sample_rate,
+                         callback=callback)
+        audio = np.ascontiguousarray(np.asarray(out.audios, dtype=np.float32).reshape(-1))
+        if audio.size == 0 or not np.all(np.isfinite(audio)):
+            raise EngineError("the model returned empty or non-finite audio")
+        root = None if out.root_note is None else float(out.root_note)
+        return Render(audio=audio, sampling_rate=int(out.sampling_rate), root_note=root,
+                      seed=int(out.seed), compute_seconds=time.perf_counter() - t0)

@@ -1,0 +1,151 @@
+"""Kits as small TOML files: slot parameters plus an optional keymap.
+
+Shipped kits live in ``presets/``; user kits in the user preset folder (searched first, and the
+only place /shot/preset/save writes). Names are checked against a strict pattern before they
+become file names, so no name can reach outside those folders::
+
+    name = "808 kit"
+    keymap = "drums"
+    [[slot]]
+    index = 0
+    prompt = "808 kick, long boomy sub"
+    seed = 808
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .slots import SlotParams
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+log = logging.getLogger(__name__)
+
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,63}")
+SUFFIX = ".toml"
+
+
+class PresetError(ValueError):
+    """A preset name that is not allowed, a missing preset, or an invalid preset file."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    slots: dict[int, SlotParams]
+    keymap: str | None = None
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` if it can be a preset file name, else raise PresetError."""
+    if not NAME_PATTERN.fullmatch(name or ""):
+        raise PresetError(f"preset name {name[:40]!r} not allowed: use 1-64 letters, digits, "
+                          "spaces, '-' or '_', starting with a letter or digit")
+    return name
+
+
+class PresetLibrary:
+    def __init__(self, user_dir: Path, shipped_dir: Path, num_slots: int) -> None:
+        self.user_dir = Path(user_dir)
+        self.shipped_dir = Path(shipped_dir)
+        self.num_slots = num_slots
+
+    def names(self) -> list[str]:
+        found = set()
+        for folder in (self.user_dir, self.shipped_dir):
+            if folder.is_dir():
+                found.update(p.stem for p in folder.glob(f"*{SUFFIX}")
+                             if NAME_PATTERN.fullmatch(p.stem))
+        return sorted(found)
+
+    def find(self, name: str) -> Path:
+        check_name(name)
+        for folder in (self.user_dir, self.shipped_dir):
+            path = folder / f"{name}{SUFFIX}"
+            if path.is_file():
+                return path
+        raise PresetError(f"no preset named {name!r} (have: {', '.join(self.names()) or 'none'})")
+
+    def load(self, name: str) -> Preset:
+        path = self.find(name)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise PresetError(f"preset {name!r} ({path.name}): {exc}") from exc
+        return parse_preset(data, name=name, num_slots=self.num_slots)
+
+    def save(self, name: str, slots: dict[int, SlotParams], keymap: str | None) -> Path:
+        check_name(name)
+        path = self.user_dir / f"{name}{SUFFIX}"
+        self.user_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".preset.", suffix=".part", dir=self.user_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(format_preset(Preset(name, slots, keymap)))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+def parse_preset(data: dict[str, Any], *, name: str, num_slots: int) -> Preset:
+    """Validate a parsed preset table (the OSC spec's key table gives types and ranges)."""
+    from bridge.spec import OscArgumentError, Validator
+
+    validator = Validator(num_slots)
+    keys = validator.spec["slot_keys"]
+    slots: dict[int, SlotParams] = {}
+    entries = data.get("slot", [])
+    if not isinstance(entries, list):
+        raise PresetError(f"preset {name!r}: [[slot]] must be an array of tables")
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise PresetError(f"preset {name!r}: each [[slot]] must be a table")
+        index = entry.get("index")
+        if not isinstance(index, int) or not 0 <= index < num_slots:
+            raise PresetError(f"preset {name!r}: slot index {index!r} not in 0..{num_slots - 1}")
+        values = {}
+        for key, value in entry.items():
+            if key == "index":
+                continue
+            if key not in keys:
+                raise PresetError(f"preset {name!r} slot {index}: unknown key {key!r}")
+            try:
+                values[key] = validator.check_value(keys[key], key, value)
+            except OscArgumentError as exc:
+                raise PresetError(f"preset {name!r} slot {index}: {exc}") from exc
+        slots[index] = SlotParams(**values)
+    keymap = data.get("keymap")
+    if keymap is not None and keymap not in ("drums", "chromatic"):
+        raise PresetError(f"preset {name!r}: keymap {keymap!r} must be drums or chromatic")
+    return Preset(str(data.get("name", name)), slots, keymap)
+
+
+def format_preset(preset: Preset) -> str:
+    """TOML text for ``preset`` (JSON string escapes are valid TOML basic strings)."""
+    lines = [f"name = {json.dumps(preset.name, ensure_ascii=False)}"]
+    if preset.keymap:
+        lines.append(f"keymap = {json.dumps(preset.keymap)}")
+    defaults = asdict(SlotParams())
+    for index in sorted(preset.slots):
+        lines += ["", "[[slot]]", f"index = {index}"]
+        params = asdict(preset.slots[index])
+        for f in fields(SlotParams):
+            value = params[f.name]
+            if value == defaults[f.name] and f.name != "prompt":
+                continue
+            lines.append(f"{f.name} = {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
