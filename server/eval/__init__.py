@@ -1,0 +1,1 @@
+"""The project's own evaluation harness: a sound-class classifier and the render metrics."""

@@ -1,0 +1,50 @@
+"""Plain functions for the evaluation: Fréchet distance, pitch error, pairwise spreads."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import linalg
+
+
+def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Fréchet distance between Gaussians fitted to embeddings a [n, d] and b [m, d]."""
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    covmean, _ = linalg.sqrtm(cov_a @ cov_b, disp=False)
+    covmean = np.real(covmean)
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2 * covmean))
+
+
+def detected_pitch(audio: np.ndarray, sr: int) -> float | None:
+    """Median pYIN pitch (fractional MIDI) over the first second, None if unvoiced."""
+    import librosa
+
+    seg = audio[: int(sr * 1.0)]
+    f0, voiced, _ = librosa.pyin(seg, fmin=30.0, fmax=2100.0, sr=sr, frame_length=2048)
+    if voiced is None or not np.any(voiced):
+        return None
+    return float(librosa.hz_to_midi(np.nanmedian(f0[voiced])))
+
+
+def cents(detected: float, expected: float) -> float:
+    return 100.0 * (detected - expected)
+
+
+def mean_pairwise_distance(x: np.ndarray) -> float:
+    if len(x) < 2:
+        return 0.0
+    d = np.linalg.norm(x[:, None] - x[None], axis=-1)
+    return float(d[np.triu_indices(len(x), 1)].mean())
+
+
+def nearest_distances(queries: np.ndarray, library: np.ndarray) -> np.ndarray:
+    d = np.linalg.norm(queries[:, None] - library[None], axis=-1)
+    return d.min(axis=1)
+
+
+def closest_pair_distance(x: np.ndarray) -> float:
+    """Smallest distance between two distinct rows that are not identical copies."""
+    d = np.linalg.norm(x[:, None] - x[None], axis=-1)
+    d[np.tril_indices(len(x))] = np.inf
+    d[d < 1e-9] = np.inf
+    return float(d.min()) if np.isfinite(d).any() else float("nan")
