@@ -291,7 +291,7 @@ class Daemon:
 
     def _job_finished(self, job: Job, render: SlotRender) -> None:
         slot, old = self.bank.install_render(job.slot, render,
-                                             still_wanted=self.queue.busy(job.slot))
+                                             still_wanted=self.queue.has_pending(job.slot))
         if old is not None and old.path != render.path:
             self.player.forget(old.path)
             Path(old.path).unlink(missing_ok=True)
@@ -305,7 +305,7 @@ class Daemon:
         address = "/shot/load" if job.kind == "import" else "/shot/prompt"
         message = str(exc) if isinstance(exc, (ValueError, EngineError)) else \
             f"render failed: {type(exc).__name__}: {exc}"
-        if not self.queue.busy(job.slot):
+        if not self.queue.has_pending(job.slot):
             self.bank.set_wanted(job.slot, False)
         self._reply(job.reply_to, "/shot/error", address, f"slot {job.slot}: {message}")
         for note, _, sender, _ in self._take_pending(job.slot):
@@ -313,7 +313,7 @@ class Daemon:
                         f"note {note}: slot {job.slot} render failed: {message}")
 
     def _job_cancelled(self, job: Job) -> None:
-        if self._stopping or self.queue.busy(job.slot):
+        if self._stopping or self.queue.has_pending(job.slot):
             return  # shutting down (stays wanted) or superseded by a newer request
         self.bank.set_wanted(job.slot, False)
         self._reply(job.reply_to, "/shot/cancelled", job.slot)

@@ -120,6 +120,11 @@ class RenderQueue:
             return slot in self._pending or (
                 self._running is not None and self._running.slot == slot)
 
+    def has_pending(self, slot: int) -> bool:
+        """True when a job for ``slot`` waits in the queue (not counting the running one)."""
+        with self._cond:
+            return slot in self._pending
+
     def depth(self) -> int:
         with self._cond:
             return len(self._pending) + (self._running is not None)
