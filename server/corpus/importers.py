@@ -111,8 +111,11 @@ class FolderUnit:
                 continue
             y = fit_length(y, int(round(self.length_s * sr)), sr=sr)
             d = describe(y, sr=sr)
-            words = " ".join(Path(name).with_suffix("").parts)
-            sound_class = class_from_words(words)
+            parts = Path(name).with_suffix("").parts
+            words = " ".join(parts)
+            # The file's own name says most; then its folders, nearest first.
+            sound_class = next((c for c in map(class_from_words, reversed(parts))
+                                if c != "unknown"), "unknown")
             root_note = None if sound_class in _DRUMS else detect_root(y, sr=sr)
             rel = Path("audio") / "folder" / slug(root.name) / Path(name).with_suffix(".wav")
             (corpus_dir / rel).parent.mkdir(parents=True, exist_ok=True)

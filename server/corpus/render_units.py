@@ -57,14 +57,25 @@ class PresetUnit:
     def run(self, corpus_dir: Path) -> tuple[list[dict], list[str]]:
         s = self.settings
         key = (self.soundfont_path, s.sample_rate)
-        if key not in _RENDERERS:
+        if key not in _RENDERERS:  # loading a large .sf3 takes seconds: once per worker
             _RENDERERS[key] = SoundFontRenderer(self.soundfont_path, sample_rate=s.sample_rate)
         renderer = _RENDERERS[key]
-        p = self.preset
+        # FluidSynth carries state from note to note; a unit must not depend on which
+        # worker ran what before it.
+        renderer.reset()
+        return self._render_all(renderer, corpus_dir)
+
+    def _render_all(self, renderer: SoundFontRenderer, corpus_dir: Path):
+        p, s = self.preset, self.settings
         rel_dir = Path("audio") / slug(Path(p.soundfont).stem) / f"{p.bank:03d}-{p.program:03d}"
         (corpus_dir / rel_dir).mkdir(parents=True, exist_ok=True)
         records: list[dict] = []
         dropped: list[str] = []
+        # FluidSynth reuses voice structures whose filters ramp from their last state; a
+        # discarded first note gives every unit the same starting state on any worker.
+        first = next(iter(self._grid()), None)
+        if first is not None:
+            renderer.render(p, first[0], max(first[1], 1), hold_s=0.05, length_s=0.1)
         for note, velocity, bend, sound_class in self._grid():
             y = renderer.render(p, note, velocity, hold_s=s.hold_s, length_s=s.length_s,
                                 bend_semitones=bend)

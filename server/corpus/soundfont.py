@@ -6,6 +6,7 @@ through its release tail to a fixed length, the way NSynth was made from sample 
 
 from __future__ import annotations
 
+import ctypes
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class SoundFontRenderer:
         self._synth = fluidsynth.Synth(gain=gain, samplerate=float(sample_rate))
         self._synth.setting("synth.reverb.active", 0)
         self._synth.setting("synth.chorus.active", 0)
+        self._write_float = fluidsynth._fl.fluid_synth_write_float
+        self._write_float.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                                      ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
         self._sfid = self._synth.sfload(str(self.path))
         if self._sfid < 0:
             raise ValueError(f"fluidsynth could not load {self.path}")
@@ -78,16 +82,38 @@ class SoundFontRenderer:
         # Default pitch-bend range is +-2 semitones: 8192 +- 4096 per semitone.
         synth.pitch_bend(chan, int(round(np.clip(bend_semitones, -2, 2) * 4096)))
         total = int(round(length_s * self.sample_rate))
-        hold = min(int(round(hold_s * self.sample_rate)), total)
+        # FluidSynth applies events at 64-sample block boundaries: rendering whole blocks
+        # keeps every note's timing independent of what was rendered before it.
+        hold = min(_whole_blocks(hold_s * self.sample_rate), _whole_blocks(total))
+        rest = _whole_blocks(total) - hold
+        self._float_samples(128)  # let the program change settle before the note
         synth.noteon(chan, note, velocity)
-        on = synth.get_samples(hold) if hold else np.zeros(0, np.int16)
+        on = self._float_samples(hold)
         synth.noteoff(chan, note)
-        off = synth.get_samples(total - hold) if total > hold else np.zeros(0, np.int16)
+        off = self._float_samples(rest)
         synth.all_sounds_off(chan)
         synth.pitch_bend(chan, 0)
-        synth.get_samples(256)  # flush the voices that were cut
-        stereo = np.concatenate([on, off]).astype(np.float32).reshape(-1, 2) / 32768.0
-        return stereo.mean(axis=1)
+        self._float_samples(256)  # flush the voices that were cut
+        return (0.5 * (np.concatenate([on[0], off[0]]) + np.concatenate([on[1], off[1]])))[:total]
+
+    def _float_samples(self, n: int) -> np.ndarray:
+        """[2, n] float32. pyfluidsynth only offers 16-bit output, which is dithered with a
+        running noise table (so a note would depend on what was rendered before it)."""
+        left = np.zeros(n, np.float32)
+        right = np.zeros(n, np.float32)
+        if n:
+            self._write_float(self._synth.synth, n, left.ctypes.data_as(ctypes.c_void_p), 0, 1,
+                              right.ctypes.data_as(ctypes.c_void_p), 0, 1)
+        return np.stack([left, right])
+
+    def reset(self) -> None:
+        """Back to the state just after loading: no voices, controllers at defaults."""
+        self._synth.system_reset()
+        self._float_samples(256)
 
     def close(self) -> None:
         self._synth.delete()
+
+
+def _whole_blocks(samples: float, block: int = 64) -> int:
+    return int(np.ceil(round(samples) / block)) * block

@@ -1,0 +1,143 @@
+"""Corpus building from a real soundfont (TimGM6mb) and a prepared folder of files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from server.corpus.build import BuildConfig, build_corpus, read_metadata
+from server.corpus.gm import CLASSES
+from server.corpus.render_units import RenderSettings
+
+TIMGM = Path("/usr/share/sounds/sf2/TimGM6mb.sf2")
+pytestmark = pytest.mark.skipif(not TIMGM.exists(), reason="apt-get install timgm6mb-soundfont")
+
+# Velocity 0 is a note-off in MIDI: those notes render silence and must be dropped.
+SMALL = RenderSettings(pitch_step=12, velocities=(0, 100), drum_velocities=(100,),
+                       drum_bends=(0.0,))
+NSYNTH_FIELDS = {"note_str": str, "instrument_str": str, "pitch": int, "sample_rate": int,
+                 "instrument_family_str": str, "instrument_source_str": str,
+                 "qualities_str": list}
+
+
+def _build(out: Path, **kw):
+    cfg = BuildConfig(out=out, soundfonts=[TIMGM], limit=8, jobs=2, render=SMALL, **kw)
+    return build_corpus(cfg, progress=False)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    _build(out)
+    return out
+
+
+def test_metadata_schema_and_audio(corpus: Path) -> None:
+    records = read_metadata(corpus)
+    assert len(records) > 50
+    for r in records:
+        for name, kind in NSYNTH_FIELDS.items():
+            assert isinstance(r[name], kind), (name, r[name])
+        assert r["soundfont"] == "TimGM6mb.sf2"
+        assert r["class"] in CLASSES or r["class"] == "fx"
+        assert r["split"] in ("train", "valid", "test")
+        if r["drum_key"] is not None:
+            assert r["bank"] == 128 and r["drum_key_name"] and not r["tonal"]
+        else:
+            assert r["gm_name"] and r["root_note"] == r["pitch"]
+    y, sr = sf.read(corpus / records[0]["path"])
+    assert y.ndim == 1 and sr == 44100 and len(y) == int(1.5 * 44100)
+    assert 0.95 < np.max(np.abs(y)) <= 1.0  # peak-normalised, original peak kept in features
+    assert records[0]["features"]["peak"] > 0
+
+
+def test_drum_kit_classes_present(corpus: Path) -> None:
+    classes = {r["class"] for r in read_metadata(corpus) if r["drum_key"] is not None}
+    assert {"kick", "snare", "clap", "closed_hat", "open_hat", "cymbal", "tom"} <= classes
+
+
+def test_silent_notes_dropped_and_logged(corpus: Path) -> None:
+    records = read_metadata(corpus)
+    assert all(r["velocity"] != 0 for r in records)
+    log = (corpus / "build_log.txt").read_text()
+    assert "-000: silent" in log
+
+
+def test_splits_are_disjoint_by_instrument(corpus: Path) -> None:
+    split_of: dict[str, set[str]] = {}
+    for r in read_metadata(corpus):
+        split_of.setdefault(r["instrument_str"], set()).add(r["split"])
+    assert all(len(s) == 1 for s in split_of.values())
+    assert {s for v in split_of.values() for s in v} >= {"train", "test"}
+
+
+def test_captions_are_several_and_name_the_sound(corpus: Path) -> None:
+    for r in read_metadata(corpus):
+        caps = r["captions"]
+        assert len(caps) >= 3 and len(set(caps)) == len(caps)
+        assert all(c.strip() for c in caps)
+    kicks = [r for r in read_metadata(corpus) if r["class"] == "kick"]
+    words = " ".join(c for r in kicks for c in r["captions"])
+    assert "kick" in words or "bass drum" in words
+
+
+def test_build_is_deterministic_and_resumable(corpus: Path, tmp_path: Path) -> None:
+    report = _build(tmp_path / "again")
+    assert (tmp_path / "again" / "metadata.jsonl").read_bytes() == \
+        (corpus / "metadata.jsonl").read_bytes()
+    rerun = _build(tmp_path / "again")
+    assert rerun.rendered_units == 0 and rerun.skipped_units == report.rendered_units
+
+
+def _tone(freq: float, sr: int, seconds: float = 1.0) -> np.ndarray:
+    t = np.arange(int(sr * seconds)) / sr
+    return (0.5 * np.sin(2 * np.pi * freq * t) * np.exp(-2 * t)).astype(np.float32)
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "my samples"
+    (root / "drums" / "kicks").mkdir(parents=True)
+    (root / "keys").mkdir()
+    stereo = np.stack([_tone(440.0, 96000), _tone(440.0, 96000)], axis=1)
+    sf.write(root / "keys" / "Glassy Bell A4.wav", stereo, 96000, subtype="PCM_24")
+    t = np.arange(22050) / 22050
+    kick = np.sin(2 * np.pi * (50 + 200 * np.exp(-30 * t)) * t) * np.exp(-8 * t)
+    sf.write(root / "drums" / "kicks" / "kick_08.wav", kick, 22050, subtype="PCM_U8")
+    (root / "drums" / "broken.wav").write_bytes(b"RIFF\x00\x00junk" * 10)
+    (root / "drums" / "empty.wav").write_bytes(b"")
+    return root
+
+
+def test_folder_importer(folder: Path, tmp_path: Path) -> None:
+    report = build_corpus(BuildConfig(out=tmp_path / "c", folders=[folder]), progress=False)
+    records = {Path(r["path"]).stem: r for r in read_metadata(tmp_path / "c")}
+    assert set(records) == {"Glassy Bell A4", "kick_08"}
+    bell, kick = records["Glassy Bell A4"], records["kick_08"]
+    assert bell["class"] == "mallet_bell" and bell["tonal"]
+    assert abs(bell["root_note"] - 69.0) < 0.2
+    assert kick["class"] == "kick" and not kick["tonal"]
+    y, sr = sf.read(tmp_path / "c" / bell["path"])
+    assert y.ndim == 1 and sr == 44100
+    problems = "\n".join(report.problems)
+    assert "broken.wav" in problems and "empty.wav" in problems
+
+
+def test_cli_reports_bad_input_with_exit_2(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "server.cli", "corpus", "build", "--out",
+                          str(tmp_path), "--soundfont", str(tmp_path / "missing.sf2")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "missing.sf2" in run.stderr and "no such file" in run.stderr
+
+
+def test_metadata_lines_are_sorted_json(corpus: Path) -> None:
+    lines = (corpus / "metadata.jsonl").read_text().splitlines()
+    paths = [json.loads(line)["path"] for line in lines]
+    assert paths == sorted(paths)
