@@ -113,7 +113,8 @@ class SlotBank:
             "keymap": self._keymap,
             "slots": [{"index": s.index, "params": asdict(s.params),
                        "render": asdict(s.render) if s.render else None, "wanted": s.wanted}
-                      for s in self._slots if not (s.is_empty and not s.wanted)],
+                      for s in self._slots
+                      if s.params != SlotParams() or s.render is not None or s.wanted],
         })
 
     # -- reads -------------------------------------------------------------------------------
