@@ -8,11 +8,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import UsageError
+
 log = logging.getLogger("shotcaller")
-
-
-class UsageError(Exception):
-    """Bad input from the command line: printed as one line, exit code 2."""
 
 
 def _corpus_build(args: argparse.Namespace) -> int:
@@ -92,9 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
 from .codec.commands import register as _register_codec  # noqa: E402
 from .daemon.commands import register as _register_daemon  # noqa: E402
 from .diffusion.commands import register as _register_diffusion  # noqa: E402
+from .eval.commands import register as _register_eval  # noqa: E402
 
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_codec, _register_diffusion, _register_daemon]
+    _register_codec, _register_diffusion, _register_eval, _register_daemon]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace):
-    from ..cli import UsageError
+    from ..errors import UsageError
     from .codec import SpectralCodec
 
     try:
@@ -30,7 +30,7 @@ def _load(args: argparse.Namespace):
 
 def _read(path: str):
     from ..audio_io import AudioReadError, load_mono
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     try:
         return load_mono(path)

@@ -11,7 +11,7 @@ DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "shotcaller-sma
 
 
 def _usage(message: str):
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     return UsageError(message)
 

