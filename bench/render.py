@@ -1,0 +1,53 @@
+"""Render latency of the warm pipeline: the cold first render, then p50/p95 over 20 renders.
+
+    python bench/render.py [--model models/shotcaller-small] [--n 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server.diffusion.pipeline import load_pipeline  # noqa: E402
+
+PROMPTS = ("punchy techno kick", "glassy bell pluck", "dusty vinyl snare", "warm rhodes chord",
+           "crisp closed hi-hat", "deep sub bass note", "breathy flute note", "trashy crash")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="models/shotcaller-small")
+    parser.add_argument("--n", type=int, default=20)
+    parser.add_argument("--device", default="auto")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    pipe = load_pipeline(args.model, device=args.device)
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    first = pipe(PROMPTS[0], seed=0)
+    cold_s = time.perf_counter() - t0
+    times = []
+    for i in range(args.n):
+        t0 = time.perf_counter()
+        pipe(PROMPTS[i % len(PROMPTS)], seed=i, pitch=48 + i % 24)
+        times.append(time.perf_counter() - t0)
+    d = pipe.defaults
+    print(f"model {args.model} on {pipe.device} ({torch.get_num_threads()} threads); "
+          f"{d.num_inference_steps} steps, guidance {d.guidance_scale}, strength {d.strength}")
+    print(f"one-shot length: {len(first.audios) / first.sampling_rate:.2f} s at "
+          f"{first.sampling_rate} Hz")
+    print(f"load: {load_s:.2f} s   cold first render: {cold_s:.3f} s")
+    print(f"warm renders over {args.n}: p50 {np.percentile(times, 50):.3f} s, "
+          f"p95 {np.percentile(times, 95):.3f} s")
+
+
+if __name__ == "__main__":
+    main()
