@@ -76,8 +76,17 @@ def train_codec(cfg: CodecTrainConfig) -> Path:
         state = torch.load(ckpt, weights_only=False)
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
-        sched.load_state_dict(state["sched"])
         step = state["step"]
+        if state["sched"].get("total_steps") == cfg.steps:
+            sched.load_state_dict(state["sched"])
+        else:
+            # A new --steps on resume: anneal linearly from the current rate to zero.
+            lr_now = opt.param_groups[0]["lr"]
+            remaining = max(1, cfg.steps - step)
+            for group in opt.param_groups:
+                group["lr"] = group["initial_lr"] = lr_now
+            sched = torch.optim.lr_scheduler.LambdaLR(
+                opt, lambda s: max(0.0, 1.0 - s / remaining))
         log.info("resumed at step %d", step)
     gen = torch.Generator().manual_seed(cfg.seed + step)
     last_save = time.monotonic()
