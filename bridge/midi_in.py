@@ -1,17 +1,17 @@
-"""MIDI input with mido + python-rtmidi: a virtual port (``Shotcaller``) or a named port.
+"""MIDI input with python-rtmidi + mido: a virtual port (``Shotcaller``) or a named port.
 
 The backend API is chosen by name (``jack``, ``alsa``) or ``auto`` (JACK when a JACK server
 answers, else ALSA where ``/dev/snd`` exists). rtmidi calls back on its own thread (JACK's
-process thread for JACK), so the callback only enqueues; a handler thread does the work.
+process thread for JACK), so no Python runs there: a reader thread polls rtmidi's queue.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,78 +74,103 @@ def choose_backend(api: str) -> str:
 
 
 class MidiInput:
-    """Opens the port and hands note-ons and CCs to ``on_event`` on a worker thread."""
+    """Opens the port and hands note-ons and CCs to ``on_event`` on a reader thread.
+
+    The port is a python-rtmidi ``MidiIn`` *without* a Python callback: rtmidi queues incoming
+    bytes in C++ (for JACK, inside the process callback, which must never wait for Python's
+    GIL or JACK drops the client when the period is short), and the reader thread polls that
+    queue every ``poll_s`` and parses the bytes with mido.
+    """
+
+    API_NUMBERS = {BACKENDS["jack"]: "API_UNIX_JACK", BACKENDS["alsa"]: "API_LINUX_ALSA"}
 
     def __init__(self, on_event: Callable[[MidiEvent], None], *, api: str = "auto",
                  port_name: str | None = None, virtual_name: str = "Shotcaller",
-                 client_name: str = "shotcaller") -> None:
+                 client_name: str = "shotcaller", poll_s: float = 0.0005) -> None:
         self._on_event = on_event
         self.api = api
         self.port_name = port_name
         self.virtual_name = virtual_name
         self.client_name = client_name
-        self._queue: queue.SimpleQueue[MidiEvent | None] = queue.SimpleQueue()
-        self._port: Any = None
+        self.poll_s = poll_s
+        self._midi_in: Any = None
+        self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.description = ""
 
     def open(self) -> str:
-        import mido
+        import rtmidi
 
         os.environ.setdefault("JACK_NO_START_SERVER", "1")
         backend_name = choose_backend(self.api)
-        backend = mido.Backend(backend_name, load=True)
+        api = getattr(rtmidi, self.API_NUMBERS[backend_name])
+        if api not in rtmidi.get_compiled_api():
+            raise MidiUnavailable(f"python-rtmidi was built without {backend_name}")
         try:
+            midi_in = rtmidi.MidiIn(api, name=self.client_name)
             if self.port_name:
-                names = backend.get_input_names()
-                match = [n for n in names if n == self.port_name] or \
-                        [n for n in names if self.port_name in n]
+                names = midi_in.get_ports()
+                match = [i for i, n in enumerate(names) if n == self.port_name] or \
+                        [i for i, n in enumerate(names) if self.port_name in n]
                 if not match:
+                    midi_in.delete()
                     raise MidiUnavailable(f"MIDI port {self.port_name!r} not found "
                                           f"(have: {', '.join(names) or 'none'})")
-                self._port = backend.open_input(match[0], client_name=self.client_name,
-                                                callback=self._callback)
-                self.description = f"{match[0]} ({backend_name})"
+                midi_in.open_port(match[0], name="in")
+                self.description = f"{names[match[0]]} ({backend_name})"
             else:
-                self._port = backend.open_input(self.virtual_name, virtual=True,
-                                                client_name=self.client_name,
-                                                callback=self._callback)
+                midi_in.open_virtual_port(self.virtual_name)
                 self.description = f"virtual {self.client_name}:{self.virtual_name} " \
                                    f"({backend_name})"
+            midi_in.ignore_types(sysex=True, timing=True, active_sense=True)
         except MidiUnavailable:
             raise
-        except Exception as exc:  # rtmidi's errors: no server, port busy, API not compiled
+        except Exception as exc:  # rtmidi's errors: no server, port busy
             raise MidiUnavailable(f"cannot open MIDI input via {backend_name}: {exc}") from exc
-        self._thread = threading.Thread(target=self._work, name="midi-in", daemon=True)
+        self._midi_in = midi_in
+        self._thread = threading.Thread(target=self._read, name="midi-in", daemon=True)
         self._thread.start()
         return self.description
 
-    def _callback(self, message: Any) -> None:
-        # Runs on rtmidi's thread: translate and enqueue only.
-        if message.type == "note_on":
-            self._queue.put(MidiEvent("note_on", message.channel, message.note, message.velocity))
-        elif message.type == "control_change":
-            self._queue.put(MidiEvent("control_change", message.channel, message.control,
-                                      message.value))
+    def _read(self) -> None:
+        import mido
 
-    def _work(self) -> None:
-        while True:
-            event = self._queue.get()
+        while not self._stop.is_set():
+            item = self._midi_in.get_message()
+            if item is None:
+                time.sleep(self.poll_s)
+                continue
+            try:
+                message = mido.Message.from_bytes(item[0])
+            except (ValueError, TypeError) as exc:
+                log.warning("ignoring malformed MIDI bytes %s: %s", item[0], exc)
+                continue
+            event = to_event(message)
             if event is None:
-                return
+                continue
             try:
                 self._on_event(event)
             except Exception:
                 log.exception("MIDI event %s failed", event)
 
     def close(self) -> None:
-        if self._port is not None:
-            try:
-                self._port.close()
-            except Exception as exc:  # closing a port of a vanished JACK server
-                log.debug("closing MIDI port: %s", exc)
-            self._port = None
+        self._stop.set()
         if self._thread is not None:
-            self._queue.put(None)
             self._thread.join(2.0)
             self._thread = None
+        if self._midi_in is not None:
+            try:
+                self._midi_in.close_port()
+                self._midi_in.delete()
+            except Exception as exc:  # closing a port of a vanished JACK server
+                log.debug("closing MIDI port: %s", exc)
+            self._midi_in = None
+
+
+def to_event(message: Any) -> MidiEvent | None:
+    """Note-ons and control changes as MidiEvents; everything else (note-offs too) → None."""
+    if message.type == "note_on":
+        return MidiEvent("note_on", message.channel, message.note, message.velocity)
+    if message.type == "control_change":
+        return MidiEvent("control_change", message.channel, message.control, message.value)
+    return None

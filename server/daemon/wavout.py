@@ -20,6 +20,11 @@ _FORMATS = {"pcm24": (1, 3), "float": (3, 4)}  # WAVE_FORMAT_PCM / IEEE_FLOAT, b
 
 def wav_bytes(y: np.ndarray, *, sr: int, fmt: str = "pcm24") -> bytes:
     """A complete mono WAV file: 24-bit PCM (clipped to [-1, 1)) or 32-bit float."""
+    return b"".join(wav_parts(y, sr=sr, fmt=fmt))
+
+
+def wav_parts(y: np.ndarray, *, sr: int, fmt: str = "pcm24") -> tuple[bytes, bytes, bytes]:
+    """(header, sample data, pad) of a mono WAV file, for a gather write without copies."""
     if fmt not in _FORMATS:
         raise ValueError(f"fmt={fmt!r}: must be one of {', '.join(_FORMATS)}")
     tag, width = _FORMATS[fmt]
@@ -36,18 +41,27 @@ def wav_bytes(y: np.ndarray, *, sr: int, fmt: str = "pcm24") -> bytes:
     else:
         extra = b""
     pad = b"\x00" if len(data) % 2 else b""
-    body = (b"WAVE" + b"fmt " + struct.pack("<I", len(fmt_chunk)) + fmt_chunk + extra
-            + b"data" + struct.pack("<I", len(data)) + data + pad)
-    return b"RIFF" + struct.pack("<I", len(body)) + body
+    chunks = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt_chunk)) + fmt_chunk + extra
+    riff_size = len(chunks) + 8 + len(data) + len(pad)
+    header = (b"RIFF" + struct.pack("<I", riff_size) + chunks + b"data"
+              + struct.pack("<I", len(data)))
+    return header, data, pad
 
 
 def write_note_wav(path: Path, y: np.ndarray, *, sr: int, fmt: str = "pcm24") -> Path:
     """Atomically replace ``path`` with a WAV of ``y`` (temp file + rename, no fsync)."""
-    payload = wav_bytes(y, sr=sr, fmt=fmt)
+    parts = wav_parts(y, sr=sr, fmt=fmt)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".wav.part", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+        try:
+            total = sum(len(p) for p in parts)
+            if os.writev(fd, parts) != total:  # short write (disk full, signal): retry plainly
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.ftruncate(fd, 0)
+                with open(fd, "wb", closefd=False) as handle:
+                    handle.write(b"".join(parts))
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
