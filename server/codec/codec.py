@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -28,7 +29,8 @@ class SpectralCodec:
     # -- persistence ---------------------------------------------------------------------
     def save_pretrained(self, path: str | Path) -> None:
         path = Path(path)
-        self.autoencoder.save_pretrained(path)
+        # Half precision on disk (weights ship in the repo); loaded back as float32.
+        copy.deepcopy(self.autoencoder).half().save_pretrained(path)
         settings = {**asdict(self.spectral), "phase_iterations": self.phase_iterations}
         (path / SPECTRAL_FILE).write_text(json.dumps(settings, indent=2) + "\n")
 

@@ -9,7 +9,7 @@ import torch
 
 log = logging.getLogger(__name__)
 
-MAX_TOKENS = 32
+MAX_TOKENS = 20  # producer prompts are short; longer ones are truncated
 
 
 class MissingTextEncoderError(RuntimeError):

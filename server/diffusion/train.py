@@ -75,19 +75,24 @@ def encode_latents(codec: SpectralCodec, waves: np.ndarray, levels: np.ndarray) 
 
 @torch.no_grad()
 def encode_captions(text: TextEncoder, records: list[dict]) -> tuple[torch.Tensor, ...]:
-    """Token states [n, k, tokens, 384] fp16, masks [n, k, tokens], pooled [n, 384]."""
+    """Unique caption states [u, tokens, 384] fp16 and masks [u, tokens], the index of each
+    record's captions into them [n, k], and pooled record embeddings [n, 384].
+
+    Templates repeat: encoding each distinct caption once saves most of the text encoder's time.
+    """
     k = min(len(r["captions"]) for r in records)
-    flat = [c for r in records for c in r["captions"][:k]]
+    unique = sorted({c for r in records for c in r["captions"][:k]}, key=lambda c: (len(c), c))
+    position = {c: i for i, c in enumerate(unique)}
     states, masks, pooled = [], [], []
-    for i in tqdm(range(0, len(flat), 256), desc="captions"):
-        s, m = text.encode(flat[i:i + 256])
-        states.append(s.half())
+    for i in tqdm(range(0, len(unique), 256), desc="captions"):
+        st, m = text.encode(unique[i:i + 256])
+        states.append(st.half())
         masks.append(m.to(torch.uint8))
-        pooled.append(TextEncoder.pool(s, m))
-    n = len(records)
-    pooled_mean = torch.nn.functional.normalize(torch.cat(pooled).view(n, k, -1).mean(1), dim=-1)
-    return (torch.cat(states).view(n, k, *states[0].shape[1:]),
-            torch.cat(masks).view(n, k, -1), pooled_mean)
+        pooled.append(TextEncoder.pool(st, m))
+    index = torch.tensor([[position[c] for c in r["captions"][:k]] for r in records])
+    pooled_all = torch.cat(pooled)
+    record_pooled = torch.nn.functional.normalize(pooled_all[index].mean(1), dim=-1)
+    return torch.cat(states), torch.cat(masks), index, record_pooled
 
 
 class _Data:
@@ -104,7 +109,8 @@ class _Data:
         levels = relative_levels(self.records, all_records)
         self.latents = encode_latents(codec, waves, levels)
         del waves
-        self.states, self.masks, self.pooled = encode_captions(text, self.records)
+        self.states, self.masks, self.caption_index, self.pooled = encode_captions(
+            text, self.records)
         self.empty_states, self.empty_mask = text.encode([""])
         self.pitch = torch.tensor([float(r["root_note"] if r.get("root_note") is not None
                                          else r["pitch"]) for r in self.records])
@@ -120,9 +126,10 @@ class _Data:
         cls = torch.randint(len(self.by_class), (size,), generator=gen).tolist()
         idx = torch.stack([self.by_class[c][torch.randint(len(self.by_class[c]), (1,),
                                                           generator=gen)] for c in cls]).view(-1)
-        which = torch.randint(self.states.shape[1], (size,), generator=gen)
-        states = self.states[idx, which].float()
-        masks = self.masks[idx, which].long()
+        which = torch.randint(self.caption_index.shape[1], (size,), generator=gen)
+        caption = self.caption_index[idx, which]
+        states = self.states[caption].float()
+        masks = self.masks[caption].long()
         drop = torch.rand(size, generator=gen) < text_dropout
         states[drop] = self.empty_states[0].float()
         masks[drop] = self.empty_mask[0]
