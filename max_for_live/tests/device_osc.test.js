@@ -1,0 +1,185 @@
+"use strict";
+// The OSC messages the device builds and the replies it parses, checked against the daemon's
+// machine-readable contract (bridge/osc_spec.json), plus the device's UI state machine.
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const { logic, scratchWav, setup } = require("./helpers.js");
+const osc = require("./osc.js");
+
+const REPO = path.resolve(__dirname, "..", "..");
+const SPEC = JSON.parse(fs.readFileSync(path.join(REPO, "bridge", "osc_spec.json"), "utf8"));
+
+// Does [address, ...args] satisfy the spec's "in" table (with its int/float coercion)?
+function validIn(message) {
+  const [address, ...args] = message;
+  const spec = SPEC.in[address];
+  assert.ok(spec, `${address} is not in bridge/osc_spec.json`);
+  const required = spec.args.filter((a) => !a.optional).length;
+  assert.ok(args.length >= required && args.length <= spec.args.length,
+    `${address}: ${args.length} args, spec wants ${required}..${spec.args.length}`);
+  args.forEach((value, i) => {
+    let a = spec.args[i];
+    if (a.type === "key") a = { name: "value", ...SPEC.slot_keys[args[1]] };
+    if (a.type === "s") {
+      assert.equal(typeof value, "string", `${address} ${a.name}`);
+      if (a.enum_from) assert.ok(value in SPEC[a.enum_from], `${address} ${a.name}=${value}`);
+      if (a.enum) assert.ok(a.enum.includes(value));
+      if (a.max_len) assert.ok(value.length <= a.max_len);
+    } else {
+      assert.equal(typeof value, "number", `${address} ${a.name}`);
+      if (a.type === "i") assert.ok(Number.isInteger(value), `${address} ${a.name}=${value} not integral`);
+      if (a.min !== undefined) assert.ok(value >= a.min, `${address} ${a.name}=${value} < ${a.min}`);
+      if (a.max !== undefined) assert.ok(value <= a.max, `${address} ${a.name}=${value} > ${a.max}`);
+    }
+  });
+  // And it survives OSC encoding the way [udpsend] types it.
+  const [back] = osc.decode(osc.encode(address, args));
+  assert.equal(back.address, address);
+  return true;
+}
+
+test("parameter ranges are within the daemon's slot-key table", () => {
+  for (const [key, p] of Object.entries(logic.PARAMS)) {
+    const s = SPEC.slot_keys[key];
+    assert.ok(s, key);
+    assert.equal(p.type, s.type, key);
+    assert.ok(p.min >= s.min && p.max <= s.max, `${key} ${p.min}..${p.max} vs ${s.min}..${s.max}`);
+    assert.ok(p.initial >= p.min && p.initial <= p.max);
+  }
+  assert.equal(logic.NUM_SLOTS, 16);
+});
+
+test("reply shapes match the spec's out table", () => {
+  for (const [address, args] of Object.entries(logic.REPLIES)) {
+    const spec = SPEC.out[address];
+    assert.ok(spec, address);
+    assert.deepEqual(args, spec.args.map((a) => [a.name, a.type]), address);
+  }
+});
+
+test("a Render press sends every parameter, then the prompt, all valid for the daemon", () => {
+  const { rec, device } = setup();
+  device.setSlot(3);
+  device.setPrompt("dusty vinyl snare");
+  device.setParam("steps", 12);
+  device.setParam("guidance", 4.5);
+  device.setParam("duration", 0.75);
+  assert.equal(device.render(), true);
+  assert.deepEqual(rec.osc, [
+    ["/shot/set", 3, "seed", -1],
+    ["/shot/set", 3, "steps", 12],
+    ["/shot/set", 3, "guidance", 4.5],
+    ["/shot/set", 3, "strength", 1],
+    ["/shot/set", 3, "duration", 0.75],
+    ["/shot/prompt", 3, "dusty vinyl snare"],
+  ]);
+  rec.osc.forEach(validIn);
+  assert.equal(rec.last("progress"), 0);
+  assert.equal(rec.last("error"), "");
+});
+
+test("an empty prompt is an error shown in plain words, nothing sent", () => {
+  const { rec, device } = setup();
+  device.setPrompt("   ");
+  assert.equal(device.render(), false);
+  assert.deepEqual(rec.osc, []);
+  assert.equal(rec.last("error"), "type a prompt first");
+});
+
+test("UI values are clamped and rounded into the daemon's ranges", () => {
+  const { device } = setup();
+  device.setParam("steps", 500.4);
+  device.setParam("guidance", -3);
+  device.setParam("seed", 12.6);
+  assert.deepEqual([device.params.steps, device.params.guidance, device.params.seed], [200, 0, 13]);
+  assert.throws(() => device.setSlot(16), /slot: 16 out of range/);
+  assert.throws(() => logic.setMessage(0, "steps", 2.5), /expected an int/);
+});
+
+test("dice draws a seed, shows it and renders with it", () => {
+  const { rec, device } = setup();
+  device.setPrompt("kick");
+  device.dice();
+  const seed = Math.floor(0.5 * (logic.SEED_UI_MAX + 1));
+  assert.equal(rec.last("seed"), seed);
+  assert.deepEqual(rec.osc[0], ["/shot/set", 0, "seed", seed]);
+  rec.osc.forEach(validIn);
+});
+
+test("other messages the device builds are valid", () => {
+  [logic.pingMessage(), logic.renderMessage(15), logic.cancelMessage(0), logic.noteMessage(38, 110),
+    logic.keymapMessage("drums"), logic.keymapMessage("chromatic", 4)].forEach(validIn);
+  assert.throws(() => logic.noteMessage(128, 1), /note: 128/);
+});
+
+test("online/offline follows ping -> pong", () => {
+  const { rec, device } = setup();
+  device.tick();
+  assert.deepEqual(rec.osc, [["/shot/ping"]]);
+  device.onOsc("/shot/pong", ["0.1.0", "shotcaller-small", "ready"]);
+  assert.equal(rec.last("online"), 1);
+  assert.equal(rec.last("status"), "online: shotcaller-small (ready)");
+  device.tick();
+  device.tick();
+  assert.equal(rec.last("online"), 1);  // one unanswered ping is tolerated
+  device.tick();
+  assert.equal(rec.last("online"), 0);
+  assert.match(rec.last("status"), /offline.*--reply-port 9001/);
+  device.onOsc("/shot/pong", ["0.1.0", "shotcaller-small", "loading"]);
+  assert.equal(rec.last("online"), 1);
+});
+
+test("progress drives the bar; errors reset it and read in plain words", () => {
+  const { rec, device } = setup();
+  device.onOsc("/shot/progress", [2, 0.5]);
+  assert.equal(rec.last("progress"), 0.5);
+  assert.equal(rec.last("status"), "slot 2: rendering 50%");
+  device.onOsc("/shot/error", ["/shot/prompt", "slot 2: out of memory"]);
+  assert.equal(rec.last("progress"), 0);
+  assert.equal(rec.last("error"), "Render failed: slot 2: out of memory");
+  device.onOsc("/shot/cancelled", [2]);
+  assert.equal(rec.last("status"), "slot 2: cancelled");
+});
+
+test("malformed replies are reported, not thrown", () => {
+  const { rec, device } = setup();
+  assert.equal(device.onOsc("/shot/ready", [0, "/x.wav"]), null);
+  assert.match(rec.last("error"), /bad reply from the daemon: \/shot\/ready: expected 5/);
+  assert.equal(device.onOsc("/shot/preset/list", ["a", "b"]), null);  // not used by the device
+});
+
+test("notes: passed through in Simpler mode, sent as /shot/note in daemon-repitch mode", () => {
+  const { rec, device } = setup();
+  assert.equal(device.note(60, 100), false);
+  assert.deepEqual(rec.osc, []);
+  device.setMode(logic.MODE_DAEMON_REPITCH);
+  assert.equal(device.note(62, 0), false);  // note-off
+  assert.equal(device.note(62, 90), true);
+  assert.deepEqual(rec.osc, [["/shot/note", 62, 90]]);
+  rec.osc.forEach(validIn);
+});
+
+test("/shot/note/ready loads the note's WAV and plays it at C3, untransposed", (t) => {
+  const file = scratchWav(t, "note_062.wav");
+  const { live, rec, device, simpler } = setup({ build: (l, tr) => ({ simpler: l.addSimpler(tr) }) });
+  device.setMode(logic.MODE_DAEMON_REPITCH);
+  simpler.children.parameters[1].props.value = -5;
+  const reply = device.onOsc("/shot/note/ready", [62, file, 0]);
+  assert.equal(reply.result.loaded, true);
+  assert.equal(simpler.child.sample.props.file_path, file);
+  assert.equal(simpler.props.playback_mode, logic.PLAYBACK_ONE_SHOT);
+  assert.equal(live.paramValue(simpler, "Transpose"), 0);
+  assert.deepEqual(rec.notes, [[60, 127]]);
+});
+
+test("/shot/note/ready with a Drum Rack plays the slot's pad", (t) => {
+  const file = scratchWav(t, "note_037.wav");
+  const { rec, device } = setup({ build: (l, tr) => ({ rack: l.addDrumRack(tr) }) });
+  device.setMode(logic.MODE_DAEMON_REPITCH);
+  device.onOsc("/shot/note/ready", [37, file, 1]);
+  assert.deepEqual(rec.notes, [[37, 127]]);
+});
