@@ -55,7 +55,8 @@ class Peer:
 
     def __init__(self, daemon_port: int, port: int = 0) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        for opt in (getattr(socket, "SO_RCVBUFFORCE", None), socket.SO_RCVBUF):
+        for opt in (getattr(socket, "SO_RCVBUFFORCE", 33 if sys.platform == "linux" else None),
+                    socket.SO_RCVBUF):
             if opt is None:
                 continue
             try:
@@ -119,6 +120,8 @@ class Daemon:
             item = peer.recv(0.05)
             if item and item[0] == "/shot/pong" and item[1][2] == "ready":
                 return time.perf_counter() - self.started
+            if item:  # answered "loading": don't flood the daemon while it loads
+                time.sleep(0.05)
         raise TimeoutError("daemon not ready")
 
     def rss_mb(self) -> float:

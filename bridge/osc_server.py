@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 RCVBUF_BYTES = 32 << 20  # asked for; Linux caps SO_RCVBUF at 2 * net.core.rmem_max
 RCVBUF_WARN_BYTES = 4 << 20  # below this a burst of 20,000 small datagrams may overflow
 MAX_DATAGRAM = 65536
+SO_RCVBUFFORCE_LINUX = 33  # <asm-generic/socket.h>; Python's socket module lacks it
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ Handler = Callable[[Request], None]
 def open_socket(host: str, port: int, rcvbuf: int = RCVBUF_BYTES) -> socket.socket:
     """Bind a UDP socket with a large receive buffer (SO_RCVBUFFORCE when allowed)."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM)
-    force = getattr(socket, "SO_RCVBUFFORCE", None)
+    force = getattr(socket, "SO_RCVBUFFORCE", SO_RCVBUFFORCE_LINUX if sys.platform == "linux"
+                    else None)
     try:
         if force is None:
             raise PermissionError

@@ -150,7 +150,7 @@ class DaemonProcess:
                 while item is not None:
                     if item[0] == "/shot/pong" and item[1][2] == "ready":
                         return item[1]
-                    item = listener.recv(0.05)
+                    item = listener.recv(0.1)  # "loading": ask again in a moment
             raise AssertionError(f"daemon not ready in {timeout} s:\n{self.log_text()[-3000:]}")
         finally:
             listener.close()
