@@ -1,0 +1,284 @@
+"use strict";
+// End to end, short of Live: the real daemon (`python -m server.daemon serve`, tiny random model)
+// over real UDP, the device logic in between, and the fake Live object model on the other side.
+//
+// The wiring mirrors the patch: what the device emits as OSC is encoded the way [udpsend] does
+// and sent to the daemon's port; what arrives on the reply port is decoded into "address args"
+// the way [udpreceive] outputs it and handed to the device. The daemon runs with --reply-port,
+// as the README tells users to start it.
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { spawn, spawnSync } = require("node:child_process");
+const dgram = require("node:dgram");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const { logic, FakeLive, recorder } = require("./helpers.js");
+const osc = require("./osc.js");
+
+const REPO = path.resolve(__dirname, "..", "..");
+const PYTHON = process.env.PYTHON || "python3";
+// Generous: the test machine may be busy training models.
+const READY_TIMEOUT_MS = 180000;
+const REPLY_TIMEOUT_MS = 120000;
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function bindUdp(port = 0) {
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket("udp4");
+    sock.once("error", reject);
+    sock.bind(port, "127.0.0.1", () => resolve(sock));
+  });
+}
+
+async function freeUdpPort() {
+  const s = await bindUdp(0);
+  const { port } = s.address();
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+function makeTinyModel(dir) {
+  const code = "import sys; from server.diffusion.factory import make_tiny_pipeline; " +
+    "make_tiny_pipeline(sys.argv[1])";
+  const r = spawnSync(PYTHON, ["-c", code, dir], { cwd: REPO, encoding: "utf8", timeout: READY_TIMEOUT_MS });
+  assert.equal(r.status, 0, `make_tiny_pipeline failed:\n${r.stderr}`);
+}
+
+// One reply socket ([udpreceive] on the reply port) feeding whichever device is attached.
+class Link {
+  constructor(sock, daemonPort) {
+    this.sock = sock;
+    this.daemonPort = daemonPort;
+    this.device = null;
+    this.seen = [];
+    this.waiters = [];
+    sock.on("message", (buf) => {
+      for (const { address, args } of osc.decode(buf)) this.deliver(address, args);
+    });
+  }
+
+  deliver(address, args) {
+    const result = this.device ? this.device.onOsc(address, args) : null;
+    const item = { address, args, result };
+    this.seen.push(item);
+    this.waiters = this.waiters.filter((w) => !w(item));
+  }
+
+  send(message) {
+    const [address, ...args] = message;
+    this.sock.send(osc.encode(address, args), this.daemonPort, "127.0.0.1");
+  }
+
+  // A device on a fake Live set, wired to the daemon like the patch wires it.
+  attach(live) {
+    const rec = recorder();
+    const realOsc = rec.emit.osc;
+    rec.emit.osc = (message) => {
+      realOsc(message);
+      this.send(message);
+    };
+    this.device = new logic.Shotcaller(live.factory, rec.emit, { random: () => 0.25 });
+    this.seen = [];
+    return { device: this.device, rec };
+  }
+
+  waitFor(address, match = () => true, timeout = REPLY_TIMEOUT_MS) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const recent = this.seen.slice(-8).map((i) => `${i.address} ${JSON.stringify(i.args)}`);
+        reject(new Error(`no ${address} within ${timeout} ms; last seen:\n${recent.join("\n")}`));
+      }, timeout);
+      this.waiters.push((item) => {
+        if (item.address !== address || !match(item.args)) return false;
+        clearTimeout(timer);
+        resolve(item);
+        return true;
+      });
+    });
+  }
+}
+
+test.describe("device logic against the real daemon over UDP", { timeout: 600000 }, () => {
+  let root;
+  let daemon;
+  let link;
+  let logPath;
+
+  function daemonLog() {
+    try {
+      return fs.readFileSync(logPath, "utf8").slice(-3000);
+    } catch {
+      return "";
+    }
+  }
+
+  test.before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "shotcaller-m4l-e2e-"));
+    logPath = path.join(root, "daemon.log");
+    const model = path.join(root, "tiny");
+    makeTinyModel(model);
+    const oscPort = await freeUdpPort();
+    const replySock = await bindUdp(0);
+    const replyPort = replySock.address().port;
+    const log = fs.openSync(logPath, "a");
+    daemon = spawn(PYTHON, ["-m", "server.daemon", "serve",
+      "--model", model, "--slots", path.join(root, "slots"),
+      "--user-presets", path.join(root, "presets"), "--no-midi", "--keymap", "drums",
+      "--osc-port", String(oscPort), "--reply-port", String(replyPort),
+      "--threads", "1", "--no-warmup", "--rate", "48000"],
+    { cwd: REPO, stdio: ["ignore", log, log] });
+    fs.closeSync(log);
+    process.on("exit", () => daemon && daemon.exitCode === null && daemon.kill("SIGKILL"));
+    link = new Link(replySock, oscPort);
+    // Ready when /shot/ping answers "ready" (the device's own ping message).
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      assert.equal(daemon.exitCode, null, `daemon exited:\n${daemonLog()}`);
+      assert.ok(Date.now() < deadline, `daemon not ready:\n${daemonLog()}`);
+      link.send(logic.pingMessage());
+      const pong = link.seen.find((i) => i.address === "/shot/pong" && i.args[2] === "ready");
+      if (pong) break;
+      await sleep(500);
+    }
+  });
+
+  test.after(async () => {
+    if (link) link.sock.close();
+    if (daemon && daemon.exitCode === null) {
+      daemon.kill("SIGTERM");
+      const exited = new Promise((resolve) => daemon.once("exit", resolve));
+      const timedOut = sleep(30000).then(() => "timeout");
+      if ((await Promise.race([exited, timedOut])) === "timeout") daemon.kill("SIGKILL");
+    }
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test("ping -> pong turns the device online", async () => {
+    const live = new FakeLive();
+    live.addThisDevice(live.addTrack());
+    const { device, rec } = link.attach(live);
+    const pong = link.waitFor("/shot/pong");
+    device.tick();
+    await pong;
+    assert.equal(rec.last("online"), 1);
+    assert.match(rec.last("status"), /^online: tiny \(ready\)$/);
+  });
+
+  test("Render -> /shot/progress -> /shot/ready -> Simpler.replace_sample(path)", async () => {
+    const live = new FakeLive({ version: [12, 4, 0] });
+    const track = live.addTrack();
+    live.addThisDevice(track);
+    const simpler = live.addSimpler(track);
+    const { device, rec } = link.attach(live);
+    device.setSlot(0);
+    device.setPrompt("dusty vinyl snare");
+    device.setParam("steps", 2);
+    device.setParam("duration", 0.5);
+    const ready = link.waitFor("/shot/ready", (a) => a[0] === 0);
+    assert.equal(device.render(), true);
+    const item = await ready;
+    const [slot, file, rootNote, seconds, seed] = item.args;
+    assert.equal(slot, 0);
+    assert.ok(fs.existsSync(file), file);
+    assert.ok(path.isAbsolute(file));
+    assert.ok(Math.abs(seconds - 0.5) < 0.02, `seconds ${seconds}`);
+    assert.ok(seed >= 0);
+    assert.ok(rootNote === -1 || (rootNote >= 0 && rootNote <= 127));
+    // No /shot/error for any of the /shot/set messages, and progress went 0 -> 1.
+    assert.deepEqual(link.seen.filter((i) => i.address === "/shot/error"), []);
+    const progress = link.seen.filter((i) => i.address === "/shot/progress").map((i) => i.args[1]);
+    assert.ok(progress.length >= 2 && progress[0] === 0, JSON.stringify(progress));
+    assert.ok(Math.abs(progress[progress.length - 1] - 1) < 1e-6);
+    // The fake Live got the file.
+    assert.equal(item.result.result.loaded, true);
+    assert.deepEqual(live.errors, []);
+    assert.deepEqual(live.deviceCalls(), [[simpler.id, "replace_sample", [file]]]);
+    assert.equal(simpler.child.sample.props.file_path, file);
+    const expectedMode = rootNote >= 0 ? logic.PLAYBACK_CLASSIC : logic.PLAYBACK_ONE_SHOT;
+    assert.equal(simpler.props.playback_mode, expectedMode);
+    assert.equal(live.paramValue(simpler, "Transpose"), logic.tuningFor(rootNote).semitones);
+    assert.equal(rec.last("progress"), 1);
+    assert.equal(rec.last("path"), file);
+  });
+
+  test("dice renders a new variation into an empty Drum Rack pad (chain + Simpler created)", async () => {
+    const live = new FakeLive({ version: [12, 4, 0] });
+    const track = live.addTrack();
+    live.addThisDevice(track);
+    const rack = live.addDrumRack(track);
+    const { device, rec } = link.attach(live);
+    device.setSlot(2);
+    device.setPrompt("808 kick");
+    device.setParam("steps", 2);
+    device.setParam("duration", 0.5);
+    const ready = link.waitFor("/shot/ready", (a) => a[0] === 2);
+    device.dice();
+    const item = await ready;
+    assert.equal(item.args[4], rec.last("seed"), "the daemon used the dice's seed");
+    const chains = live.padChains(rack, 38);
+    assert.equal(chains.length, 1);
+    const simpler = chains[0].children.devices[0];
+    assert.equal(simpler.child.sample.props.file_path, item.args[1]);
+    assert.equal(simpler.props.playback_mode, logic.PLAYBACK_ONE_SHOT);
+    assert.deepEqual(live.errors, []);
+  });
+
+  test("daemon-repitch mode: note -> /shot/note -> /shot/note/ready -> loaded and played", async () => {
+    const live = new FakeLive({ version: [12, 4, 0] });
+    const track = live.addTrack();
+    live.addThisDevice(track);
+    const simpler = live.addSimpler(track);
+    const { device, rec } = link.attach(live);
+    device.setMode(logic.MODE_DAEMON_REPITCH);
+    const ready = link.waitFor("/shot/note/ready");
+    assert.equal(device.note(36, 100), true);  // drums keymap: note 36 -> slot 0, rendered above
+    const item = await ready;
+    const [note, file, slot] = item.args;
+    assert.deepEqual([note, slot], [36, 0]);
+    assert.ok(fs.existsSync(file));
+    assert.equal(path.basename(file), "note_036.wav");
+    assert.equal(simpler.child.sample.props.file_path, file);
+    assert.equal(simpler.props.playback_mode, logic.PLAYBACK_ONE_SHOT);
+    assert.deepEqual(rec.notes, [[logic.SIMPLER_ROOT_NOTE, 127]]);
+    assert.deepEqual(live.errors, []);
+  });
+
+  test("old Live: the real reply's file path is shown with a plain message", async () => {
+    const live = new FakeLive({ version: [12, 1, 0] });
+    const track = live.addTrack();
+    live.addThisDevice(track);
+    live.addSimpler(track);
+    const { device, rec } = link.attach(live);
+    device.setSlot(0);
+    device.setPrompt("dusty vinyl snare");
+    device.setParam("steps", 2);
+    device.setParam("duration", 0.5);
+    const ready = link.waitFor("/shot/ready", (a) => a[0] === 0);
+    device.render();
+    const item = await ready;
+    assert.equal(item.result.result.loaded, false);
+    assert.equal(rec.last("path"), item.args[1]);
+    assert.match(rec.last("error"), /Live 12\.1\.0 cannot load samples/);
+    assert.deepEqual(live.deviceCalls(), []);
+  });
+
+  test("daemon errors reach the device in plain words", async () => {
+    const live = new FakeLive();
+    live.addThisDevice(live.addTrack());
+    const { device, rec } = link.attach(live);
+    const error = link.waitFor("/shot/error", (a) => a[0] === "/shot/render");
+    device.send(logic.renderMessage(9));  // slot 9 never had a prompt
+    await error;
+    assert.match(rec.last("error"), /^Render failed: /);
+    const bad = link.waitFor("/shot/error", (a) => a[0] === "/shot/set");
+    device.send(["/shot/set", 9, "steps", 0]);
+    await bad;
+    assert.match(rec.last("error"), /^A setting was refused: .*steps/);
+  });
+});
