@@ -59,6 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--wait", type=float, default=1.0,
                    help="stop after this many seconds without a reply (default 1)")
     c.add_argument("--until", help="stop when this reply address arrives (e.g. /shot/ready)")
+    c.add_argument("--listen", type=int, default=0, metavar="PORT",
+                   help="receive replies on this port (the daemon's --reply-port)")
     c.set_defaults(func=_send)
 
 
@@ -143,7 +145,7 @@ def _send(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     status = 0
     for address, values in exchange(args.host, args.port, datagram, wait_s=args.wait,
-                                     until=args.until):
+                                     until=args.until, reply_port=args.listen):
         print(format_reply(address, values))
         sys.stdout.flush()
         if address == "/shot/error":
