@@ -1,0 +1,117 @@
+"use strict";
+// Max glue for [js shotcaller_max.js] in Shotcaller.maxpat: turns the patch's messages into calls
+// on the device logic (shotcaller_live.js) and its outputs into outlets. Max globals only
+// (LiveAPI, outlet, post, require, messagename); no Node APIs. ES5, like the logic.
+//
+// Inlet 0:  init (from [live.thisdevice]), tick (from [metro]), prompt <text>, slot <n>,
+//           seed|steps|guidance|strength|duration <x>, mode <0|1>, render, dice, cancel,
+//           note <pitch> <velocity>, and every daemon reply from [udpreceive] ("/shot/... args").
+// Outlet 0: OSC messages for [udpsend] ("/shot/prompt 3 dusty vinyl snare").
+// Outlet 1: UI updates for [route online status progress error path seed].
+// Outlet 2: "pitch velocity" notes to play (daemon-repitch mode), for [makenote].
+
+inlets = 1;
+outlets = 3;
+
+var logic = require("shotcaller_live");
+
+var OUT_OSC = 0;
+var OUT_UI = 1;
+var OUT_NOTE = 2;
+
+var liveReady = false;
+
+function noCallback() {}
+
+// LiveAPI objects may only be made once the device is in the Live set ([live.thisdevice]).
+function makeApi(path) {
+  if (!liveReady) {
+    throw new Error("Live is not ready yet (the device is still loading)");
+  }
+  return new LiveAPI(noCallback, path);
+}
+
+var device = new logic.Shotcaller(makeApi, {
+  osc: function (message) {
+    outlet(OUT_OSC, message);
+  },
+  ui: function (name, value) {
+    outlet(OUT_UI, name, value);
+  },
+  note: function (pitch, velocity) {
+    outlet(OUT_NOTE, pitch, velocity);
+  }
+});
+
+function argsOf(args) {
+  return Array.prototype.slice.call(args);
+}
+
+// Run a handler; show any failure in the device's error line instead of losing it.
+function guarded(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    outlet(OUT_UI, "error", String(e.message || e));
+    post("Shotcaller: " + (e.stack || e) + "\n");
+    return null;
+  }
+}
+
+function init() {
+  liveReady = true;
+}
+
+function tick() {
+  guarded(function () { device.tick(); });
+}
+
+function prompt() {
+  var words = argsOf(arguments);
+  guarded(function () { device.setPrompt(words.join(" ")); });
+}
+
+function slot(n) {
+  guarded(function () { device.setSlot(n); });
+}
+
+function mode(n) {
+  guarded(function () { device.setMode(n); });
+}
+
+function param(key, value) {
+  guarded(function () { device.setParam(key, value); });
+}
+
+function seed(x) { param("seed", x); }
+function steps(x) { param("steps", x); }
+function guidance(x) { param("guidance", x); }
+function strength(x) { param("strength", x); }
+function duration(x) { param("duration", x); }
+
+function render() {
+  guarded(function () { device.render(); });
+}
+
+function dice() {
+  guarded(function () { device.dice(); });
+}
+
+function cancel() {
+  guarded(function () { device.cancel(); });
+}
+
+function note(pitch, velocity) {
+  guarded(function () { device.note(pitch, velocity); });
+}
+
+// Daemon replies: [udpreceive] outputs "/shot/ready 0 /path/x.wav -1. 1. 1234".
+function anything() {
+  var address = messagename;
+  var args = argsOf(arguments);
+  if (address.charAt(0) !== "/") {
+    outlet(OUT_UI, "error", "Shotcaller: unknown message '" + address + "'");
+    return;
+  }
+  guarded(function () { device.onOsc(address, args); });
+}

@@ -1,0 +1,107 @@
+"use strict";
+// src/shotcaller_max.js as Max runs it: a script in a global scope with Max's globals (LiveAPI,
+// outlet, post, require, messagename, inlets/outlets). Here those globals are fakes in a vm
+// context, LiveAPI being tests/fake_live.js.
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const { FakeLive, scratchWav } = require("./helpers.js");
+
+const SRC = path.join(__dirname, "..", "src");
+const GLUE = fs.readFileSync(path.join(SRC, "shotcaller_max.js"), "utf8");
+
+function loadGlue(live) {
+  const out = { outlets: [], posts: [] };
+  const ctx = {
+    inlets: 0,
+    outlets: 0,
+    messagename: "",
+    LiveAPI: live.LiveAPI,
+    outlet: (n, ...values) => out.outlets.push([n, ...values.flat()]),
+    post: (s) => out.posts.push(s),
+    // Max resolves require("name") through its search path; here, to src/.
+    require: (name) => require(path.join(SRC, name.endsWith(".js") ? name : `${name}.js`)),
+  };
+  vm.createContext(ctx);
+  vm.runInContext(GLUE, ctx, { filename: "shotcaller_max.js" });
+  // What the patch sends: "init", "prompt dusty vinyl snare", "/shot/ready 0 ..." ...
+  out.send = (name, ...args) => {
+    if (typeof ctx[name] === "function") return ctx[name](...args);
+    ctx.messagename = name;
+    return ctx.anything(...args);
+  };
+  out.ctx = ctx;
+  out.on = (n) => out.outlets.filter((o) => o[0] === n).map((o) => o.slice(1));
+  return out;
+}
+
+function liveWithSimpler(version) {
+  const live = new FakeLive({ version });
+  const track = live.addTrack();
+  live.addThisDevice(track);
+  return { live, simpler: live.addSimpler(track) };
+}
+
+test("the glue declares 1 inlet and 3 outlets", () => {
+  const { live } = liveWithSimpler();
+  const max = loadGlue(live);
+  assert.equal(max.ctx.inlets, 1);
+  assert.equal(max.ctx.outlets, 3);
+});
+
+test("patch messages become OSC on outlet 0; a prompt list is joined into one string", () => {
+  const { live } = liveWithSimpler();
+  const max = loadGlue(live);
+  max.send("init");
+  max.send("slot", 4);
+  max.send("steps", 16);
+  max.send("prompt", "dusty", "vinyl", 808, "snare");
+  max.send("render");
+  const osc = max.on(0);
+  assert.deepEqual(osc[osc.length - 1], ["/shot/prompt", 4, "dusty vinyl 808 snare"]);
+  assert.ok(osc.some((m) => m.join(" ") === "/shot/set 4 steps 16"));
+  assert.deepEqual(max.posts, []);
+});
+
+test("a /shot/ready from [udpreceive] loads the Simpler through LiveAPI", (t) => {
+  const file = scratchWav(t);
+  const { live, simpler } = liveWithSimpler();
+  const max = loadGlue(live);
+  max.send("init");
+  max.send("/shot/ready", 0, file, -1, 1, 42);
+  assert.equal(simpler.child.sample.props.file_path, file);
+  assert.deepEqual(max.on(1).filter((u) => u[0] === "progress"), [["progress", 1]]);
+  assert.deepEqual(live.errors, []);
+});
+
+test("replies before [live.thisdevice] are shown as errors, not thrown", (t) => {
+  const file = scratchWav(t);
+  const { live, simpler } = liveWithSimpler();
+  const max = loadGlue(live);
+  max.send("/shot/ready", 0, file, -1, 1, 42);
+  assert.equal(simpler.child.sample, null);
+  assert.ok(max.on(1).some((u) => u[0] === "error" && /not ready/.test(u[1])));
+});
+
+test("daemon-repitch notes go out as /shot/note and come back as a note on outlet 2", (t) => {
+  const file = scratchWav(t, "note_040.wav");
+  const { live } = liveWithSimpler();
+  const max = loadGlue(live);
+  max.send("init");
+  max.send("mode", 1);
+  max.send("note", 40, 99);
+  assert.deepEqual(max.on(0).pop(), ["/shot/note", 40, 99]);
+  max.send("/shot/note/ready", 40, file, 4);
+  assert.deepEqual(max.on(2), [[60, 127]]);
+});
+
+test("an unknown plain message is reported", () => {
+  const { live } = liveWithSimpler();
+  const max = loadGlue(live);
+  max.send("bogus", 1);
+  assert.ok(max.on(1).some((u) => u[0] === "error" && /unknown message 'bogus'/.test(u[1])));
+});
