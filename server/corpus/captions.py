@@ -131,15 +131,20 @@ def make_captions(
     key: str,
     sound_class: str,
     names: list[str],
+    kit_names: list[str] = (),
     source: str,
     qualities: list[str],
     n: int = 4,
 ) -> list[str]:
-    """``n`` distinct captions, deterministic in ``key``."""
+    """``n`` distinct captions, deterministic in ``key``.
+
+    ``names`` (GM, key or file names) give specific nouns; ``kit_names`` (a drum kit's preset
+    name) only give style words: a "Jazz" kit's snare is a jazz snare, not a jazz guitar.
+    """
     rng = _rng(key)
     nouns = list(CLASS_NOUNS.get(sound_class, CLASS_NOUNS["unknown"]))
     specific = [noun for name in names for noun in name_nouns(name)]
-    kit = [w for name in names for w in kit_words(name)]
+    kit = [w for name in kit_names for w in kit_words(name)]
     adjectives = [w for q in qualities for w in QUALITY_WORDS.get(q, ())[:3]]
     if "long_release" in qualities:
         adjectives += LONG_WORDS.get(sound_class, ())

@@ -64,14 +64,16 @@ def finish_records(raw: list[dict], *, captions_per_sample: int = 4) -> list[dic
         rank = float(np.searchsorted(logs, value, side="right")) / len(logs) if len(logs) > 2 \
             else 0.5
         d = Descriptors(**r["features"])
+        drum = r.get("drum_key") is not None
         if "qualities_str" not in r:
             r["qualities_str"] = qualities(d, centroid_rank=rank, velocity=r.get("velocity"))
         r.setdefault("instrument_family_str", nsynth_family(r["class"], r.get("program")))
         r["captions"] = make_captions(
             key=r["note_str"],
             sound_class=r["class"],
-            names=[n for n in (r.get("gm_name"), r.get("preset_name"), r.get("drum_key_name"),
-                               r.get("path_words")) if n],
+            names=[n for n in (r.get("gm_name"), r.get("drum_key_name"), r.get("path_words"),
+                               None if drum else r.get("preset_name")) if n],
+            kit_names=[r["preset_name"]] if drum and r.get("preset_name") else [],
             source=r["instrument_source_str"],
             qualities=r["qualities_str"],
             n=captions_per_sample,

@@ -55,6 +55,6 @@ def spectrogram_grid(corpus_dir: str | Path, png: str | Path, *, per_class: int 
             ax.set_title(r["captions"][0][:28], fontsize=6)
     fig.suptitle(f"{Path(corpus_dir).name}: log-mel spectrograms per class", fontsize=9)
     fig.tight_layout()
-    fig.savefig(png, dpi=90)
+    fig.savefig(png, dpi=60)
     plt.close(fig)
     return Path(png)
