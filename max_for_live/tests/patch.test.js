@@ -1,0 +1,189 @@
+"use strict";
+// Shotcaller.maxpat checked as data: patchlines join existing objects, outlets and inlets; the
+// files it names exist; its OSC ports match the daemon's defaults and the README; its parameters
+// match the logic's ranges; the messages it sends the [js] are handlers the glue defines. Also
+// the .amxd build, parsed back.
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const logic = require("../src/shotcaller_live.js");
+const { build, parseAmxd, JS_FILES } = require("../scripts/build_amxd.js");
+
+const HERE = path.resolve(__dirname, "..");
+const REPO = path.resolve(HERE, "..");
+const PATCH = JSON.parse(fs.readFileSync(path.join(HERE, "Shotcaller.maxpat"), "utf8")).patcher;
+const GLUE = fs.readFileSync(path.join(HERE, "src", "shotcaller_max.js"), "utf8");
+const LOGIC_SRC = fs.readFileSync(path.join(HERE, "src", "shotcaller_live.js"), "utf8");
+const README = fs.readFileSync(path.join(HERE, "README.md"), "utf8");
+
+const boxes = PATCH.boxes.map((b) => b.box);
+const byId = new Map(boxes.map((b) => [b.id, b]));
+const words = (b) => (b.text || "").trim().split(/\s+/);
+const objects = (name) => boxes.filter((b) => b.maxclass === "newobj" && words(b)[0] === name);
+const one = (name) => {
+  const found = objects(name);
+  assert.equal(found.length, 1, `expected one [${name}], found ${found.length}`);
+  return found[0];
+};
+const param = (longname) => boxes.find((b) => b.saved_attribute_attributes &&
+  b.saved_attribute_attributes.valueof.parameter_longname === longname);
+const linesFrom = (id, outlet) => PATCH.lines.map((l) => l.patchline)
+  .filter((l) => l.source[0] === id && (outlet === undefined || l.source[1] === outlet));
+const linesTo = (id) => PATCH.lines.map((l) => l.patchline).filter((l) => l.destination[0] === id);
+
+test("box ids are unique and every box declares its inlets and outlets", () => {
+  assert.equal(byId.size, boxes.length);
+  for (const b of boxes) {
+    assert.ok(Number.isInteger(b.numinlets) && Number.isInteger(b.numoutlets), b.id);
+    assert.equal(b.outlettype.length, b.numoutlets, `${b.id} outlettype`);
+    assert.equal(b.patching_rect.length, 4, b.id);
+  }
+});
+
+test("every patchline joins an existing outlet to an existing inlet", () => {
+  assert.ok(PATCH.lines.length > 0);
+  for (const { patchline: l } of PATCH.lines) {
+    const src = byId.get(l.source[0]);
+    const dst = byId.get(l.destination[0]);
+    assert.ok(src, `line from missing ${l.source[0]}`);
+    assert.ok(dst, `line to missing ${l.destination[0]}`);
+    assert.ok(l.source[1] >= 0 && l.source[1] < src.numoutlets,
+      `${src.id} [${src.text || src.maxclass}] has no outlet ${l.source[1]}`);
+    assert.ok(l.destination[1] >= 0 && l.destination[1] < dst.numinlets,
+      `${dst.id} [${dst.text || dst.maxclass}] has no inlet ${l.destination[1]}`);
+  }
+});
+
+test("no [print] objects, and no absolute paths anywhere in the patch", () => {
+  assert.deepEqual(objects("print"), []);
+  const text = JSON.stringify(PATCH);
+  assert.doesNotMatch(text, /"(\/(Users|home|tmp)\/|[A-Z]:\\\\)/);
+});
+
+test("every file the patch names exists", () => {
+  const named = new Set();
+  for (const b of objects("js").concat(objects("v8"))) named.add(words(b)[1]);
+  for (const dep of PATCH.dependency_cache) {
+    const file = path.join(HERE, dep.patcherrelativepath, dep.name);
+    assert.ok(fs.existsSync(file), `dependency_cache names missing ${file}`);
+    named.delete(dep.name);
+  }
+  assert.deepEqual([...named], [], "a [js] file missing from dependency_cache");
+  // And the files those scripts require().
+  for (const name of JS_FILES) {
+    const src = fs.readFileSync(path.join(HERE, "src", name), "utf8");
+    for (const m of src.matchAll(/require\("([^"]+)"\)/g)) {
+      assert.ok(fs.existsSync(path.join(HERE, "src", `${m[1]}.js`)), `${name} requires missing ${m[1]}`);
+    }
+  }
+});
+
+test("the OSC ports match the daemon's default and the README's serve command", () => {
+  const config = fs.readFileSync(path.join(REPO, "server", "daemon", "config.py"), "utf8");
+  const daemonPort = Number(config.match(/osc_port: int = (\d+)/)[1]);
+  const oscDoc = fs.readFileSync(path.join(REPO, "bridge", "OSC.md"), "utf8");
+  assert.match(oscDoc, new RegExp(`udp://127\\.0\\.0\\.1:${daemonPort}`));
+  const send = words(one("udpsend"));
+  assert.deepEqual(send.slice(1), [logic.DEFAULT_HOST, String(daemonPort)]);
+  assert.equal(logic.DEFAULT_OSC_PORT, daemonPort);
+  assert.equal(param("Daemon Port").saved_attribute_attributes.valueof.parameter_initial[0], daemonPort);
+  const replyPort = Number(words(one("udpreceive"))[1]);
+  assert.equal(replyPort, logic.DEFAULT_REPLY_PORT);
+  assert.equal(param("Reply Port").saved_attribute_attributes.valueof.parameter_initial[0], replyPort);
+  assert.match(README, new RegExp(`shotcaller serve --reply-port ${replyPort}\\b`));
+  // The port boxes reach the sockets.
+  const to = (srcId) => linesFrom(srcId).map((l) => byId.get(l.destination[0]));
+  assert.deepEqual(to(to(param("Daemon Port").id)[0].id).map((b) => words(b)[0]), ["udpsend"]);
+  assert.deepEqual(to(to(param("Reply Port").id)[0].id).map((b) => words(b)[0]), ["udpreceive"]);
+});
+
+test("OSC flows [js] -> [udpsend] and [udpreceive] -> [js]", () => {
+  const js = one("js");
+  assert.deepEqual(linesFrom(js.id, 0).map((l) => l.destination[0]), [one("udpsend").id]);
+  assert.deepEqual(linesFrom(one("udpreceive").id).map((l) => l.destination[0]), [js.id]);
+});
+
+test("the [js] box matches the glue's inlets/outlets and every message it gets has a handler", () => {
+  const js = one("js");
+  assert.equal(js.numinlets, Number(GLUE.match(/^inlets = (\d+);/m)[1]));
+  assert.equal(js.numoutlets, Number(GLUE.match(/^outlets = (\d+);/m)[1]));
+  const handlers = new Set([...GLUE.matchAll(/^function (\w+)\(/gm)].map((m) => m[1]));
+  const sent = [];
+  for (const l of linesTo(js.id)) {
+    const src = byId.get(l.source[0]);
+    if (src.maxclass === "message") sent.push(words(src)[0]);
+    else if (words(src)[0] === "prepend") sent.push(words(src)[1]);
+    else assert.equal(words(src)[0], "udpreceive", `unexpected input ${src.text}`);  // -> anything()
+  }
+  assert.ok(sent.length >= 10);
+  for (const name of sent) assert.ok(handlers.has(name), `the glue has no function ${name}()`);
+  assert.ok(handlers.has("anything"));
+});
+
+test("the UI router covers every UI update the logic emits", () => {
+  const route = objects("route").find((b) => words(b).includes("progress"));
+  const routed = words(route).slice(1);
+  const emitted = new Set([...LOGIC_SRC.matchAll(/emit\.ui\("(\w+)"/g)].map((m) => m[1]));
+  emitted.add("error");  // showError
+  emitted.add("status"); // showStatus
+  assert.deepEqual([...emitted].sort(), [...routed].sort());
+  assert.equal(route.numoutlets, routed.length + 1);
+  routed.forEach((name, i) => assert.ok(linesFrom(route.id, i).length > 0, `route outlet ${name} unused`));
+});
+
+test("parameters are live.* objects with unique names, ranges from the logic", () => {
+  const params = boxes.filter((b) => b.parameter_enable === 1);
+  const names = params.map((b) => b.saved_attribute_attributes.valueof.parameter_longname);
+  assert.equal(new Set(names).size, names.length);
+  assert.deepEqual(Object.keys(PATCH.parameters).sort(), params.map((b) => b.id).sort());
+  for (const b of params) {
+    if (b.maxclass === "newobj") {
+      assert.equal(words(b)[0], "pattr");  // the prompt, stored as a blob parameter
+      continue;
+    }
+    assert.match(b.maxclass, /^live\.(text|numbox|dial|menu|toggle)$/);
+    const v = b.saved_attribute_attributes.valueof;
+    if (v.parameter_initial) assert.ok(v.parameter_initial[0] >= v.parameter_mmin && v.parameter_initial[0] <= v.parameter_mmax, v.parameter_longname);
+  }
+  const ranges = { Seed: "seed", Steps: "steps", Guidance: "guidance", Strength: "strength", Duration: "duration" };
+  for (const [longname, key] of Object.entries(ranges)) {
+    const v = param(longname).saved_attribute_attributes.valueof;
+    const p = logic.PARAMS[key];
+    assert.deepEqual([v.parameter_mmin, v.parameter_mmax, v.parameter_initial[0]], [p.min, p.max, p.initial], longname);
+    assert.equal(v.parameter_type, p.type === "i" ? 1 : 0, longname);
+  }
+  const slot = param("Slot").saved_attribute_attributes.valueof;
+  assert.deepEqual([slot.parameter_mmin, slot.parameter_mmax], [0, logic.NUM_SLOTS - 1]);
+  const mode = param("Play via").saved_attribute_attributes.valueof;
+  assert.equal(mode.parameter_enum.indexOf("Daemon repitch"), logic.MODE_DAEMON_REPITCH);
+});
+
+test("notes: [midiin] -> [midiparse] -> [gate] -> [midiformat] -> [midiout], or to the [js]", () => {
+  const gate = one("gate");
+  const parse = one("midiparse");
+  assert.deepEqual(linesFrom(parse.id, 0).map((l) => l.destination), [[gate.id, 1]]);
+  assert.equal(byId.get(linesFrom(gate.id, 0)[0].destination[0]).text, "midiformat");
+  assert.equal(words(byId.get(linesFrom(gate.id, 1)[0].destination[0])).join(" "), "prepend note");
+  // Menu value 0 (Simpler) opens gate outlet 0, 1 (daemon repitch) outlet 1, through [+ 1].
+  const plus = byId.get(linesFrom(param("Play via").id, 0).map((l) => l.destination[0])
+    .find((id) => byId.get(id).text === "+ 1"));
+  assert.deepEqual(linesFrom(plus.id).map((l) => l.destination), [[gate.id, 0]]);
+  assert.deepEqual(linesFrom(one("midiformat").id).map((l) => byId.get(l.destination[0]).text), ["midiout"]);
+});
+
+test("build_amxd writes a MIDI-effect container that parses back to the same patch", (t) => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "shotcaller-amxd-"));
+  t.after(() => fs.rmSync(out, { recursive: true, force: true }));
+  const target = build(out);
+  const parsed = parseAmxd(fs.readFileSync(target));
+  assert.equal(parsed.version, 4);
+  assert.equal(parsed.deviceType, "mmmm");
+  assert.equal(parsed.meta.length, 4);
+  assert.deepEqual(parsed.patcher.patcher, PATCH);
+  for (const name of JS_FILES) assert.ok(fs.existsSync(path.join(out, name)), name);
+  assert.throws(() => parseAmxd(Buffer.from("ampf")), /no 'ampf' magic/);
+});
