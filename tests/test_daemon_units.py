@@ -303,3 +303,12 @@ def test_corrupt_state_file_is_moved_aside(tmp_path: Path) -> None:
     bank = SlotBank(2, StateStore(tmp_path / "state.json"))
     assert bank.restore() == []
     assert (tmp_path / "state.corrupt.json").read_text() == "{not json"
+
+
+def test_player_keep_length_mode(tmp_path: Path) -> None:
+    src = tmp_path / "r.wav"
+    sf.write(src, tone(440.0), SR, subtype="FLOAT")
+    player = NotePlayer(tmp_path / "notes", sample_rate=SR)
+    slot = Slot(0, SlotParams(repitch="keep-length"), SlotRender(str(src), 69.0, 1.0, 1, 1))
+    y, _ = sf.read(player.play(slot, 64, 127, repitched=True).path, dtype="float32")
+    assert len(y) == SR and abs(cents(peak_hz(y), 440 * 2 ** (-5 / 12))) < 5
