@@ -312,3 +312,9 @@ def test_player_keep_length_mode(tmp_path: Path) -> None:
     slot = Slot(0, SlotParams(repitch="keep-length"), SlotRender(str(src), 69.0, 1.0, 1, 1))
     y, _ = sf.read(player.play(slot, 64, 127, repitched=True).path, dtype="float32")
     assert len(y) == SR and abs(cents(peak_hz(y), 440 * 2 ** (-5 / 12))) < 5
+
+
+def test_config_accepts_flag_spellings(tmp_path: Path) -> None:
+    cfg = config_from_mapping({"rate": 48000, "import-dir": "~/samples", "osc-port": 9300})
+    assert cfg.sample_rate == 48000 and cfg.osc_port == 9300
+    assert cfg.import_dirs == (Path("~/samples").expanduser(),)

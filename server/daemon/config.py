@@ -105,6 +105,8 @@ class DaemonConfig:
 
 
 _PATH_KEYS = {"slots", "user_presets", "shipped_presets", "model"}
+#: flag spellings accepted as TOML keys too (``--rate`` → sample_rate, ``--import-dir``)
+_ALIASES = {"rate": "sample_rate", "import_dir": "import_dirs"}
 
 
 def config_from_mapping(values: dict[str, Any], base: DaemonConfig | None = None,
@@ -115,6 +117,9 @@ def config_from_mapping(values: dict[str, Any], base: DaemonConfig | None = None
     changes: dict[str, Any] = {}
     for raw_key, value in values.items():
         key = raw_key.replace("-", "_")
+        key = _ALIASES.get(key, key)
+        if key == "import_dirs" and isinstance(value, str):
+            value = [value]
         if value is None:
             continue
         if key not in known:

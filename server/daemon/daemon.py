@@ -28,14 +28,16 @@ from .config import DaemonConfig
 from .engine import Engine, EngineError, RenderRequest, check_model_dir
 from .pitch import detect_root
 from .player import NotePlayer, SlotEmpty
+from .preparer import CachePreparer
 from .presets import PresetError, PresetLibrary
 from .render_queue import Job, QueueEvents, RenderQueue
-from .slots import RENDER_KEYS, Slot, SlotBank, SlotRender
+from .slots import Slot, SlotBank, SlotRender
 from .state import StateStore
 
 log = logging.getLogger(__name__)
 
 SUBTYPES = {"pcm24": "PCM_24", "float": "FLOAT"}
+CACHE_KEYS = frozenset({"root", "repitch"})  # keys that change what a note's repitch produces
 
 
 class Daemon:
@@ -59,6 +61,7 @@ class Daemon:
         self.player = NotePlayer(self.slots_dir / "notes", sample_rate=config.sample_rate,
                                  wav_format=config.wav_format,
                                  max_note_seconds=config.max_note_seconds)
+        self.preparer = CachePreparer(self.player)
         self.presets = PresetLibrary(config.user_presets, config.shipped_presets,
                                      config.num_slots)
         self.keymap = keymaps.drums(config.num_slots)
@@ -72,7 +75,6 @@ class Daemon:
         self._pending_notes: dict[int, list[tuple[int, int, Address | None, bool]]] = {}
         self._lock = threading.Lock()
         self._last_slot = 0
-        self._prepare_stop = threading.Event()
         self._started_at = time.perf_counter()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -136,7 +138,7 @@ class Daemon:
         if self._stopping:
             return
         self._stopping = True
-        self._prepare_stop.set()
+        self.preparer.stop()
         if self.midi is not None:
             self.midi.close()
         self.queue.stop()
@@ -210,7 +212,7 @@ class Daemon:
             raise ValueError(f"duration: {value} s is longer than the model renders "
                              f"({longest:.3f} s)")
         updated = self.bank.set_params(slot, **{key: value})
-        if key not in RENDER_KEYS or key == "root":
+        if key in CACHE_KEYS:
             self._prepare_cache(updated)
         self._reply(sender, "/shot/slot", *self._slot_args(updated))
 
@@ -371,8 +373,7 @@ class Daemon:
         root = slot.playback_root()
         span = self.config.prewarm_semitones
         notes = sorted((n for n in notes if abs(n - root) <= span), key=lambda n: abs(n - root))
-        threading.Thread(target=self.player.prepare, args=(slot, notes, self._prepare_stop),
-                         name=f"prepare-{slot.index}", daemon=True).start()
+        self.preparer.request(slot, notes)
 
     def _on_midi(self, event: MidiEvent) -> None:
         if event.kind == "note_on":
@@ -398,7 +399,7 @@ class Daemon:
             except (KeyError, OscArgumentError) as exc:
                 self._reply(None, "/shot/error", "/shot/set", f"cc {number}: {exc}")
                 continue
-            if m.key not in RENDER_KEYS or m.key == "root":
+            if m.key in CACHE_KEYS:
                 self._prepare_cache(updated)
 
     # -- keymap and presets ------------------------------------------------------------------
