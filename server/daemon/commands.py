@@ -89,7 +89,7 @@ def build_config(args: argparse.Namespace) -> DaemonConfig:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from server.cli import UsageError
+    from server.errors import UsageError
 
     from .daemon import Daemon
     from .engine import EngineError
@@ -135,7 +135,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _send(args: argparse.Namespace) -> int:
     from bridge.client import ClientError, encode, exchange, format_reply, typed_args
-    from server.cli import UsageError
+    from server.errors import UsageError
 
     if not args.address.startswith("/"):
         raise UsageError(f"address {args.address!r} must start with '/'")
