@@ -27,9 +27,9 @@ class SlotParams:
     prompt: str = ""
     negative: str = ""
     seed: int = -1
-    steps: int = 8
+    steps: int = 12
     guidance: float = 3.0
-    duration: float = 1.0
+    duration: float = 1.4
     strength: float = 1.0
     root: float = 60.0
     repitch: str = "resample"
