@@ -141,3 +141,24 @@ def test_metadata_lines_are_sorted_json(corpus: Path) -> None:
     lines = (corpus / "metadata.jsonl").read_text().splitlines()
     paths = [json.loads(line)["path"] for line in lines]
     assert paths == sorted(paths)
+
+
+def test_nsynth_layout_keeps_its_labels(tmp_path: Path) -> None:
+    root = tmp_path / "nsynth-test"
+    (root / "audio").mkdir(parents=True)
+    labels = {}
+    for i, (family, pitch) in enumerate((("keyboard", 60), ("mallet", 72))):
+        name = f"{family}_acoustic_00{i}-0{pitch}-100"
+        sf.write(root / "audio" / f"{name}.wav", _tone(440.0 * 2 ** ((pitch - 69) / 12), 16000,
+                                                       seconds=4.0), 16000)
+        labels[name] = {"note_str": name, "instrument_str": f"{family}_acoustic_00{i}",
+                        "instrument_family_str": family, "instrument_source_str": "acoustic",
+                        "qualities_str": ["bright"], "pitch": pitch, "velocity": 100}
+    (root / "examples.json").write_text(json.dumps(labels))
+    build_corpus(BuildConfig(out=tmp_path / "c", nsynth=[root]), progress=False)
+    records = {r["note_str"]: r for r in read_metadata(tmp_path / "c")}
+    assert set(records) == set(labels)
+    keys = records["keyboard_acoustic_000-060-100"]
+    assert keys["class"] == "keys" and keys["qualities_str"] == ["bright"]
+    assert keys["split"] == "test" and keys["sample_rate"] == 44100  # split from the folder name
+    assert sf.info(tmp_path / "c" / keys["path"]).samplerate == 44100
