@@ -40,10 +40,14 @@ def _render(pipe, prompt="glassy bell pluck", **kw):
 
 def test_save_load_round_trip_renders_identically(saved, pipe, text_encoder) -> None:
     fresh = make_tiny_pipeline(text_encoder=text_encoder)
+    # Weights are stored in half precision; round the in-memory ones the same way.
+    fresh.codec.autoencoder.half().float()
     a = _render(pipe, strength=1.0)
     b = _render(fresh, strength=1.0)
     assert a.audios.shape == b.audios.shape
-    assert np.allclose(a.audios, b.audios, atol=1e-4)
+    assert np.corrcoef(a.audios, b.audios)[0, 1] > 0.99
+    again = ShotcallerPipeline.from_pretrained(saved, text_encoder=text_encoder)
+    assert np.array_equal(a.audios, _render(again, strength=1.0).audios)
     for name in ("model_index.json", "unet", "scheduler", "codec", "retrieval",
                  "pipeline_config.json"):
         assert (saved / name).exists()
