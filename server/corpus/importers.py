@@ -83,6 +83,22 @@ def detect_root(y: np.ndarray, *, sr: int) -> float | None:
     return float(librosa.hz_to_midi(np.nanmedian(f0[voiced])))
 
 
+def load_one_shot(path: Path, *, sample_rate: int, length_s: float,
+                  skipped: list[str]) -> np.ndarray | None:
+    """Mono audio at ``sample_rate``, fitted to ``length_s``; None (reason in ``skipped``) for a
+    file that is unreadable, empty, silent or broken."""
+    try:
+        y, sr = load_mono(path, sr=sample_rate)
+    except (AudioReadError, OSError) as exc:
+        skipped.append(f"{path}: unreadable ({exc})")
+        return None
+    problem = is_silent_or_broken(y)
+    if problem:
+        skipped.append(f"{path}: {problem}")
+        return None
+    return fit_length(y, int(round(length_s * sr)), sr=sr)
+
+
 @dataclass(frozen=True)
 class FolderUnit:
     root: str
@@ -100,16 +116,11 @@ class FolderUnit:
         records, skipped = [], []
         for name in self.files:
             path = root / name
-            try:
-                y, sr = load_mono(path, sr=self.sample_rate)
-            except (AudioReadError, OSError) as exc:
-                skipped.append(f"{path}: unreadable ({exc})")
+            y = load_one_shot(path, sample_rate=self.sample_rate, length_s=self.length_s,
+                              skipped=skipped)
+            if y is None:
                 continue
-            problem = is_silent_or_broken(y)
-            if problem:
-                skipped.append(f"{path}: {problem}")
-                continue
-            y = fit_length(y, int(round(self.length_s * sr)), sr=sr)
+            sr = self.sample_rate
             d = describe(y, sr=sr)
             parts = Path(name).with_suffix("").parts
             words = " ".join(parts)
@@ -170,15 +181,11 @@ class NSynthUnit:
         for note_str in self.note_strs:
             meta = labels[note_str]
             path = root / "audio" / f"{note_str}.wav"
-            try:
-                y, sr = load_mono(path, sr=self.sample_rate)
-            except (AudioReadError, OSError) as exc:
-                skipped.append(f"{path}: unreadable ({exc})")
+            y = load_one_shot(path, sample_rate=self.sample_rate, length_s=self.length_s,
+                              skipped=skipped)
+            if y is None:
                 continue
-            if is_silent_or_broken(y):
-                skipped.append(f"{path}: silent")
-                continue
-            y = fit_length(y, int(round(self.length_s * sr)), sr=sr)
+            sr = self.sample_rate
             d = describe(y, sr=sr, note_off_s=3.0 if self.length_s > 3.0 else None)
             rel = Path("audio") / "nsynth" / f"{note_str}.wav"
             (corpus_dir / rel).parent.mkdir(parents=True, exist_ok=True)
