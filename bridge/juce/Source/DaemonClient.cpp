@@ -1,0 +1,665 @@
+#include "DaemonClient.h"
+
+#include <cstring>
+
+namespace shotcaller
+{
+namespace
+{
+juce::uint32 nowMs() noexcept { return juce::Time::getMillisecondCounter(); }
+
+bool isLoopback (const juce::String& host)
+{
+    return host == "127.0.0.1" || host.equalsIgnoreCase ("localhost") || host == "::1";
+}
+
+// Argument checks for replies: a reply of the wrong shape is reported, never trusted.
+bool hasTypes (const juce::OSCMessage& m, const char* types)
+{
+    const auto n = (int) std::strlen (types);
+    if (m.size() < n)
+        return false;
+
+    for (int i = 0; i < n; ++i)
+    {
+        const auto& a = m[i];
+        const bool ok = types[i] == 'i' ? a.isInt32()
+                      : types[i] == 'f' ? (a.isFloat32() || a.isInt32())
+                      : a.isString();
+        if (! ok)
+            return false;
+    }
+    return true;
+}
+
+float number (const juce::OSCArgument& a) { return a.isFloat32() ? a.getFloat32() : (float) a.getInt32(); }
+
+// Render failures arrive as "slot 3: ..."; other errors name no slot.
+int slotInMessage (const juce::String& message)
+{
+    if (! message.startsWith ("slot "))
+        return -1;
+
+    const auto digits = message.substring (5).initialSectionContainingOnly ("0123456789");
+    return digits.isEmpty() ? -1 : digits.getIntValue();
+}
+} // namespace
+
+DaemonClient::DaemonClient (Sampler& s) : juce::Thread ("Shotcaller OSC"), sampler (s)
+{
+    receiver.addListener (this);
+    receiver.registerFormatErrorHandler ([this] (const char*, int size)
+    {
+        const juce::ScopedLock sl (modelLock);
+        status.lastError = "malformed OSC packet from the daemon (" + juce::String (size) + " bytes)";
+        changed();
+    });
+}
+
+DaemonClient::~DaemonClient()
+{
+    stopThread (4000);
+    const juce::ScopedLock sl (sendLock);
+    receiver.disconnect();
+    sender.disconnect();
+    if (socket != nullptr)
+        socket->shutdown();
+}
+
+void DaemonClient::connect (const Endpoint& e)
+{
+    {
+        const juce::ScopedLock sl (sendLock);
+        endpoint = e;
+    }
+    openSocket();
+
+    if (! isThreadRunning())
+        startThread();
+    notify();
+}
+
+void DaemonClient::openSocket()
+{
+    {
+        const juce::ScopedLock sl (sendLock);
+        receiver.disconnect();
+        sender.disconnect();
+        if (socket != nullptr)
+            socket->shutdown();
+
+        const auto e = endpoint;
+        socket = std::make_unique<juce::DatagramSocket> (false);
+
+        // Loopback daemon: keep the reply port off the network.
+        const bool bound = isLoopback (e.host) ? socket->bindToPort (e.replyPort, "127.0.0.1")
+                                               : socket->bindToPort (e.replyPort);
+        juce::String error;
+
+        if (! bound)
+            error = "cannot bind UDP port " + juce::String (e.replyPort);
+        else if (! sender.connectToSocket (*socket, e.host, e.port))
+            error = "cannot send to " + e.host + ":" + juce::String (e.port);
+        else if (! receiver.connectToSocket (*socket))
+            error = "cannot listen on UDP port " + juce::String (socket->getBoundPort());
+
+        const juce::ScopedLock ml (modelLock);
+        status.lastError = error;
+        status.localPort = bound ? socket->getBoundPort() : 0;
+        lastPongMs = 0;
+        lastPingMs = 0;
+        openedMs = nowMs();
+    }
+    changed();
+}
+
+DaemonClient::Endpoint DaemonClient::getEndpoint() const
+{
+    const juce::ScopedLock sl (sendLock);
+    return endpoint;
+}
+
+//==============================================================================
+void DaemonClient::render (int pad, const juce::String& prompt, const params::RenderSettings& settings)
+{
+    if (! isPad (pad) || prompt.trim().isEmpty())
+        return;
+
+    {
+        const juce::ScopedLock sl (modelLock);
+        auto& w = work[(size_t) pad];
+        w.toSend = { Request::Kind::render, prompt.trim(), settings, {} };
+        w.loadFromPath = false;
+        ++w.generation;
+        auto& p = pads[(size_t) pad];
+        p.status = PadStatus::rendering;
+        p.progress = 0.0f;
+        p.error.clear();
+        if (! p.hasSound)
+            p.prompt = prompt.trim();
+    }
+    changed();
+    notify();
+}
+
+void DaemonClient::cancel (int pad)
+{
+    if (! isPad (pad))
+        return;
+
+    const juce::ScopedLock sl (modelLock);
+    work[(size_t) pad].toSend = { Request::Kind::cancel, {}, {}, {} };
+    notify();
+}
+
+void DaemonClient::importFile (int pad, const juce::String& path, std::optional<float> rootNote)
+{
+    if (! isPad (pad) || path.isEmpty())
+        return;
+
+    {
+        const juce::ScopedLock sl (modelLock);
+        auto& w = work[(size_t) pad];
+        w.toSend = { Request::Kind::load, path, {}, rootNote };
+        w.loadFromPath = false;
+        ++w.generation;
+        auto& p = pads[(size_t) pad];
+        p.status = PadStatus::rendering;
+        p.progress = 0.0f;
+        p.error.clear();
+    }
+    changed();
+    notify();
+}
+
+PadInfo DaemonClient::getPad (int pad) const
+{
+    const juce::ScopedLock sl (modelLock);
+    return pads[(size_t) juce::jlimit (0, params::numPads - 1, pad)];
+}
+
+std::array<PadInfo, params::numPads> DaemonClient::getPads() const
+{
+    const juce::ScopedLock sl (modelLock);
+    return pads;
+}
+
+DaemonClient::Status DaemonClient::getStatus() const
+{
+    const juce::ScopedLock sl (modelLock);
+    auto s = status;
+    s.online = isOnline();
+    return s;
+}
+
+bool DaemonClient::isOnline() const
+{
+    return lastPongMs != 0 && nowMs() - lastPongMs < (juce::uint32) offlineAfterMs;
+}
+
+void DaemonClient::restorePads (const std::array<PadInfo, params::numPads>& saved)
+{
+    {
+        const juce::ScopedLock sl (modelLock);
+        adoptDaemonSlots = false;  // the project's pads win over the daemon's current slots
+
+        for (int i = 0; i < params::numPads; ++i)
+        {
+            auto& p = pads[(size_t) i];
+            auto& w = work[(size_t) i];
+            const auto& s = saved[(size_t) i];
+
+            p = {};
+            p.prompt = s.prompt;
+            p.settings = s.settings;
+            p.path = s.path;
+            p.rootNote = s.rootNote;
+            p.seconds = s.seconds;
+            p.imported = s.imported;
+
+            w.toSend = {};
+            w.inFlight = {};
+            w.wantInfo = false;
+            ++w.generation;
+            w.loadFromPath = s.path.isNotEmpty() || s.prompt.isNotEmpty();
+
+            // The pad's current sound stops being played now; the project's comes once loaded.
+            w.toInstall.reset();
+            w.install = true;
+
+            if (w.loadFromPath)
+                p.status = PadStatus::rendering;  // shown as loading until the file is in
+        }
+    }
+
+    changed();
+    notify();
+}
+
+//==============================================================================
+void DaemonClient::oscMessageReceived (const juce::OSCMessage& m)
+{
+    {
+        const juce::ScopedLock sl (incomingLock);
+        incoming.push_back (m);
+    }
+    notify();
+}
+
+void DaemonClient::oscBundleReceived (const juce::OSCBundle& b)
+{
+    for (const auto& element : b)
+    {
+        if (element.isMessage())
+            oscMessageReceived (element.getMessage());
+        else
+            oscBundleReceived (element.getBundle());
+    }
+}
+
+void DaemonClient::run()
+{
+    while (! threadShouldExit())
+    {
+        std::vector<juce::OSCMessage> batch;
+        {
+            const juce::ScopedLock sl (incomingLock);
+            batch.swap (incoming);
+        }
+
+        for (const auto& m : batch)
+            handle (m);
+
+        loadRestored();
+        sendPending();
+        installPending();
+
+        if (nowMs() - lastPingMs >= (juce::uint32) pingIntervalMs)
+        {
+            lastPingMs = nowMs();
+            send (juce::OSCMessage ("/shot/ping"));
+            changed();  // the online indicator may have timed out
+        }
+
+        // Some systems (Windows) stop a UDP socket's reads after an ICMP "port unreachable"
+        // from a daemon that was not running yet: a fresh socket recovers from that.
+        bool reopen = false;
+        {
+            const juce::ScopedLock sl (modelLock);
+            reopen = ! isOnline() && nowMs() - openedMs >= (juce::uint32) reopenAfterMs;
+        }
+        if (reopen)
+            openSocket();
+
+        sampler.collectGarbage();
+        wait (20);
+    }
+}
+
+bool DaemonClient::send (const juce::OSCMessage& m)
+{
+    const juce::ScopedLock sl (sendLock);
+    return socket != nullptr && sender.send (m);
+}
+
+bool DaemonClient::send (const juce::OSCBundle& b)
+{
+    const juce::ScopedLock sl (sendLock);
+    return socket != nullptr && sender.send (b);
+}
+
+void DaemonClient::sendPending()
+{
+    bool askState = false;
+    std::vector<std::pair<int, Request>> toSend;
+    {
+        const juce::ScopedLock sl (modelLock);
+        if (! isOnline())
+            return;
+
+        if (adoptDaemonSlots && ! everOnline)
+            askState = true;
+        everOnline = true;
+
+        for (int i = 0; i < params::numPads; ++i)
+        {
+            auto& w = work[(size_t) i];
+            if (w.toSend.kind == Request::Kind::none)
+                continue;
+
+            if (w.toSend.kind != Request::Kind::cancel)
+                w.inFlight = w.toSend;
+            toSend.emplace_back (i, std::exchange (w.toSend, {}));
+        }
+    }
+
+    if (askState)
+        send (juce::OSCMessage ("/shot/state"));
+
+    for (const auto& [pad, r] : toSend)
+    {
+        const auto slot = (juce::int32) pad;
+
+        if (r.kind == Request::Kind::render)
+        {
+            // One bundle: the daemon runs its messages at once and in order.
+            juce::OSCBundle b;
+            const auto& s = r.settings;
+            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("seed"), (juce::int32) s.seed));
+            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("steps"), (juce::int32) s.steps));
+            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("guidance"), s.guidance));
+            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("strength"), s.strength));
+            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("duration"), s.duration));
+            b.addElement (juce::OSCMessage ("/shot/prompt", slot, r.prompt));
+            {
+                const juce::ScopedLock sl (modelLock);
+                lastPadFor["/shot/set"] = pad;
+                lastPadFor["/shot/prompt"] = pad;
+            }
+            send (b);
+        }
+        else if (r.kind == Request::Kind::load)
+        {
+            {
+                const juce::ScopedLock sl (modelLock);
+                lastPadFor["/shot/load"] = pad;
+            }
+            if (r.rootNote.has_value())
+                send (juce::OSCMessage ("/shot/load", slot, r.prompt, *r.rootNote));
+            else
+                send (juce::OSCMessage ("/shot/load", slot, r.prompt));
+        }
+        else if (r.kind == Request::Kind::cancel)
+        {
+            {
+                const juce::ScopedLock sl (modelLock);
+                lastPadFor["/shot/cancel"] = pad;
+            }
+            send (juce::OSCMessage ("/shot/cancel", slot));
+        }
+    }
+}
+
+void DaemonClient::loadRestored()
+{
+    for (int i = 0; i < params::numPads; ++i)
+    {
+        juce::String path;
+        float root = -1.0f;
+        int generation = 0;
+        {
+            const juce::ScopedLock sl (modelLock);
+            auto& w = work[(size_t) i];
+            if (! w.loadFromPath)
+                continue;
+            w.loadFromPath = false;
+            path = pads[(size_t) i].path;
+            root = pads[(size_t) i].rootNote;
+            generation = w.generation;
+        }
+
+        juce::String error;
+        auto sample = path.isNotEmpty() ? loader.load (juce::File (path), root, error) : nullptr;
+
+        const juce::ScopedLock sl (modelLock);
+        auto& w = work[(size_t) i];
+        auto& p = pads[(size_t) i];
+        if (w.generation != generation)
+            continue;  // superseded while loading
+
+        if (sample != nullptr)
+        {
+            w.toInstall = std::move (sample);
+            w.install = true;
+            p.hasSound = true;
+            p.status = PadStatus::ready;
+        }
+        else if (p.prompt.isNotEmpty() && ! p.imported)
+        {
+            // The daemon replaced or lost the file: render it again, same prompt and seed.
+            w.toSend = { Request::Kind::render, p.prompt, p.settings, {} };
+            p.status = PadStatus::rendering;
+            p.progress = 0.0f;
+        }
+        else
+        {
+            p.status = PadStatus::error;
+            p.error = "sample file missing: " + path;
+        }
+        changed();
+    }
+}
+
+void DaemonClient::installPending()
+{
+    for (int i = 0; i < params::numPads; ++i)
+    {
+        std::unique_ptr<Sample> sample;
+        {
+            const juce::ScopedLock sl (modelLock);
+            auto& w = work[(size_t) i];
+            if (! std::exchange (w.install, false))
+                continue;
+            sample = std::move (w.toInstall);
+        }
+
+        if (! sampler.install (i, sample))
+        {
+            // The sampler's queue is full (audio not running?): retry on the next round,
+            // unless a newer sound arrived meanwhile.
+            const juce::ScopedLock sl (modelLock);
+            auto& w = work[(size_t) i];
+            if (! w.install)
+            {
+                w.toInstall = std::move (sample);
+                w.install = true;
+            }
+        }
+    }
+}
+
+//==============================================================================
+void DaemonClient::handle (const juce::OSCMessage& m)
+{
+    const auto address = m.getAddressPattern().toString();
+
+    if (address == "/shot/pong")
+    {
+        const juce::ScopedLock sl (modelLock);
+        lastPongMs = nowMs();
+        if (hasTypes (m, "sss"))
+        {
+            status.model = m[1].getString();
+            status.state = m[2].getString();
+        }
+        changed();
+    }
+    else if (address == "/shot/progress")
+    {
+        if (! hasTypes (m, "if") || ! isPad (m[0].getInt32()))
+            return;
+
+        const juce::ScopedLock sl (modelLock);
+        auto& p = pads[(size_t) m[0].getInt32()];
+        p.status = PadStatus::rendering;
+        p.progress = juce::jlimit (0.0f, 1.0f, number (m[1]));
+        changed();
+    }
+    else if (address == "/shot/ready")
+    {
+        handleReady (m);
+    }
+    else if (address == "/shot/error")
+    {
+        handleError (m);
+    }
+    else if (address == "/shot/cancelled")
+    {
+        if (! hasTypes (m, "i") || ! isPad (m[0].getInt32()))
+            return;
+
+        const juce::ScopedLock sl (modelLock);
+        auto& p = pads[(size_t) m[0].getInt32()];
+        work[(size_t) m[0].getInt32()].inFlight = {};
+        p.status = p.hasSound ? PadStatus::ready : PadStatus::empty;
+        p.progress = 0.0f;
+        changed();
+    }
+    else if (address == "/shot/slot")
+    {
+        handleSlot (m);
+    }
+    else if (address == "/shot/state/done")
+    {
+        const juce::ScopedLock sl (modelLock);
+        adoptDaemonSlots = false;
+    }
+    // /shot/keymap, /shot/note/ready and the preset replies are not for this front end.
+}
+
+void DaemonClient::handleReady (const juce::OSCMessage& m)
+{
+    // /shot/ready i slot, s path, f root, f seconds, i seed
+    if (! hasTypes (m, "isffi") || ! isPad (m[0].getInt32()))
+    {
+        const juce::ScopedLock sl (modelLock);
+        status.lastError = "unexpected /shot/ready arguments";
+        changed();
+        return;
+    }
+
+    const int pad = m[0].getInt32();
+    const auto path = m[1].getString();
+    const float root = number (m[2]);
+
+    juce::String error;
+    auto sample = loader.load (juce::File (path), root, error);
+
+    const juce::ScopedLock sl (modelLock);
+    auto& p = pads[(size_t) pad];
+    auto& w = work[(size_t) pad];
+
+    if (sample == nullptr)
+    {
+        p.status = PadStatus::error;
+        p.error = error;
+        status.lastError = "pad " + juce::String (pad + 1) + ": " + error;
+        changed();
+        return;
+    }
+
+    const auto request = std::exchange (w.inFlight, {});
+    if (request.kind == Request::Kind::render)
+    {
+        p.prompt = request.prompt;
+        p.settings = request.settings;
+        p.imported = false;
+    }
+    else if (request.kind == Request::Kind::load)
+    {
+        p.prompt.clear();
+        p.settings = {};
+        p.imported = true;
+    }
+    else
+    {
+        w.wantInfo = true;  // someone else rendered this slot: ask for its prompt
+    }
+
+    p.settings.seed = m[4].getInt32();
+    p.path = path;
+    p.rootNote = root;
+    p.seconds = number (m[3]);
+    p.hasSound = true;
+    p.error.clear();
+    p.progress = 1.0f;
+    // A newer request may already be queued; the pad keeps showing it as rendering.
+    p.status = w.toSend.kind == Request::Kind::none ? PadStatus::ready : PadStatus::rendering;
+    w.toInstall = std::move (sample);
+    w.install = true;
+    w.loadFromPath = false;
+    changed();
+
+    if (w.wantInfo)
+    {
+        lastPadFor["/shot/get"] = pad;
+        const juce::ScopedUnlock su (modelLock);
+        send (juce::OSCMessage ("/shot/get", (juce::int32) pad));
+    }
+}
+
+void DaemonClient::handleError (const juce::OSCMessage& m)
+{
+    if (! hasTypes (m, "ss"))
+        return;
+
+    const auto address = m[0].getString();
+    const auto message = m[1].getString();
+
+    const juce::ScopedLock sl (modelLock);
+    status.lastError = address + ": " + message;
+
+    int pad = slotInMessage (message);
+    if (! isPad (pad))
+    {
+        const auto it = lastPadFor.find (address);
+        pad = it != lastPadFor.end() ? it->second : -1;
+    }
+
+    // A cancel with nothing to cancel, or a note, says nothing about the pad's sound.
+    if (isPad (pad) && address != "/shot/note" && address != "/shot/cancel")
+    {
+        auto& p = pads[(size_t) pad];
+        // A failed /shot/set does not stop the render that follows it in the bundle.
+        if (address != "/shot/set")
+            work[(size_t) pad].inFlight = {};
+        if (address != "/shot/set" || p.status != PadStatus::rendering)
+            p.status = PadStatus::error;
+        p.error = message;
+    }
+    changed();
+}
+
+void DaemonClient::handleSlot (const juce::OSCMessage& m)
+{
+    // /shot/slot i slot, s status, s prompt, s negative, i seed, i steps, f guidance,
+    //            f duration, f strength, f root, s repitch, f gain, s path
+    if (! hasTypes (m, "isssiiffffsfs"))
+        return;
+
+    const int pad = m[0].getInt32();
+    if (! isPad (pad))
+        return;
+
+    const juce::ScopedLock sl (modelLock);
+    auto& p = pads[(size_t) pad];
+    auto& w = work[(size_t) pad];
+    const auto idle = w.toSend.kind == Request::Kind::none && w.inFlight.kind == Request::Kind::none;
+    const bool adopt = adoptDaemonSlots && idle && ! p.hasSound && p.prompt.isEmpty();
+
+    if (! adopt && ! w.wantInfo)
+        return;
+
+    p.prompt = m[2].getString();
+    p.settings.steps = m[5].getInt32();
+    p.settings.guidance = number (m[6]);
+    p.settings.duration = number (m[7]);
+    p.settings.strength = number (m[8]);
+
+    if (w.wantInfo)
+    {
+        w.wantInfo = false;  // the seed stays the one /shot/ready reported
+    }
+    else
+    {
+        p.settings.seed = m[4].getInt32();
+        p.path = m[12].getString();
+        p.rootNote = number (m[9]);
+        w.loadFromPath = p.path.isNotEmpty();
+        p.status = w.loadFromPath ? PadStatus::rendering : PadStatus::empty;
+        ++w.generation;
+    }
+    changed();
+}
+
+} // namespace shotcaller

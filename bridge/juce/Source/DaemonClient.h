@@ -1,0 +1,162 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <juce_osc/juce_osc.h>
+
+#include "Params.h"
+#include "SampleLoader.h"
+#include "Sampler.h"
+
+namespace shotcaller
+{
+enum class PadStatus { empty, rendering, ready, error };
+
+/** One pad as the plugin sees it: the project's part (saved by the host) and the live part. */
+struct PadInfo
+{
+    // Saved with the project.
+    juce::String prompt;              // the prompt of the sound (or of the render under way)
+    params::RenderSettings settings;  // of the sound; settings.seed is the seed it was made with
+    juce::String path;                // the daemon's WAV file of the sound
+    float rootNote = -1.0f;           // from /shot/ready; -1 = unpitched
+    float seconds = 0.0f;
+    bool imported = false;            // from /shot/load: nothing to re-render from
+
+    // Live.
+    PadStatus status = PadStatus::empty;
+    float progress = 0.0f;
+    juce::String error;
+    bool hasSound = false;            // a decoded sound is in the sampler (or on its way)
+};
+
+/** The plugin's side of the daemon's OSC address space (bridge/OSC.md).
+
+    One UDP socket is shared by a juce::OSCSender and a juce::OSCReceiver, so the daemon's
+    replies (sent to the requester's address) come back to it without any --reply-port.
+    Replies are queued by the receiver's thread and handled on this client's worker thread,
+    which also decodes the WAV files named by /shot/ready, hands them to the Sampler, pings the
+    daemon and frees the samples the audio thread gave back. Nothing here runs on the audio
+    thread, and nothing needs the message thread (hosts and the headless test alike). */
+class DaemonClient : private juce::Thread,
+                     private juce::OSCReceiver::Listener<juce::OSCReceiver::RealtimeCallback>
+{
+public:
+    struct Endpoint
+    {
+        juce::String host { "127.0.0.1" };
+        int port = 9000;      // the daemon's --osc-port
+        int replyPort = 0;    // our local port; 0 = any (set it to the daemon's --reply-port if used)
+    };
+
+    struct Status
+    {
+        bool online = false;
+        juce::String model, state;  // from /shot/pong
+        juce::String lastError;
+        int localPort = 0;
+    };
+
+    static constexpr int pingIntervalMs = 1000;
+    static constexpr int offlineAfterMs = 2500;  // two pings unanswered
+    static constexpr int reopenAfterMs = 5000;   // offline this long: open a fresh socket
+
+    explicit DaemonClient (Sampler&);
+    ~DaemonClient() override;
+
+    /** (Re)binds the socket and starts the worker; safe to call again with a new endpoint. */
+    void connect (const Endpoint&);
+    Endpoint getEndpoint() const;
+
+    //==============================================================================
+    // Commands; any thread but the audio thread. Sent by the worker, when the daemon is online.
+
+    /** /shot/set (seed, steps, guidance, strength, duration) and /shot/prompt, in one bundle. */
+    void render (int pad, const juce::String& prompt, const params::RenderSettings&);
+    /** /shot/cancel */
+    void cancel (int pad);
+    /** /shot/load: a file inside the daemon's import folders; root detected when omitted. */
+    void importFile (int pad, const juce::String& path, std::optional<float> rootNote);
+
+    //==============================================================================
+    PadInfo getPad (int pad) const;
+    std::array<PadInfo, params::numPads> getPads() const;
+    Status getStatus() const;
+    /** Increments on every change the editor may want to show. */
+    int getChangeCount() const noexcept { return changes.load(); }
+
+    /** Replaces every pad with the project's (prompt, settings, path...): each sound is loaded
+        from its file, or re-rendered with its prompt and seed when the file is gone. */
+    void restorePads (const std::array<PadInfo, params::numPads>&);
+
+private:
+    struct Request
+    {
+        enum class Kind { none, render, load, cancel };
+        Kind kind = Kind::none;
+        juce::String prompt;  // or the path, for load
+        params::RenderSettings settings;
+        std::optional<float> rootNote;
+    };
+
+    struct PadWork
+    {
+        Request toSend;              // waiting for the daemon to be online
+        Request inFlight;            // sent; its /shot/ready (or error) is expected
+        bool loadFromPath = false;   // restored: load pads[i].path (else re-render)
+        bool wantInfo = false;       // a /shot/ready we did not ask for: ask /shot/get
+        bool install = false;        // hand `toInstall` (nullptr: silence) to the sampler
+        std::unique_ptr<Sample> toInstall;
+        int generation = 0;          // bumped by every new request: late results are dropped
+    };
+
+    void openSocket();
+    void run() override;
+    void oscMessageReceived (const juce::OSCMessage&) override;
+    void oscBundleReceived (const juce::OSCBundle&) override;
+
+    void handle (const juce::OSCMessage&);
+    void handleReady (const juce::OSCMessage&);
+    void handleError (const juce::OSCMessage&);
+    void handleSlot (const juce::OSCMessage&);
+    void sendPending();
+    void loadRestored();
+    void installPending();
+    bool isOnline() const;
+    bool send (const juce::OSCBundle&);
+    bool send (const juce::OSCMessage&);
+    void changed() noexcept { ++changes; }
+    static bool isPad (int pad) noexcept { return pad >= 0 && pad < params::numPads; }
+
+    Sampler& sampler;
+    SampleLoader loader;  // worker thread only
+
+    mutable juce::CriticalSection sendLock;
+    std::unique_ptr<juce::DatagramSocket> socket;
+    juce::OSCSender sender;
+    juce::OSCReceiver receiver;
+    Endpoint endpoint;
+
+    juce::CriticalSection incomingLock;
+    std::vector<juce::OSCMessage> incoming;
+
+    mutable juce::CriticalSection modelLock;  // pads, work, status, lastPadFor
+    std::array<PadInfo, params::numPads> pads;
+    std::array<PadWork, params::numPads> work;
+    Status status;
+    juce::uint32 lastPongMs = 0;
+    bool everOnline = false;
+    bool adoptDaemonSlots = true;  // a fresh instance shows the daemon's slots (/shot/state)
+    std::map<juce::String, int> lastPadFor;  // command -> pad, to place errors without "slot N:"
+
+    juce::uint32 lastPingMs = 0;
+    juce::uint32 openedMs = 0;
+    std::atomic<int> changes { 0 };
+
+    JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR (DaemonClient)
+};
+} // namespace shotcaller

@@ -1,0 +1,284 @@
+#include "PluginEditor.h"
+
+#include "Theme.h"
+
+namespace shotcaller
+{
+ShotcallerEditor::ShotcallerEditor (ShotcallerProcessor& p) : AudioProcessorEditor (p), processor (p)
+{
+    lookAndFeel.setColour (juce::Slider::rotarySliderFillColourId, theme::accent);
+    lookAndFeel.setColour (juce::Slider::thumbColourId, theme::accent);
+    lookAndFeel.setColour (juce::TextEditor::backgroundColourId, theme::pad);
+    lookAndFeel.setColour (juce::TextEditor::outlineColourId, theme::outline);
+    lookAndFeel.setColour (juce::TextEditor::focusedOutlineColourId, theme::accent);
+    lookAndFeel.setColour (juce::TextButton::buttonColourId, theme::pad);
+    lookAndFeel.setColour (juce::ComboBox::backgroundColourId, theme::pad);
+    lookAndFeel.setColour (juce::ComboBox::outlineColourId, theme::outline);
+    lookAndFeel.setColour (juce::Label::textColourId, theme::text);
+    setLookAndFeel (&lookAndFeel);
+
+    promptBox.setTextToShowWhenEmpty ("describe a one-shot: dusty vinyl snare, glassy bell pluck ...", theme::dimText);
+    promptBox.setFont (juce::Font (15.0f));
+    promptBox.setIndents (8, 7);
+    promptBox.onReturnKey = [this] { renderSelected (false); };
+    addAndMakeVisible (promptBox);
+
+    renderButton.onClick = [this] { renderSelected (false); };
+    diceButton.onClick = [this] { renderSelected (true); };
+    cancelButton.onClick = [this] { processor.getClient().cancel (processor.selectedPad()); };
+    renderButton.setColour (juce::TextButton::buttonColourId, theme::accent.darker (0.3f));
+    diceButton.setTooltip ("New random seed, then render");
+    for (auto* b : { &renderButton, &cancelButton, &diceButton })
+        addAndMakeVisible (*b);
+
+    auto& apvts = processor.getParameters();
+    seed.setIncDecButtonsMode (juce::Slider::incDecButtonsDraggable_Vertical);
+    seed.setTextBoxStyle (juce::Slider::TextBoxLeft, false, 86, 24);
+    addAndMakeVisible (seed);
+    sliderAttachments.push_back (std::make_unique<SliderAttachment> (apvts, params::seed, seed));
+    seedLabel.setText ("Seed (-1 random)", juce::dontSendNotification);
+    addAndMakeVisible (seedLabel);
+
+    setupKnob (steps, stepsLabel, "Steps", params::steps);
+    setupKnob (guidance, guidanceLabel, "Guidance", params::guidance);
+    setupKnob (strength, strengthLabel, "Strength", params::strength);
+    setupKnob (duration, durationLabel, "Duration", params::duration);
+
+    keymap.addItemList ({ "drums", "chromatic" }, 1);
+    addAndMakeVisible (keymap);
+    keymapAttachment = std::make_unique<ComboBoxAttachment> (apvts, params::keymap, keymap);
+    keymapLabel.setText ("Keymap", juce::dontSendNotification);
+    addAndMakeVisible (keymapLabel);
+
+    chromaticPad.setTextBoxStyle (juce::Slider::TextBoxLeft, false, 40, 24);
+    addAndMakeVisible (chromaticPad);
+    sliderAttachments.push_back (std::make_unique<SliderAttachment> (apvts, params::chromaticPad, chromaticPad));
+    chromaticLabel.setText ("Chromatic pad", juce::dontSendNotification);
+    addAndMakeVisible (chromaticLabel);
+
+    const auto endpoint = processor.getClient().getEndpoint();
+    portLabel.setText ("daemon port", juce::dontSendNotification);
+    replyLabel.setText ("reply port", juce::dontSendNotification);
+    portEditor.setText (juce::String (endpoint.port), juce::dontSendNotification);
+    replyEditor.setText (endpoint.replyPort > 0 ? juce::String (endpoint.replyPort) : "auto", juce::dontSendNotification);
+    for (auto* l : { &portLabel, &replyLabel })
+    {
+        l->setFont (juce::Font (12.0f));
+        l->setColour (juce::Label::textColourId, theme::dimText);
+        l->setJustificationType (juce::Justification::centredRight);
+        addAndMakeVisible (*l);
+    }
+    for (auto* l : { &portEditor, &replyEditor })
+    {
+        l->setEditable (true);
+        l->setFont (juce::Font (12.0f));
+        l->setColour (juce::Label::backgroundColourId, theme::pad);
+        l->setColour (juce::Label::outlineColourId, theme::outline);
+        l->onTextChange = [this] { applyEndpoint(); };
+        addAndMakeVisible (*l);
+    }
+
+    statusLine.setFont (juce::Font (12.5f));
+    statusLine.setColour (juce::Label::textColourId, theme::dimText);
+    addAndMakeVisible (statusLine);
+
+    grid.onSelect = [this] (int pad) { selectPad (pad); };
+    grid.onFileDropped = [this] (int pad, const juce::String& path)
+    {
+        processor.getClient().importFile (pad, path, std::nullopt);
+        selectPad (pad);
+    };
+    addAndMakeVisible (grid);
+
+    setSize (800, 600);
+    refresh();
+    startTimerHz (20);
+}
+
+ShotcallerEditor::~ShotcallerEditor()
+{
+    setLookAndFeel (nullptr);
+}
+
+void ShotcallerEditor::setupKnob (juce::Slider& s, juce::Label& label, const juce::String& name, const juce::String& id)
+{
+    s.setSliderStyle (juce::Slider::RotaryHorizontalVerticalDrag);
+    s.setTextBoxStyle (juce::Slider::TextBoxBelow, false, 70, 20);
+    addAndMakeVisible (s);
+    sliderAttachments.push_back (std::make_unique<SliderAttachment> (processor.getParameters(), id, s));
+    label.setText (name, juce::dontSendNotification);
+    label.setJustificationType (juce::Justification::centred);
+    addAndMakeVisible (label);
+}
+
+void ShotcallerEditor::selectPad (int pad)
+{
+    processor.setParameter (params::pad, (float) pad);
+    refresh();
+}
+
+void ShotcallerEditor::renderSelected (bool newSeed)
+{
+    const int pad = processor.selectedPad();
+    auto text = promptBox.getText().trim();
+    if (text.isEmpty())
+        text = processor.getClient().getPad (pad).prompt;  // Dice on a rendered pad: same prompt
+    if (text.isEmpty())
+    {
+        statusLine.setText ("type a prompt first", juce::dontSendNotification);
+        return;
+    }
+
+    if (newSeed)
+        processor.rollDice (pad, text);
+    else
+        processor.renderPad (pad, text);
+}
+
+void ShotcallerEditor::applyEndpoint()
+{
+    auto e = processor.getClient().getEndpoint();
+    const int port = portEditor.getText().getIntValue();
+    const int reply = replyEditor.getText().getIntValue();
+    e.port = juce::isPositiveAndBelow (port, 65536) && port > 0 ? port : e.port;
+    e.replyPort = juce::isPositiveAndBelow (reply, 65536) ? reply : 0;
+    portEditor.setText (juce::String (e.port), juce::dontSendNotification);
+    replyEditor.setText (e.replyPort > 0 ? juce::String (e.replyPort) : "auto", juce::dontSendNotification);
+    processor.setDaemonEndpoint (e);
+}
+
+void ShotcallerEditor::refresh()
+{
+    auto& client = processor.getClient();
+    const auto& sampler = processor.getSampler();
+    const int selected = processor.selectedPad();
+
+    bool flashing = false;
+    for (int i = 0; i < params::numPads; ++i)
+    {
+        const auto count = sampler.triggerCount (i);
+        if (count != lastTriggers[(size_t) i])
+            flash[(size_t) i] = 1.0f;
+        lastTriggers[(size_t) i] = count;
+        flash[(size_t) i] = juce::jmax (0.0f, flash[(size_t) i] - 0.15f);
+        flashing = flashing || flash[(size_t) i] > 0.0f;
+    }
+
+    const int change = client.getChangeCount();
+    const auto& shown = grid.getView();
+    if (change == lastChange && selected == shownPad && ! flashing && shown.keymap == processor.keymap()
+        && shown.chromaticPad == (int) chromaticPad.getValue() && flash == shown.flash)
+        return;
+    lastChange = change;
+
+    PadGrid::View view;
+    view.pads = client.getPads();
+    view.selected = selected;
+    view.keymap = processor.keymap();
+    view.chromaticPad = (int) chromaticPad.getValue();
+    view.flash = flash;
+    grid.setView (view);
+
+    if (selected != shownPad)
+    {
+        shownPad = selected;
+        promptBox.setText (view.pads[(size_t) selected].prompt, false);
+    }
+
+    status = client.getStatus();
+    const auto& pad = view.pads[(size_t) selected];
+    juce::String line = "Pad " + juce::String (selected) + ": ";
+    if (pad.status == PadStatus::error)
+        line << pad.error;
+    else if (pad.path.isNotEmpty())
+        line << pad.path;
+    else
+        line << "no sound yet. Type a prompt and press Return, or drop a WAV from the daemon's import folder.";
+    if (status.lastError.isNotEmpty())
+        line << "    |    last error: " << status.lastError;
+    statusLine.setText (line, juce::dontSendNotification);
+    repaint (header);
+}
+
+void ShotcallerEditor::paint (juce::Graphics& g)
+{
+    g.fillAll (theme::background);
+
+    auto h = header;
+    g.setColour (theme::panel);
+    g.fillRect (h);
+
+    g.setColour (theme::text);
+    g.setFont (juce::Font (20.0f, juce::Font::bold));
+    g.drawText ("Shotcaller", h.removeFromLeft (170).withTrimmedLeft (16), juce::Justification::centredLeft);
+
+    // Online indicator: green when the daemon answers and its model is ready, amber while it
+    // loads, red when two pings went unanswered.
+    const bool online = status.online;
+    const bool loading = online && status.state != "ready";
+    const auto dotColour = ! online ? theme::error : loading ? theme::accent : theme::ready;
+    auto dot = h.removeFromLeft (26).toFloat().withSizeKeepingCentre (12.0f, 12.0f);
+    g.setColour (dotColour);
+    g.fillEllipse (dot);
+
+    const auto endpoint = processor.getClient().getEndpoint();
+    const auto text = online ? "online: " + status.model + " (" + status.state + ")"
+                             : "offline: start the daemon (shotcaller serve) on udp " + endpoint.host + ":"
+                                   + juce::String (endpoint.port);
+    g.setFont (juce::Font (13.0f));
+    g.setColour (online ? theme::text : theme::dimText);
+    g.drawText (text, h.withTrimmedRight (270), juce::Justification::centredLeft);
+}
+
+void ShotcallerEditor::resized()
+{
+    auto r = getLocalBounds();
+    header = r.removeFromTop (44);
+
+    auto ports = header.withTrimmedRight (12).removeFromRight (262).withSizeKeepingCentre (262, 22);
+    portLabel.setBounds (ports.removeFromLeft (78));
+    portEditor.setBounds (ports.removeFromLeft (50).withTrimmedLeft (4));
+    replyLabel.setBounds (ports.removeFromLeft (80));
+    replyEditor.setBounds (ports.removeFromLeft (50).withTrimmedLeft (4));
+
+    r.reduce (12, 8);
+    auto promptRow = r.removeFromTop (34);
+    cancelButton.setBounds (promptRow.removeFromRight (70));
+    promptRow.removeFromRight (6);
+    renderButton.setBounds (promptRow.removeFromRight (80));
+    promptRow.removeFromRight (8);
+    promptBox.setBounds (promptRow);
+
+    r.removeFromTop (8);
+    auto controls = r.removeFromTop (96);
+
+    auto seedColumn = controls.removeFromLeft (170);
+    seedLabel.setBounds (seedColumn.removeFromTop (22));
+    seed.setBounds (seedColumn.removeFromTop (28));
+    seedColumn.removeFromTop (6);
+    diceButton.setBounds (seedColumn.removeFromTop (28).withWidth (86));
+
+    auto mapColumn = controls.removeFromRight (170);
+    keymapLabel.setBounds (mapColumn.removeFromTop (22));
+    keymap.setBounds (mapColumn.removeFromTop (26));
+    chromaticLabel.setBounds (mapColumn.removeFromTop (22));
+    chromaticPad.setBounds (mapColumn.removeFromTop (26).withWidth (110));
+
+    const int knobWidth = controls.getWidth() / 4;
+    std::array<std::pair<juce::Slider*, juce::Label*>, 4> knobs { { { &steps, &stepsLabel },
+                                                                   { &guidance, &guidanceLabel },
+                                                                   { &strength, &strengthLabel },
+                                                                   { &duration, &durationLabel } } };
+    for (auto& [slider, label] : knobs)
+    {
+        auto column = controls.removeFromLeft (knobWidth);
+        label->setBounds (column.removeFromTop (18));
+        slider->setBounds (column);
+    }
+
+    statusLine.setBounds (r.removeFromBottom (22));
+    r.removeFromBottom (4);
+    r.removeFromTop (6);
+    grid.setBounds (r);
+}
+} // namespace shotcaller

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <juce_audio_processors/juce_audio_processors.h>
+
+#include "PadGrid.h"
+#include "PluginProcessor.h"
+
+namespace shotcaller
+{
+/** Prompt box, render settings (seed with dice, steps, guidance, strength, duration), keymap,
+    the 16-pad grid and the daemon's online indicator. Reads the client's state on a timer;
+    every control that is a parameter goes through an APVTS attachment. */
+class ShotcallerEditor : public juce::AudioProcessorEditor, private juce::Timer
+{
+public:
+    explicit ShotcallerEditor (ShotcallerProcessor&);
+    ~ShotcallerEditor() override;
+
+    void paint (juce::Graphics&) override;
+    void resized() override;
+
+    /** Pulls the client's state into the controls (the timer does this 20 times a second). */
+    void refresh();
+
+private:
+    using SliderAttachment = juce::AudioProcessorValueTreeState::SliderAttachment;
+    using ComboBoxAttachment = juce::AudioProcessorValueTreeState::ComboBoxAttachment;
+
+    void timerCallback() override { refresh(); }
+    void setupKnob (juce::Slider&, juce::Label&, const juce::String& name, const juce::String& id);
+    void selectPad (int pad);
+    void renderSelected (bool newSeed);
+    void applyEndpoint();
+
+    ShotcallerProcessor& processor;
+    juce::LookAndFeel_V4 lookAndFeel { juce::LookAndFeel_V4::getMidnightColourScheme() };
+
+    juce::TextEditor promptBox;
+    juce::TextButton renderButton { "Render" }, cancelButton { "Cancel" }, diceButton { "Dice" };
+
+    juce::Slider seed { juce::Slider::IncDecButtons, juce::Slider::TextBoxLeft };
+    juce::Slider steps, guidance, strength, duration;
+    juce::Slider chromaticPad { juce::Slider::IncDecButtons, juce::Slider::TextBoxLeft };
+    juce::ComboBox keymap;
+    juce::Label seedLabel, stepsLabel, guidanceLabel, strengthLabel, durationLabel, keymapLabel, chromaticLabel;
+    std::vector<std::unique_ptr<SliderAttachment>> sliderAttachments;
+    std::unique_ptr<ComboBoxAttachment> keymapAttachment;
+
+    juce::Label portLabel, portEditor, replyLabel, replyEditor;
+    juce::Label statusLine;
+
+    PadGrid grid;
+    juce::Rectangle<int> header;
+    DaemonClient::Status status;
+    int shownPad = -1;
+    int lastChange = -1;
+    std::array<uint32_t, params::numPads> lastTriggers {};
+    std::array<float, params::numPads> flash {};
+
+    JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR (ShotcallerEditor)
+};
+} // namespace shotcaller

@@ -1,0 +1,462 @@
+// Headless test of the Shotcaller plugin against a real daemon (started by
+// tests/test_juce_plugin.py with a tiny random model):
+//
+//   shotcaller_plugin_test --port 9000 --import-file /abs/path/in/import/sine440.wav
+//                          [--model NAME] [--screenshot editor.png] [--timeout 120]
+//
+// The processor is driven like a host would: prepareToPlay, then processBlock with MIDI
+// note-ons, on this (the "audio") thread, while its OSC worker talks to the daemon over UDP.
+// Prints one "PASS name: detail" / "FAIL name: detail" line per check and exits non-zero on
+// any failure.
+
+#include <cstdlib>
+#include <iostream>
+#include <new>
+
+#include <juce_audio_processors/juce_audio_processors.h>
+#include <juce_gui_basics/juce_gui_basics.h>
+
+#include "PluginEditor.h"
+#include "PluginProcessor.h"
+#include "TestSignals.h"
+
+//==============================================================================
+// Every allocation and free made on this thread while processBlock runs is counted: the audio
+// thread must do neither.
+namespace
+{
+thread_local bool inAudioCallback = false;
+std::atomic<int> audioAllocations { 0 }, audioFrees { 0 };
+} // namespace
+
+void* operator new (std::size_t size)
+{
+    if (inAudioCallback)
+        ++audioAllocations;
+    if (void* p = std::malloc (size == 0 ? 1 : size))
+        return p;
+    throw std::bad_alloc();
+}
+
+void* operator new[] (std::size_t size)
+{
+    if (inAudioCallback)
+        ++audioAllocations;
+    if (void* p = std::malloc (size == 0 ? 1 : size))
+        return p;
+    throw std::bad_alloc();
+}
+
+static void countedFree (void* p) noexcept
+{
+    if (p != nullptr && inAudioCallback)
+        ++audioFrees;
+    std::free (p);
+}
+
+void operator delete (void* p) noexcept { countedFree (p); }
+void operator delete[] (void* p) noexcept { countedFree (p); }
+void operator delete (void* p, std::size_t) noexcept { countedFree (p); }
+void operator delete[] (void* p, std::size_t) noexcept { countedFree (p); }
+
+//==============================================================================
+namespace
+{
+using namespace shotcaller;
+namespace sp = shotcaller::params;
+
+struct Report
+{
+    int passed = 0, failed = 0;
+
+    bool check (bool ok, const juce::String& name, const juce::String& detail)
+    {
+        std::cout << (ok ? "PASS " : "FAIL ") << name << ": " << detail << std::endl;
+        (ok ? passed : failed)++;
+        return ok;
+    }
+
+    void note (const juce::String& text) { std::cout << "NOTE " << text << std::endl; }
+};
+
+constexpr double hostRate = 44100.0;
+constexpr int blockSize = 256;
+
+/** A processor with a pretend host around it. */
+struct Host
+{
+    std::unique_ptr<ShotcallerProcessor> processor = std::make_unique<ShotcallerProcessor>();
+    juce::AudioBuffer<float> block { 2, blockSize };
+    juce::MidiBuffer midi;
+    int blocksProcessed = 0;
+
+    explicit Host (int daemonPort)
+    {
+        processor->setDaemonEndpoint ({ "127.0.0.1", daemonPort, 0 });
+        processor->setPlayConfigDetails (0, 2, hostRate, blockSize);
+        processor->prepareToPlay (hostRate, blockSize);
+        midi.ensureSize (4096);
+    }
+
+    ShotcallerProcessor& operator*() { return *processor; }
+    ShotcallerProcessor* operator->() { return processor.get(); }
+
+    void process()
+    {
+        inAudioCallback = true;
+        processor->processBlock (block, midi);
+        inAudioCallback = false;
+        midi.clear();
+        ++blocksProcessed;
+    }
+
+    /** All Sound Off (CC 120), then blocks until no voice sounds: one-shots ignore note-offs, so
+        a long sound would otherwise ring into the next measurement. */
+    void silence()
+    {
+        midi.addEvent (juce::MidiMessage::allSoundOff (1), 0);
+        for (int i = 0; i < 100 && (i == 0 || processor->getSampler().activeVoices() > 0); ++i)
+            process();
+    }
+
+    /** Plays `notes` (note, velocity) at the first sample of a silent sampler and returns
+        `seconds` of output. */
+    juce::AudioBuffer<float> play (std::initializer_list<std::pair<int, int>> notes, double seconds)
+    {
+        silence();
+        const int total = (int) (seconds * hostRate);
+        juce::AudioBuffer<float> out (2, total);
+        out.clear();
+
+        for (int done = 0; done < total; done += blockSize)
+        {
+            if (done == 0)
+                for (auto [note, velocity] : notes)
+                    midi.addEvent (juce::MidiMessage::noteOn (1, note, (juce::uint8) velocity), 0);
+
+            process();
+            const int n = juce::jmin (blockSize, total - done);
+            for (int ch = 0; ch < 2; ++ch)
+                out.copyFrom (ch, done, block, ch, 0, n);
+        }
+        return out;
+    }
+
+    /** Keeps the audio running (so new sounds get installed) until `done` or the timeout. */
+    template <typename Predicate>
+    bool waitFor (Predicate done, double timeoutSeconds)
+    {
+        const auto deadline = juce::Time::getMillisecondCounterHiRes() + timeoutSeconds * 1000.0;
+        while (juce::Time::getMillisecondCounterHiRes() < deadline)
+        {
+            if (done())
+                return true;
+            process();
+            juce::Thread::sleep (5);
+        }
+        return done();
+    }
+
+    PadInfo pad (int i) { return processor->getClient().getPad (i); }
+
+    bool waitReady (int padIndex, double timeout)
+    {
+        const bool ready = waitFor ([&] { return pad (padIndex).status == PadStatus::ready; }, timeout);
+        waitFor ([] { return false; }, 0.05);  // a few more blocks: the sound is installed
+        return ready;
+    }
+};
+
+juce::String describe (const PadInfo& p)
+{
+    static const char* names[] = { "empty", "rendering", "ready", "error" };
+    return juce::String (names[(int) p.status]) + " prompt='" + p.prompt + "' seed=" + juce::String (p.settings.seed)
+         + " root=" + juce::String (p.rootNote) + " path=" + p.path + (p.error.isNotEmpty() ? " error=" + p.error : "");
+}
+
+double frequencyOf (const juce::AudioBuffer<float>& b, double from, double to)
+{
+    const int start = (int) (from * hostRate), end = juce::jmin (b.getNumSamples(), (int) (to * hostRate));
+    return test::estimateFrequency (b.getReadPointer (0) + start, end - start, hostRate);
+}
+
+struct Options
+{
+    int port = 0;
+    juce::String importFile, model, screenshot;
+    double timeout = 120.0;
+};
+
+Options parse (const juce::StringArray& args)
+{
+    Options o;
+    for (int i = 0; i + 1 < args.size(); ++i)
+    {
+        if (args[i] == "--port") o.port = args[i + 1].getIntValue();
+        else if (args[i] == "--import-file") o.importFile = args[i + 1];
+        else if (args[i] == "--model") o.model = args[i + 1];
+        else if (args[i] == "--screenshot") o.screenshot = args[i + 1];
+        else if (args[i] == "--timeout") o.timeout = args[i + 1].getDoubleValue();
+    }
+    return o;
+}
+
+//==============================================================================
+int runTests (const Options& opt)
+{
+    Report r;
+    Host a (opt.port);
+    auto& client = a->getClient();
+
+    // -- daemon online ----------------------------------------------------------------------
+    const bool online = a.waitFor ([&] { auto s = client.getStatus(); return s.online && s.state == "ready"; }, opt.timeout);
+    const auto status = client.getStatus();
+    r.check (online, "online", "pong from " + status.model + " (" + status.state + ") on local port "
+                                    + juce::String (status.localPort));
+    if (opt.model.isNotEmpty())
+        r.check (status.model == opt.model, "pong model", "'" + status.model + "', expected '" + opt.model + "'");
+    if (! online)
+        return 1;
+
+    // -- /shot/prompt -> /shot/progress -> /shot/ready with the tiny model -------------------
+    a->setParameter (sp::steps, 4);
+    a->setParameter (sp::seed, 7);
+    a->setParameter (sp::duration, 1.0f);
+    a->renderPad (0, "kick drum");
+    float maxProgress = 0.0f;
+    bool sawRendering = false;
+    const bool rendered = a.waitFor ([&]
+    {
+        const auto p = a.pad (0);
+        if (p.status == PadStatus::rendering)
+        {
+            sawRendering = true;
+            maxProgress = juce::jmax (maxProgress, p.progress);
+        }
+        return p.status == PadStatus::ready || p.status == PadStatus::error;
+    }, opt.timeout);
+    a.waitFor ([] { return false; }, 0.05);
+    const auto pad0 = a.pad (0);
+    r.check (rendered && pad0.status == PadStatus::ready && sawRendering && pad0.hasSound,
+             "render round trip", "pad 0 " + describe (pad0) + ", progress seen up to " + juce::String (maxProgress, 2));
+    r.check (pad0.settings.seed == 7 && pad0.settings.steps == 4 && juce::File (pad0.path).existsAsFile(),
+             "render settings", "seed " + juce::String (pad0.settings.seed) + ", steps " + juce::String (pad0.settings.steps));
+
+    // -- drums keymap: note 36 plays pad 0, velocity-sensitive; empty pads are silent -------
+    a->setParameter (sp::keymap, 0);
+    const auto kick = a.play ({ { 36, 127 } }, 1.5);
+    const auto kickSoft = a.play ({ { 36, 64 } }, 1.5);
+    const auto emptyPad = a.play ({ { 37, 127 } }, 0.5);
+    const auto offMap = a.play ({ { 60, 127 } }, 0.5);
+    const float kickPeak = test::peak (kick);
+    r.check (kickPeak > 1.0e-3f && test::rms (kick) > 1.0e-4, "drum pad plays",
+             "note 36 -> pad 0: peak " + juce::String (kickPeak, 4) + ", rms " + juce::String (test::rms (kick), 5));
+
+    // Played at the file's own length: the daemon's rate is not the host's, no detuning.
+    const double playedSeconds = (test::lastAbove (kick, 0.0f) + 1) / hostRate;
+    r.check (std::abs (playedSeconds - pad0.seconds) < 0.02, "drum pad length",
+             juce::String (playedSeconds, 3) + " s played, file " + juce::String (pad0.seconds, 3) + " s");
+
+    const double ratio = test::peak (kickSoft) / kickPeak;
+    r.check (std::abs (ratio - 64.0 / 127.0) < 0.01, "velocity", "peak ratio v64/v127 = " + juce::String (ratio, 4)
+                                                                    + " (expected " + juce::String (64.0 / 127.0, 4) + ")");
+    r.check (test::peak (emptyPad) == 0.0f && test::peak (offMap) == 0.0f, "empty pad silent",
+             "note 37 (empty pad 1) peak " + juce::String (test::peak (emptyPad)) + ", note 60 (no pad) peak "
+                 + juce::String (test::peak (offMap)));
+
+    // -- /shot/load of a known sine, played chromatically ------------------------------------
+    client.importFile (2, opt.importFile, 69.0f);
+    const bool imported = a.waitReady (2, opt.timeout);
+    const auto pad2 = a.pad (2);
+    r.check (imported && pad2.imported && std::abs (pad2.rootNote - 69.0f) < 1.0e-4f, "import",
+             "pad 2 " + describe (pad2));
+
+    a->setParameter (sp::keymap, 1);
+    a->setParameter (sp::chromaticPad, 2);
+    for (auto [note, expected] : { std::pair { 72, 523.2511 }, std::pair { 69, 440.0 }, std::pair { 57, 220.0 } })
+    {
+        const auto out = a.play ({ { note, 100 } }, 1.2);
+        const double f = frequencyOf (out, 0.1, 1.1);
+        const double c = f > 0.0 ? test::cents (f, expected) : 1.0e9;
+        r.check (std::abs (c) < 20.0, "chromatic pitch " + juce::String (note),
+                 "pitch=" + juce::String (f, 2) + " Hz expected=" + juce::String (expected, 2) + " Hz cents="
+                     + juce::String (c, 2));
+    }
+
+    // Polyphony: two notes at once are the sum of each alone.
+    const auto c5 = a.play ({ { 72, 100 } }, 0.8);
+    const auto e5 = a.play ({ { 76, 100 } }, 0.8);
+    const auto chord = a.play ({ { 72, 100 }, { 76, 100 } }, 0.8);
+    juce::AudioBuffer<float> sum (c5);
+    for (int ch = 0; ch < 2; ++ch)
+        sum.addFrom (ch, 0, e5, ch, 0, e5.getNumSamples());
+    const float polyError = test::maxDifference (chord, sum);
+    r.check (polyError < 1.0e-5f && test::peak (chord) > test::peak (c5) * 1.2f, "polyphony",
+             "notes 72+76 vs their sum: max difference " + juce::String (polyError, 8));
+
+    // Voice limit: 40 notes at once leave 32 sounding once the 8 stolen ones have faded out.
+    a.play ({ { 40, 100 }, { 41, 100 }, { 42, 100 }, { 43, 100 }, { 44, 100 }, { 45, 100 }, { 46, 100 }, { 47, 100 },
+              { 48, 100 }, { 49, 100 }, { 50, 100 }, { 51, 100 }, { 52, 100 }, { 53, 100 }, { 54, 100 }, { 55, 100 },
+              { 56, 100 }, { 57, 100 }, { 58, 100 }, { 59, 100 }, { 60, 100 }, { 61, 100 }, { 62, 100 }, { 63, 100 },
+              { 64, 100 }, { 65, 100 }, { 66, 100 }, { 67, 100 }, { 68, 100 }, { 69, 100 }, { 70, 100 }, { 71, 100 },
+              { 72, 100 }, { 73, 100 }, { 74, 100 }, { 75, 100 }, { 76, 100 }, { 77, 100 }, { 78, 100 }, { 79, 100 } },
+            0.05);
+    const int sounding = a->getSampler().activeVoices();
+    a.silence();
+    r.check (sounding == Sampler::maxVoices && a->getSampler().activeVoices() == 0, "voice limit and all sound off",
+             "40 notes -> " + juce::String (sounding) + " voices; after CC 120: "
+                 + juce::String (a->getSampler().activeVoices()));
+
+    a->setParameter (sp::chromaticPad, 1);
+    const auto emptyChromatic = a.play ({ { 72, 100 } }, 0.5);
+    r.check (test::peak (emptyChromatic) == 0.0f, "empty chromatic pad silent",
+             "chromatic pad 1 (empty), note 72 peak " + juce::String (test::peak (emptyChromatic)));
+
+    // -- errors land on their pad -------------------------------------------------------------
+    client.importFile (6, "no_such_file.wav", 60.0f);
+    a.waitFor ([&] { return a.pad (6).status == PadStatus::error; }, 30.0);
+    const auto pad6 = a.pad (6);
+    r.check (pad6.status == PadStatus::error && pad6.error.contains ("no such file"), "error on pad", describe (pad6));
+
+    // -- host state: save, let the daemon drop one file, restore into a new instance ----------
+    a->setParameter (sp::keymap, 0);
+    a->setParameter (sp::steps, 5);
+    a->setParameter (sp::guidance, 2.5f);
+    a->setParameter (sp::strength, 0.9f);
+    a->setParameter (sp::seed, 1234);
+    a->renderPad (3, "bell pluck");
+    const bool bell = a.waitReady (3, opt.timeout);
+    const auto pad3 = a.pad (3);
+    r.check (bell && pad3.settings.seed == 1234, "dice seed render", "pad 3 " + describe (pad3));
+    const auto bellOut = a.play ({ { 39, 127 } }, 1.2);
+    const auto kickOut = a.play ({ { 36, 127 } }, 1.2);
+
+    a->setParameter (sp::keymap, 1);
+    a->setParameter (sp::chromaticPad, 2);
+    a->setParameter (sp::pad, 3);
+    juce::MemoryBlock saved;
+    a->getStateInformation (saved);
+
+    // A newer render of pad 3 replaces its file (the daemon deletes the old one).
+    a->setParameter (sp::seed, 999);
+    a->renderPad (3, "bell pluck");
+    a.waitFor ([&] { return a.pad (3).path != pad3.path && a.pad (3).status == PadStatus::ready; }, opt.timeout);
+    r.check (! juce::File (pad3.path).existsAsFile(), "re-render replaces file",
+             "saved file " + pad3.path + " is gone, now " + a.pad (3).path);
+
+    Host b (opt.port);
+    b->setStateInformation (saved.getData(), (int) saved.getSize());
+    const bool restored = b.waitFor ([&]
+    {
+        for (int i : { 0, 2, 3 })
+            if (b.pad (i).status != PadStatus::ready)
+                return false;
+        return true;
+    }, opt.timeout);
+    b.waitFor ([] { return false; }, 0.05);
+
+    const auto settings = b->currentSettings();
+    r.check (restored, "restore pads", "pad0 " + describe (b.pad (0)) + " | pad2 " + describe (b.pad (2)) + " | pad3 "
+                                          + describe (b.pad (3)));
+    r.check (settings.steps == 5 && std::abs (settings.guidance - 2.5f) < 1.0e-3f
+                 && std::abs (settings.strength - 0.9f) < 1.0e-3f && settings.seed == 1234
+                 && b->keymap() == sp::Keymap::chromatic && b->selectedPad() == 3,
+             "restore parameters", "steps " + juce::String (settings.steps) + " guidance " + juce::String (settings.guidance)
+                                       + " strength " + juce::String (settings.strength) + " seed " + juce::String (settings.seed));
+    r.check (b.pad (0).prompt == "kick drum" && b.pad (0).settings.seed == 7 && b.pad (0).path == pad0.path
+                 && b.pad (3).prompt == "bell pluck" && b.pad (3).settings.seed == 1234,
+             "restore prompts and seeds", "pad 0 from its file, pad 3 re-rendered as " + b.pad (3).path);
+    r.check (b.pad (3).path != pad3.path && juce::File (b.pad (3).path).existsAsFile(), "restore re-renders missing file",
+             "pad 3 " + b.pad (3).path);
+    r.check (b.pad (6).status == PadStatus::empty && ! b.pad (6).hasSound, "restore leaves empty pads empty",
+             "pad 6 " + describe (b.pad (6)));
+
+    const auto restoredSine = b.play ({ { 72, 100 } }, 1.0);
+    const double fRestored = frequencyOf (restoredSine, 0.1, 0.9);
+    r.check (std::abs (test::cents (juce::jmax (1.0, fRestored), 523.2511)) < 20.0, "restored chromatic pitch",
+             "pitch=" + juce::String (fRestored, 2) + " Hz");
+    b->setParameter (sp::keymap, 0);
+    const float kickDiff = test::maxDifference (b.play ({ { 36, 127 } }, 1.2), kickOut);
+    r.check (kickDiff == 0.0f, "restored sound identical", "pad 0 max difference " + juce::String (kickDiff));
+    const auto bellAgain = b.play ({ { 39, 127 } }, 1.2);
+    const float bellDiff = test::maxDifference (bellAgain, bellOut);
+    r.check (test::peak (bellAgain) > 1.0e-3f && bellDiff < 1.0e-3f * test::peak (bellOut) + 1.0e-5f,
+             "re-rendered sound matches", "pad 3 same prompt and seed, max difference " + juce::String (bellDiff, 7));
+
+    // -- the online indicator goes off without a daemon ---------------------------------------
+    {
+        juce::DatagramSocket nobody;
+        nobody.bindToPort (0, "127.0.0.1");
+        const int deadPort = nobody.getBoundPort();
+        nobody.shutdown();
+        Host c (deadPort);
+        juce::Thread::sleep (DaemonClient::offlineAfterMs + 500);
+        r.check (! c->getClient().getStatus().online && a->getClient().getStatus().online, "offline indicator",
+                 "port " + juce::String (deadPort) + " offline, daemon port online");
+    }
+
+    // -- headless editor screenshot: every pad state at once -----------------------------------
+    if (opt.screenshot.isNotEmpty())
+    {
+        a->setParameter (sp::keymap, 0);
+        a->setParameter (sp::seed, -1);
+        a->setParameter (sp::steps, 200);
+        a->setParameter (sp::duration, 1.0f);
+        a->renderPad (5, "glassy bell pluck, long tail");
+        a.waitFor ([&] { return a.pad (5).progress >= 0.3f || a.pad (5).status != PadStatus::rendering; }, opt.timeout);
+        a->setParameter (sp::steps, 12);
+        a->setParameter (sp::pad, 3);
+
+        std::unique_ptr<juce::AudioProcessorEditor> editor (a->createEditor());
+        auto* shotEditor = dynamic_cast<ShotcallerEditor*> (editor.get());
+        shotEditor->refresh();
+        const auto image = editor->createComponentSnapshot (editor->getLocalBounds(), true, 1.0f);
+        juce::File file (opt.screenshot);
+        file.deleteFile();
+        bool written = false;
+        {
+            juce::FileOutputStream stream (file);
+            juce::PNGImageFormat png;
+            written = stream.openedOk() && png.writeImageToStream (image, stream);
+        }
+        const bool rendering = a.pad (5).status == PadStatus::rendering;
+        r.check (written && image.getWidth() == editor->getWidth() && image.getHeight() == editor->getHeight(),
+                 "editor screenshot", file.getFullPathName() + " " + juce::String (image.getWidth()) + "x"
+                                          + juce::String (image.getHeight()) + (rendering ? " (pad 5 rendering)" : ""));
+        editor.reset();
+
+        client.cancel (5);
+        a.waitFor ([&] { return a.pad (5).status != PadStatus::rendering; }, opt.timeout);
+        r.check (a.pad (5).status != PadStatus::rendering, "cancel", "pad 5 " + describe (a.pad (5)));
+    }
+
+    // -- the audio thread never allocated or freed ---------------------------------------------
+    const int blocks = a.blocksProcessed + b.blocksProcessed;
+    r.check (audioAllocations.load() == 0 && audioFrees.load() == 0, "no allocation on the audio thread",
+             juce::String (audioAllocations.load()) + " allocations, " + juce::String (audioFrees.load())
+                 + " frees in " + juce::String (blocks) + " processBlock calls");
+
+    std::cout << "SUMMARY passed=" << r.passed << " failed=" << r.failed << std::endl;
+    return r.failed == 0 ? 0 : 1;
+}
+} // namespace
+
+int main (int argc, char* argv[])
+{
+    juce::StringArray args;
+    for (int i = 1; i < argc; ++i)
+        args.add (juce::String::fromUTF8 (argv[i]));
+
+    const auto options = parse (args);
+    if (options.port <= 0 || options.importFile.isEmpty())
+    {
+        std::cerr << "usage: shotcaller_plugin_test --port N --import-file PATH [--model NAME] "
+                     "[--screenshot OUT.png] [--timeout S]"
+                  << std::endl;
+        return 2;
+    }
+
+    // Components need a MessageManager; nothing here needs an X display.
+    const juce::ScopedJuceInitialiser_GUI gui;
+    return runTests (options);
+}
