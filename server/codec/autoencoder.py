@@ -1,14 +1,22 @@
-"""A 1-D convolutional KL autoencoder over log-magnitude spectrogram frames.
+"""A linear patch autoencoder over log-magnitude spectrograms, fitted as a PCA.
 
-Frequency bins are channels and time is the convolved axis: a one-shot's spectrum is mixed
-densely across frequency (harmonics are far apart in bins) and locally in time. The latent
-``[latent_channels * latent_height, frames / 8]`` is presented to the diffusion model as an
-image ``[latent_channels, latent_height, frames / 8]``.
+Frames are cut into patches of ``patch_frames`` frames; a patch (bins × frames, flattened) is
+projected onto the ``latent_channels * latent_height`` leading principal components of the
+training patches, and decoded by the transposed projection.
+
+Chosen by measurement (session notes in the model card): on the corpus, this PCA code at 32×
+compression beat a 1-D conv KL autoencoder trained for twenty minutes (valid L1 0.116 vs 0.172
+in normalised log-magnitude); a nonlinear residual path started from the PCA gained nothing
+measurable in a 150 s trial; and at 8× compression it keeps pitch within a few cents.
+It also fits in minutes, decodes in about a millisecond, and leaves the CPU for the diffusion
+model.
+
+The latent ``[latent_channels * latent_height, frames / patch_frames]`` is presented to the
+diffusion model as an image ``[latent_channels, latent_height, frames / patch_frames]``;
+components are laid out in order of variance.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import torch
 from diffusers.configuration_utils import ConfigMixin, register_to_config
@@ -16,79 +24,80 @@ from diffusers.models.modeling_utils import ModelMixin
 from torch import nn
 
 
-class ResBlock1d(nn.Module):
-    def __init__(self, channels: int, dilation: int = 1) -> None:
-        super().__init__()
-        self.block = nn.Sequential(
-            nn.GroupNorm(32, channels), nn.SiLU(),
-            nn.Conv1d(channels, channels, 3, padding=dilation, dilation=dilation),
-            nn.GroupNorm(32, channels), nn.SiLU(),
-            nn.Conv1d(channels, channels, 3, padding=1),
-        )  # fmt: skip
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.block(x)
-
-
-@dataclass
-class LatentDistribution:
-    mean: torch.Tensor
-    logvar: torch.Tensor
-
-    def sample(self, generator: torch.Generator | None = None) -> torch.Tensor:
-        noise = torch.randn(self.mean.shape, generator=generator, device=self.mean.device)
-        return self.mean + torch.exp(0.5 * self.logvar) * noise
-
-    def kl(self) -> torch.Tensor:
-        return 0.5 * torch.mean(self.mean**2 + self.logvar.exp() - 1.0 - self.logvar)
-
-
 class SpectrogramAutoencoder(ModelMixin, ConfigMixin):
-    """Log-magnitude frames [batch, num_bins, frames] ↔ latent [batch, C, H, frames / 2**n]."""
+    """Log-magnitude frames [batch, num_bins, frames] ↔ latent [batch, C, H, frames / patch]."""
 
     @register_to_config
     def __init__(
         self,
         num_bins: int = 512,
-        hidden_channels: int = 256,
-        num_downsamples: int = 3,
-        blocks_per_stage: int = 1,
-        latent_channels: int = 8,
+        patch_frames: int = 8,
+        latent_channels: int = 32,
         latent_height: int = 16,
+        equalised_components: int = 16,
         scaling_factor: float = 1.0,
     ) -> None:
         super().__init__()
-        h, z = hidden_channels, latent_channels * latent_height
-        enc: list[nn.Module] = [nn.Conv1d(num_bins, h, 3, padding=1)]
-        for _ in range(num_downsamples):
-            enc += [ResBlock1d(h) for _ in range(blocks_per_stage)]
-            enc.append(nn.Conv1d(h, h, 4, stride=2, padding=1))
-        enc += [ResBlock1d(h, dilation=2), nn.GroupNorm(32, h), nn.SiLU(),
-                nn.Conv1d(h, 2 * z, 3, padding=1)]
-        self.encoder = nn.Sequential(*enc)
-        dec: list[nn.Module] = [nn.Conv1d(z, h, 3, padding=1), ResBlock1d(h, dilation=2)]
-        for _ in range(num_downsamples):
-            dec += [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv1d(h, h, 3, padding=1)]
-            dec += [ResBlock1d(h) for _ in range(blocks_per_stage)]
-        dec += [nn.GroupNorm(32, h), nn.SiLU(), nn.Conv1d(h, num_bins, 3, padding=1)]
-        self.decoder = nn.Sequential(*dec)
+        width = num_bins * patch_frames
+        components = latent_channels * latent_height
+        if components > width:
+            raise ValueError(f"{components} latent components exceed the patch size {width}")
+        self.project = nn.Linear(width, components)
+        self.unproject = nn.Linear(components, width)
 
     @property
     def downsample_factor(self) -> int:
-        return 2 ** self.config.num_downsamples
+        return self.config.patch_frames
 
-    def encode(self, x: torch.Tensor) -> LatentDistribution:
-        """Frames [batch, bins, frames] → distribution over latents [batch, C, H, frames/8]."""
+    @property
+    def patch_width(self) -> int:
+        return self.config.num_bins * self.config.patch_frames
+
+    def patches(self, x: torch.Tensor) -> torch.Tensor:
+        """Frames [batch, bins, frames] → patches [batch, frames / patch, bins * patch]."""
+        b, f, t = x.shape
+        p = self.config.patch_frames
+        if f != self.config.num_bins or t % p:
+            raise ValueError(f"frames must be [batch, {self.config.num_bins}, a multiple of {p}], "
+                             f"got {tuple(x.shape)}")
+        return x.reshape(b, f, t // p, p).permute(0, 2, 1, 3).reshape(b, t // p, f * p)
+
+    def frames(self, patches: torch.Tensor) -> torch.Tensor:
+        """Inverse of :meth:`patches`."""
+        b, n, _ = patches.shape
+        f, p = self.config.num_bins, self.config.patch_frames
+        return patches.reshape(b, n, f, p).permute(0, 2, 1, 3).reshape(b, f, n * p)
+
+    @torch.no_grad()
+    def set_principal_components(self, mean: torch.Tensor, covariance: torch.Tensor) -> None:
+        """Set the projection from patch statistics (mean [width], covariance [width, width])."""
+        eigenvalues, vectors = torch.linalg.eigh(covariance.double())
+        order = eigenvalues.argsort(descending=True)[: self.project.out_features]
+        basis = vectors[:, order]
+        # A deterministic sign per component, so refits on the same data give the same code.
+        basis = basis * torch.sign(basis[basis.abs().argmax(0), torch.arange(basis.shape[1])])
+        # The leading components (overall level, brightness) have up to 20x the spread of the
+        # rest; scaled down to the spread of component `equalised_components`, they stop
+        # dominating the diffusion model's loss and noise schedule. The rest keep their
+        # natural fall-off, so fine detail stays small.
+        std = eigenvalues[order].clamp_min(1e-12).sqrt()
+        k = min(self.config.equalised_components, len(std) - 1)
+        gain = (std / std[k]).clamp_min(1.0)
+        mean = mean.double()
+        self.project.weight.copy_((basis / gain).T.float())
+        self.project.bias.copy_((-(basis / gain).T @ mean).float())
+        self.unproject.weight.copy_((basis * gain).float())
+        self.unproject.bias.copy_(mean.float())
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Frames [batch, bins, frames] → unscaled latents [batch, C, H, frames / patch]."""
         c = self.config
-        mean, logvar = self.encoder(x).chunk(2, dim=1)
-        shape = (x.shape[0], c.latent_channels, c.latent_height, mean.shape[-1])
-        return LatentDistribution(mean.reshape(shape), logvar.clamp(-30, 20).reshape(shape))
+        z = self.project(self.patches(x)).transpose(1, 2)  # [batch, components, T]
+        return z.reshape(x.shape[0], c.latent_channels, c.latent_height, z.shape[-1])
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Latents [batch, C, H, T] → frames [batch, bins, T * 8]."""
-        return self.decoder(z.flatten(1, 2))
+        """Unscaled latents [batch, C, H, T] → frames [batch, bins, T * patch]."""
+        return self.frames(self.unproject(z.flatten(1, 2).transpose(1, 2)))
 
-    def forward(self, x: torch.Tensor, sample: bool = True):
-        dist = self.encode(x)
-        z = dist.sample() if sample else dist.mean
-        return self.decode(z), dist
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))

@@ -72,21 +72,21 @@ class SpectralCodec:
 
     @torch.inference_mode()
     def encode(self, audio: np.ndarray, sampling_rate: int) -> torch.Tensor:
-        """Mono audio at any rate → scaled latent [1, C, H, T] (the distribution's mean)."""
+        """Mono audio at any rate → scaled latent [1, C, H, T]."""
         y = self.check_audio(audio, sampling_rate)
         device = self.autoencoder.device
         x = wave_to_logmag(torch.from_numpy(y).unsqueeze(0).to(device), self.spectral)
-        return self.autoencoder.encode(x).mean * self.autoencoder.config.scaling_factor
+        return self.autoencoder.encode(x) * self.autoencoder.config.scaling_factor
 
     @torch.inference_mode()
-    def decode(self, latents: torch.Tensor, *, output_sampling_rate: int | None = None,
-               seed: int = 0) -> np.ndarray:
+    def decode(self, latents: torch.Tensor, *, output_sampling_rate: int | None = None
+               ) -> np.ndarray:
         """Scaled latents [batch, C, H, T] → audio [batch, n] at ``output_sampling_rate``."""
         if latents.ndim != 4:
             raise ValueError(f"latents must be [batch, C, H, T], got shape {tuple(latents.shape)}")
         frames = self.autoencoder.decode(latents.float() / self.autoencoder.config.scaling_factor)
         mag = logmag_to_mag(frames.float().cpu(), self.spectral)
-        waves = griffin_lim(mag, self.spectral, n_iter=self.phase_iterations, seed=seed).numpy()
+        waves = griffin_lim(mag, self.spectral, n_iter=self.phase_iterations).numpy()
         rate = output_sampling_rate or self.sampling_rate
         return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])
 

@@ -11,8 +11,8 @@ DEFAULT_CODEC = Path(__file__).resolve().parents[2] / "models" / "shotcaller-sma
 def _train(args: argparse.Namespace) -> int:
     from .train import CodecTrainConfig, train_codec
 
-    cfg = CodecTrainConfig(corpus=Path(args.corpus), out=Path(args.out), steps=args.steps,
-                           batch_size=args.batch_size, resume=args.resume)
+    cfg = CodecTrainConfig(corpus=Path(args.corpus), out=Path(args.out),
+                           per_class=args.per_class, resume=args.resume)
     out = train_codec(cfg)
     print(f"codec saved in {out / 'codec'}")
     return 0
@@ -66,11 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     if tsub is None:
         tsub = train.add_subparsers(dest="train_command", required=True)
         train._shotcaller_sub = tsub
-    t = tsub.add_parser("codec", help="train the spectrogram autoencoder")
+    t = tsub.add_parser("codec", help="fit the spectrogram codec (a PCA of patches)")
     t.add_argument("--corpus", required=True)
-    t.add_argument("--out", required=True, help="run folder: checkpoints, logs, codec/")
-    t.add_argument("--steps", type=int, default=3000)
-    t.add_argument("--batch-size", type=int, default=16)
+    t.add_argument("--out", required=True, help="run folder: checkpoint, log, codec/")
+    t.add_argument("--per-class", type=int, default=700,
+                   help="train-split examples per sound class")
     t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     t.set_defaults(func=_train)
 

@@ -75,14 +75,13 @@ def logmag_to_mag(x: torch.Tensor, cfg: SpectralConfig) -> torch.Tensor:
 
 def griffin_lim(
     mag: torch.Tensor, cfg: SpectralConfig, *, n_iter: int = 32, momentum: float = 0.99,
-    seed: int = 0,
 ) -> torch.Tensor:
     """Fast Griffin-Lim (Perraudin et al. 2013) from magnitudes [batch, bins, frames] to waves.
 
     Phase starts from :func:`peak_locked_phase`, which already sounds right for pitched notes,
     so a few iterations suffice where random phase needs a hundred.
     """
-    angles = torch.polar(torch.ones_like(mag), peak_locked_phase(mag, cfg, seed=seed))
+    angles = torch.polar(torch.ones_like(mag), peak_locked_phase(mag, cfg))
     previous = torch.zeros_like(angles)
     for _ in range(n_iter):
         rebuilt = stft(istft(mag * angles, cfg), cfg)
@@ -92,7 +91,7 @@ def griffin_lim(
     return istft(mag * angles, cfg)
 
 
-def peak_locked_phase(mag: torch.Tensor, cfg: SpectralConfig, *, seed: int = 0) -> torch.Tensor:
+def peak_locked_phase(mag: torch.Tensor, cfg: SpectralConfig) -> torch.Tensor:
     """A phase estimate from magnitudes alone [batch, bins, frames].
 
     Each bin follows the nearest spectral peak of its frame: the peak's frequency is refined by
@@ -115,7 +114,8 @@ def peak_locked_phase(mag: torch.Tensor, cfg: SpectralConfig, *, seed: int = 0) 
     nearest = nearest.clamp(0, mag.shape[1] - 1)
     peak_freq = (bins + delta).gather(1, nearest)  # in bins
     advance = 2 * math.pi * peak_freq * cfg.hop_length / cfg.n_fft
-    g = torch.Generator(device="cpu").manual_seed(seed)
-    start = (torch.rand(mag.shape[1], 1, generator=g, dtype=mag.dtype) * 2 * math.pi).to(mag.device)
-    peak_phase = start.unsqueeze(0) + torch.cumsum(advance, dim=2)
-    return peak_phase + math.pi * (bins - nearest)
+    # Every bin runs its own phase; a bin then takes the running phase of its frame's peak.
+    # Starting all bins at pi * k lines them up as an impulse at the first frame's centre,
+    # which keeps attacks sharp where a random start smears them.
+    running = torch.cumsum(advance, dim=2) + math.pi * bins
+    return running.gather(1, nearest) + math.pi * (bins - nearest)

@@ -1,4 +1,9 @@
-"""Training the spectrogram autoencoder on a corpus (``shotcaller train codec``)."""
+"""Fitting the spectrogram codec on a corpus (``shotcaller train codec``).
+
+The autoencoder is a PCA of spectrogram patches, so "training" streams the train split once,
+accumulating the patches' sum and scatter matrix in float64, then takes the eigenvectors.
+The running sums are checkpointed every few minutes, so ``--resume`` continues a stopped fit.
+"""
 
 from __future__ import annotations
 
@@ -24,110 +29,103 @@ log = logging.getLogger(__name__)
 class CodecTrainConfig:
     corpus: Path
     out: Path
-    steps: int = 3000
-    batch_size: int = 16
-    learning_rate: float = 1e-3
-    per_class: int = 700
-    kl_weight: float = 1e-6
-    linear_weight: float = 0.5  # weight of spectral convergence on linear magnitudes
-    hidden_channels: int = 256
+    per_class: int = 700  # class-balanced examples from the train split
+    chunk: int = 128  # examples per accumulation step
+    latent_channels: int = 32
+    latent_height: int = 16
+    patch_frames: int = 8
     checkpoint_minutes: float = 4.0
     resume: bool = False
     seed: int = 0
 
 
-def _spectra(cfg: CodecTrainConfig, spectral: SpectralConfig, split: str, per_class: int):
-    records = select(load_corpus(cfg.corpus), split=split, per_class=per_class, seed=cfg.seed)
-    waves = load_waves(cfg.corpus, records, num_samples=spectral.num_samples)
-    chunks = [wave_to_logmag(torch.from_numpy(waves[i:i + 256]), spectral).half()
-              for i in range(0, len(waves), 256)]
-    return torch.cat(chunks), records
+class PatchStatistics:
+    """Running sum and scatter of flattened patches, in float64."""
+
+    def __init__(self, width: int) -> None:
+        self.count = 0
+        self.total = torch.zeros(width, dtype=torch.float64)
+        self.scatter = torch.zeros(width, width, dtype=torch.float64)
+
+    def add(self, patches: torch.Tensor) -> None:
+        p = patches.reshape(-1, patches.shape[-1])
+        self.count += p.shape[0]
+        self.total += p.sum(0, dtype=torch.float64)
+        self.scatter += (p.T @ p).double()  # float32 product per chunk: fast, and exact enough
+
+    def mean_and_covariance(self) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.count < 2:
+            raise ValueError("too few patches to fit the codec")
+        mean = self.total / self.count
+        cov = (self.scatter - self.count * torch.outer(mean, mean)) / (self.count - 1)
+        return mean, cov
+
+    def state_dict(self) -> dict:
+        return {"count": self.count, "total": self.total, "scatter": self.scatter}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.count, self.total, self.scatter = state["count"], state["total"], state["scatter"]
 
 
-def codec_loss(model: SpectrogramAutoencoder, x: torch.Tensor, spectral: SpectralConfig,
-               cfg: CodecTrainConfig) -> tuple[torch.Tensor, dict]:
-    recon, dist = model(x)
-    l1 = (recon - x).abs().mean()
-    # Spectral convergence on linear magnitude weights the loud bins the ear hears first.
-    mag = torch.exp(x * spectral.log_scale - spectral.log_offset)
-    mag_hat = torch.exp(recon.clamp(max=4.0) * spectral.log_scale - spectral.log_offset)
-    sc = (torch.linalg.norm((mag - mag_hat).flatten(1), dim=1)
-          / torch.linalg.norm(mag.flatten(1), dim=1).clamp_min(1e-6)).mean()
-    kl = dist.kl()
-    loss = l1 + cfg.linear_weight * sc + cfg.kl_weight * kl
-    return loss, {"l1": l1.item(), "sc": sc.item(), "kl": kl.item()}
+def _spectra(corpus: Path, records: list[dict], spectral: SpectralConfig) -> torch.Tensor:
+    waves = load_waves(corpus, records, num_samples=spectral.num_samples, progress=False)
+    return wave_to_logmag(torch.from_numpy(np.asarray(waves)), spectral)
 
 
 def train_codec(cfg: CodecTrainConfig) -> Path:
-    torch.manual_seed(cfg.seed)
     spectral = SpectralConfig()
     out = Path(cfg.out)
     ckpt = out / "checkpoint.pt"
     out.mkdir(parents=True, exist_ok=True)
-    train_x, _ = _spectra(cfg, spectral, "train", cfg.per_class)
-    valid_x, _ = _spectra(cfg, spectral, "valid", 24)
-    model = SpectrogramAutoencoder(num_bins=spectral.num_bins,
-                                   hidden_channels=cfg.hidden_channels)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.learning_rate, total_steps=cfg.steps,
-                                                pct_start=0.05)
-    step = 0
+    corpus = load_corpus(cfg.corpus)
+    train = select(corpus, split="train", per_class=cfg.per_class, seed=cfg.seed)
+    valid = select(corpus, split="valid", per_class=12, seed=cfg.seed)
+    model = SpectrogramAutoencoder(num_bins=spectral.num_bins, patch_frames=cfg.patch_frames,
+                                   latent_channels=cfg.latent_channels,
+                                   latent_height=cfg.latent_height)
+    stats = PatchStatistics(model.patch_width)
+    done = 0
     if cfg.resume and ckpt.exists():
         state = torch.load(ckpt, weights_only=False)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        step = state["step"]
-        if state["sched"].get("total_steps") == cfg.steps:
-            sched.load_state_dict(state["sched"])
-        else:
-            # A new --steps on resume: anneal linearly from the current rate to zero.
-            lr_now = opt.param_groups[0]["lr"]
-            remaining = max(1, cfg.steps - step)
-            for group in opt.param_groups:
-                group["lr"] = group["initial_lr"] = lr_now
-            sched = torch.optim.lr_scheduler.LambdaLR(
-                opt, lambda s: max(0.0, 1.0 - s / remaining))
-        log.info("resumed at step %d", step)
-    gen = torch.Generator().manual_seed(cfg.seed + step)
-    last_save = time.monotonic()
+        if state["examples"] != len(train):
+            raise ValueError(f"{ckpt} was made from {state['examples']} examples, this corpus "
+                             f"selects {len(train)}; start without --resume")
+        stats.load_state_dict(state["stats"])
+        done = state["done"]
+        log.info("resumed after %d of %d examples", done, len(train))
     log_file = open(out / "train_log.jsonl", "a")
-    bar = tqdm(total=cfg.steps, initial=step, desc="codec", unit="step")
-    model.train()
-    while step < cfg.steps:
-        idx = torch.randint(len(train_x), (cfg.batch_size,), generator=gen)
-        loss, parts = codec_loss(model, train_x[idx].float(), spectral, cfg)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        step += 1
-        bar.update()
-        bar.set_postfix(l1=f"{parts['l1']:.3f}", sc=f"{parts['sc']:.3f}")
-        if step % 50 == 0:
-            log_file.write(json.dumps({"step": step, "loss": loss.item(), **parts}) + "\n")
-            log_file.flush()
-        if time.monotonic() - last_save > cfg.checkpoint_minutes * 60 or step == cfg.steps:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
-                        "sched": sched.state_dict(), "step": step}, ckpt)
-            last_save = time.monotonic()
-            _export(model, spectral, train_x, valid_x, cfg, out, step)
-    bar.close()
+    last_save = time.monotonic()
+    if done == len(train):  # a finished fit: export again (the fitting code may be newer)
+        log_file.write(json.dumps(_export(model, stats, spectral, cfg, valid, out, done)) + "\n")
+    with tqdm(total=len(train), initial=done, desc="codec fit", unit="shot") as bar:
+        while done < len(train):
+            batch = train[done: done + cfg.chunk]
+            stats.add(model.patches(_spectra(cfg.corpus, batch, spectral)))
+            done += len(batch)
+            bar.update(len(batch))
+            if time.monotonic() - last_save > cfg.checkpoint_minutes * 60 or done == len(train):
+                torch.save({"stats": stats.state_dict(), "done": done, "examples": len(train)},
+                           ckpt)
+                last_save = time.monotonic()
+                entry = _export(model, stats, spectral, cfg, valid, out, done)
+                log_file.write(json.dumps(entry) + "\n")
+                log_file.flush()
+    log_file.close()
     return out
 
 
 @torch.no_grad()
-def _export(model, spectral, train_x, valid_x, cfg, out: Path, step: int) -> None:
-    """Save the codec folder with a scaling factor giving unit-variance latents."""
-    model.eval()
-    sample = train_x[torch.linspace(0, len(train_x) - 1, 256).long()].float()
-    z = torch.cat([model.encode(sample[i:i + 64]).mean for i in range(0, 256, 64)])
+def _export(model: SpectrogramAutoencoder, stats: PatchStatistics, spectral: SpectralConfig,
+            cfg: CodecTrainConfig, valid: list[dict], out: Path, done: int) -> dict:
+    """Fit from the statistics so far, scale latents to unit variance, measure and save."""
+    model.set_principal_components(*stats.mean_and_covariance())
+    x = _spectra(cfg.corpus, valid, spectral)
+    z = model.encode(x)
     model.register_to_config(scaling_factor=float(1.0 / z.std()))
-    valid = np.mean([codec_loss(model, valid_x[i:i + 16].float(), spectral, cfg)[1]["l1"]
-                     for i in range(0, len(valid_x), 16)])
+    valid_l1 = float((model.decode(z) - x).abs().mean())
     SpectralCodec(model, spectral).save_pretrained(out / "codec")
-    (out / "codec" / "training.json").write_text(json.dumps(
-        {"step": step, "valid_l1": float(valid), "train_examples": len(train_x),
-         "batch_size": cfg.batch_size}, indent=2) + "\n")
-    log.info("step %d: valid l1 %.4f, exported %s", step, valid, out / "codec")
-    model.train()
+    entry = {"examples": done, "patches": stats.count, "valid_l1": valid_l1,
+             "valid_examples": len(valid)}
+    (out / "codec" / "training.json").write_text(json.dumps(entry, indent=2) + "\n")
+    log.info("after %d examples: valid L1 %.4f, exported %s", done, valid_l1, out / "codec")
+    return entry

@@ -51,8 +51,7 @@ def make_tiny_pipeline(out_dir: str | Path | None = None, *, seed: int = 0,
     """A tiny random-weight pipeline; saved to ``out_dir`` (returned) or returned in memory."""
     torch.manual_seed(seed)
     spectral = SpectralConfig()
-    ae = SpectrogramAutoencoder(num_bins=spectral.num_bins, hidden_channels=32,
-                                latent_channels=4, latent_height=8)
+    ae = SpectrogramAutoencoder(num_bins=spectral.num_bins, latent_channels=4, latent_height=8)
     codec = SpectralCodec(ae, spectral, phase_iterations=2)
     pipe = ShotcallerPipeline(unet=make_unet(codec.latent_shape, size="tiny").eval(),
                               scheduler=make_scheduler())

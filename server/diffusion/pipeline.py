@@ -29,6 +29,7 @@ from ..codec.codec import SpectralCodec
 from .conditioning import note_features
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
+from .tuning import tune_to_note
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ class ShotcallerPipeline(DiffusionPipeline):
         output_sampling_rate: int = 44100,
         tonal: bool | None = None,
         callback: Callable[[int, int], None] | None = None,
+        tune: bool = True,
     ) -> ShotcallerOutput:
         d = self.defaults
         duration_in_s = d.duration_in_s if duration_in_s is None else duration_in_s
@@ -227,8 +229,10 @@ class ShotcallerPipeline(DiffusionPipeline):
                 callback(i + 1, len(timesteps))
 
         # 8. Decode to audio at the output rate, trimmed to the duration with a short fade
-        audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate,
-                                  seed=seed % 2**31)[0]
+        audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate)[0]
+        if tonal and tune:
+            # 9. Put a pitched render on its note (see tuning.py); the root stays exact
+            audio, _ = tune_to_note(audio, output_sampling_rate, float(pitch))
         audio = _trim(audio, duration_in_s, output_sampling_rate)
         return ShotcallerOutput(
             audios=audio, sampling_rate=output_sampling_rate,

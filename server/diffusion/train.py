@@ -47,7 +47,7 @@ class DiffusionTrainConfig:
     per_class: int = 1200
     text_dropout: float = 0.1
     ema_decay: float = 0.999
-    retrieval_per_class: int = 120
+    retrieval_per_class: int = 40  # latents are 16k numbers: 40 per class keeps ~28 MB
     checkpoint_minutes: float = 4.0
     resume: bool = False
     seed: int = 0
@@ -69,7 +69,7 @@ def encode_latents(codec: SpectralCodec, waves: np.ndarray, levels: np.ndarray) 
     scale = codec.autoencoder.config.scaling_factor
     for i in tqdm(range(0, len(waves), 64), desc="latents"):
         w = torch.from_numpy(waves[i:i + 64] * levels[i:i + 64, None])
-        out.append(codec.autoencoder.encode(wave_to_logmag(w, codec.spectral)).mean * scale)
+        out.append(codec.autoencoder.encode(wave_to_logmag(w, codec.spectral)) * scale)
     return torch.cat(out).half()
 
 
