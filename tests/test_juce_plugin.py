@@ -36,7 +36,8 @@ CHECKS = [
     "empty chromatic pad silent",
     "error on pad", "dice seed render", "re-render replaces file", "restore pads",
     "restore parameters", "restore prompts and seeds", "restore re-renders missing file",
-    "restore leaves empty pads empty", "restored chromatic pitch", "restored sound identical",
+    "restore leaves empty pads empty", "restore keeps prompt-only pads idle",
+    "restored chromatic pitch", "restored sound identical",
     "re-rendered sound matches", "offline indicator", "editor screenshot", "cancel",
     "no allocation on the audio thread",
 ]

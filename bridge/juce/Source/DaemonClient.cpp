@@ -216,12 +216,14 @@ void DaemonClient::restorePads (const std::array<PadInfo, params::numPads>& save
             p.rootNote = s.rootNote;
             p.seconds = s.seconds;
             p.imported = s.imported;
+            p.sourceName = s.sourceName;
 
             w.toSend = {};
             w.inFlight = {};
             w.wantInfo = false;
             ++w.generation;
-            w.loadFromPath = s.path.isNotEmpty() || s.prompt.isNotEmpty();
+            // Only pads that had a sound get one back; a prompt alone waits for Render.
+            w.loadFromPath = s.path.isNotEmpty();
 
             // The pad's current sound stops being played now; the project's comes once loaded.
             w.toInstall.reset();
@@ -399,7 +401,7 @@ void DaemonClient::loadRestored()
         }
 
         juce::String error;
-        auto sample = path.isNotEmpty() ? loader.load (juce::File (path), root, error) : nullptr;
+        auto sample = loader.load (juce::File (path), root, error);
 
         const juce::ScopedLock sl (modelLock);
         auto& w = work[(size_t) i];
@@ -554,12 +556,14 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
         p.prompt = request.prompt;
         p.settings = request.settings;
         p.imported = false;
+        p.sourceName.clear();
     }
     else if (request.kind == Request::Kind::load)
     {
         p.prompt.clear();
         p.settings = {};
         p.imported = true;
+        p.sourceName = juce::File::createFileWithoutCheckingPath (request.prompt).getFileName();
     }
     else
     {
@@ -654,6 +658,7 @@ void DaemonClient::handleSlot (const juce::OSCMessage& m)
     {
         p.settings.seed = m[4].getInt32();
         p.path = m[12].getString();
+        p.imported = p.prompt.isEmpty() && p.path.isNotEmpty();
         p.rootNote = number (m[9]);
         w.loadFromPath = p.path.isNotEmpty();
         p.status = w.loadFromPath ? PadStatus::rendering : PadStatus::empty;

@@ -26,6 +26,7 @@ struct PadInfo
     float rootNote = -1.0f;           // from /shot/ready; -1 = unpitched
     float seconds = 0.0f;
     bool imported = false;            // from /shot/load: nothing to re-render from
+    juce::String sourceName;          // the imported file's own name
 
     // Live.
     PadStatus status = PadStatus::empty;
@@ -90,7 +91,8 @@ public:
     int getChangeCount() const noexcept { return changes.load(); }
 
     /** Replaces every pad with the project's (prompt, settings, path...): each sound is loaded
-        from its file, or re-rendered with its prompt and seed when the file is gone. */
+        from its file, or re-rendered with its prompt, seed and settings when the daemon has
+        deleted the file. */
     void restorePads (const std::array<PadInfo, params::numPads>&);
 
 private:

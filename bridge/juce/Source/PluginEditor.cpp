@@ -7,6 +7,7 @@ namespace shotcaller
 ShotcallerEditor::ShotcallerEditor (ShotcallerProcessor& p) : AudioProcessorEditor (p), processor (p)
 {
     lookAndFeel.setColour (juce::Slider::rotarySliderFillColourId, theme::accent);
+    lookAndFeel.setColour (juce::Slider::rotarySliderOutlineColourId, theme::outline);
     lookAndFeel.setColour (juce::Slider::thumbColourId, theme::accent);
     lookAndFeel.setColour (juce::TextEditor::backgroundColourId, theme::pad);
     lookAndFeel.setColour (juce::TextEditor::outlineColourId, theme::outline);

@@ -10,7 +10,7 @@ const juce::Identifier daemonTag { "Daemon" }, padsTag { "Pads" }, padTag { "Pad
 const juce::Identifier hostId { "host" }, portId { "port" }, replyPortId { "replyPort" };
 const juce::Identifier indexId { "index" }, promptId { "prompt" }, seedId { "seed" }, stepsId { "steps" },
     guidanceId { "guidance" }, strengthId { "strength" }, durationId { "duration" }, pathId { "path" },
-    rootId { "root" }, secondsId { "seconds" }, importedId { "imported" };
+    rootId { "root" }, secondsId { "seconds" }, importedId { "imported" }, sourceId { "source" };
 
 juce::ValueTree padToTree (int index, const PadInfo& p)
 {
@@ -25,7 +25,8 @@ juce::ValueTree padToTree (int index, const PadInfo& p)
         .setProperty (pathId, p.path, nullptr)
         .setProperty (rootId, p.rootNote, nullptr)
         .setProperty (secondsId, p.seconds, nullptr)
-        .setProperty (importedId, p.imported, nullptr);
+        .setProperty (importedId, p.imported, nullptr)
+        .setProperty (sourceId, p.sourceName, nullptr);
     return t;
 }
 
@@ -43,6 +44,7 @@ PadInfo padFromTree (const juce::ValueTree& t)
     p.rootNote = t.getProperty (rootId, -1.0f);
     p.seconds = t.getProperty (secondsId, 0.0f);
     p.imported = t.getProperty (importedId, false);
+    p.sourceName = t.getProperty (sourceId).toString();
     return p;
 }
 } // namespace
@@ -87,12 +89,14 @@ juce::AudioProcessorEditor* ShotcallerProcessor::createEditor()
 params::RenderSettings ShotcallerProcessor::currentSettings() const
 {
     auto value = [this] (const juce::String& id) { return parameters.getRawParameterValue (id)->load(); };
+    // On the parameters' own steps, so 1.0 goes out as 1.0 rather than 0.99999994.
+    auto step = [] (float v, double interval) { return (float) (std::round (v / interval) * interval); };
     params::RenderSettings s;
     s.seed = juce::roundToInt (value (params::seed));
     s.steps = juce::roundToInt (value (params::steps));
-    s.guidance = value (params::guidance);
-    s.strength = value (params::strength);
-    s.duration = value (params::duration);
+    s.guidance = step (value (params::guidance), 0.1);
+    s.strength = step (value (params::strength), 0.01);
+    s.duration = step (value (params::duration), 0.01);
     return s;
 }
 

@@ -268,7 +268,9 @@ int runTests (const Options& opt)
     client.importFile (2, opt.importFile, 69.0f);
     const bool imported = a.waitReady (2, opt.timeout);
     const auto pad2 = a.pad (2);
-    r.check (imported && pad2.imported && std::abs (pad2.rootNote - 69.0f) < 1.0e-4f, "import",
+    r.check (imported && pad2.imported && pad2.sourceName == juce::File (opt.importFile).getFileName()
+                 && std::abs (pad2.rootNote - 69.0f) < 1.0e-4f && pad2.settings.seed == -1,
+             "import",
              "pad 2 " + describe (pad2));
 
     a->setParameter (sp::keymap, 1);
@@ -344,6 +346,18 @@ int runTests (const Options& opt)
     r.check (! juce::File (pad3.path).existsAsFile(), "re-render replaces file",
              "saved file " + pad3.path + " is gone, now " + a.pad (3).path);
 
+    // A pad with a prompt but no sound yet (say its render was cancelled) must come back idle,
+    // not start rendering by itself.
+    if (auto xml = juce::AudioProcessor::getXmlFromBinary (saved.getData(), (int) saved.getSize()))
+    {
+        if (auto* pads = xml->getChildByName ("Pads"))
+            for (auto* p : pads->getChildIterator())
+                if (p->getIntAttribute ("index") == 7)
+                    p->setAttribute ("prompt", "dusty snare");
+        saved.reset();
+        juce::AudioProcessor::copyXmlToBinary (*xml, saved);
+    }
+
     Host b (opt.port);
     b->setStateInformation (saved.getData(), (int) saved.getSize());
     const bool restored = b.waitFor ([&]
@@ -364,12 +378,15 @@ int runTests (const Options& opt)
              "restore parameters", "steps " + juce::String (settings.steps) + " guidance " + juce::String (settings.guidance)
                                        + " strength " + juce::String (settings.strength) + " seed " + juce::String (settings.seed));
     r.check (b.pad (0).prompt == "kick drum" && b.pad (0).settings.seed == 7 && b.pad (0).path == pad0.path
+                 && b.pad (2).imported && b.pad (2).sourceName == pad2.sourceName
                  && b.pad (3).prompt == "bell pluck" && b.pad (3).settings.seed == 1234,
              "restore prompts and seeds", "pad 0 from its file, pad 3 re-rendered as " + b.pad (3).path);
     r.check (b.pad (3).path != pad3.path && juce::File (b.pad (3).path).existsAsFile(), "restore re-renders missing file",
              "pad 3 " + b.pad (3).path);
     r.check (b.pad (6).status == PadStatus::empty && ! b.pad (6).hasSound, "restore leaves empty pads empty",
              "pad 6 " + describe (b.pad (6)));
+    r.check (b.pad (7).status == PadStatus::empty && b.pad (7).prompt == "dusty snare" && ! b.pad (7).hasSound,
+             "restore keeps prompt-only pads idle", "pad 7 " + describe (b.pad (7)));
 
     const auto restoredSine = b.play ({ { 72, 100 } }, 1.0);
     const double fRestored = frequencyOf (restoredSine, 0.1, 0.9);
@@ -403,7 +420,7 @@ int runTests (const Options& opt)
         a->setParameter (sp::steps, 200);
         a->setParameter (sp::duration, 1.0f);
         a->renderPad (5, "glassy bell pluck, long tail");
-        a.waitFor ([&] { return a.pad (5).progress >= 0.3f || a.pad (5).status != PadStatus::rendering; }, opt.timeout);
+        a.waitFor ([&] { return a.pad (5).progress >= 0.1f || a.pad (5).status != PadStatus::rendering; }, opt.timeout);
         a->setParameter (sp::steps, 12);
         a->setParameter (sp::pad, 3);
 
