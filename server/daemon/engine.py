@@ -31,14 +31,15 @@ class RenderCancelled(Exception):
 
 @dataclass(frozen=True)
 class RenderRequest:
+    # No defaults for the sound's settings: they come from the slot (SlotParams), one source.
     slot: int
     prompt: str
+    seed: int
+    steps: int
+    guidance: float
+    duration: float
+    strength: float
     negative: str = ""
-    seed: int = -1
-    steps: int = 8
-    guidance: float = 3.0
-    duration: float = 1.0
-    strength: float = 1.0
     pitch: int = 60
     velocity: int = 100
 
@@ -119,8 +120,8 @@ class Engine:
     def warm_up(self) -> float:
         """One short render so the first real prompt does not pay for lazy initialisation."""
         t0 = time.perf_counter()
-        self.render(RenderRequest(slot=-1, prompt="warm-up kick", seed=0, steps=2,
-                                  duration=0.25), None, threading.Event())
+        self.render(RenderRequest(slot=-1, prompt="warm-up kick", seed=0, steps=2, guidance=3.0,
+                                  duration=0.25, strength=1.0), None, threading.Event())
         seconds = time.perf_counter() - t0
         log.info("warm-up render in %.2f s", seconds)
         return seconds
