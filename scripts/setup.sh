@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libfluidsynth3 timgm6mb-soundfont liblo-tools puredata-core jackd2 libjack-jackd2-0)
 # The JUCE plugin (bridge/juce): Debian's JUCE 7.0.5 sources (their Depends bring the -dev
-# libraries it links), a compiler, CMake/Ninja, and a font for the headless editor screenshot.
-APT_PACKAGES+=(juce-modules-source cmake ninja-build g++ pkg-config fonts-dejavu-core)
+# libraries it links), a compiler, CMake/Ninja, a font for the headless editor screenshot, and
+# lilv-utils (lv2info) to check the LV2 bundle.
+APT_PACKAGES+=(juce-modules-source cmake ninja-build g++ pkg-config fonts-dejavu-core lilv-utils)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -1,11 +1,17 @@
 """The JUCE plugin (``bridge/juce``) against a real daemon with a tiny random model.
 
-``shotcaller_plugin_test`` (built by ``bridge/juce/build.sh``, which ``scripts/test.sh`` runs)
-instantiates the plugin's processor headless and talks OSC over UDP to the daemon started here:
-a ``/shot/prompt`` render and a ``/shot/load`` of a 440 Hz sine written by this test, note-ons
-fed into ``processBlock`` (drums and chromatic keymaps), state saved with
-``getStateInformation`` and restored into a second instance, and the editor painted to a PNG.
-It prints ``PASS``/``FAIL`` lines; this test checks its exit code and the figures it reports.
+``bridge/juce/build.sh`` (run by ``scripts/test.sh``) builds the plugins and two test programs:
+
+- ``shotcaller_plugin_test`` instantiates the plugin's processor headless and talks OSC over UDP
+  to the daemon started here: a ``/shot/prompt`` render and a ``/shot/load`` of a 440 Hz sine
+  written by this test, note-ons fed into ``processBlock`` (drums and chromatic keymaps), state
+  saved with ``getStateInformation`` and restored into a second instance, the editor painted
+  to a PNG. It prints ``PASS``/``FAIL`` lines; the tests check its exit code and its figures.
+- ``shotcaller_vst3_check`` loads the built ``Shotcaller.vst3`` through the VST3 ABI (no JUCE on
+  the host side), gives it the state the first program saved, and plays notes through
+  ``IAudioProcessor::process``.
+
+The LV2 bundle is checked with lilv's ``lv2info``.
 """
 
 from __future__ import annotations
@@ -14,43 +20,65 @@ import os
 import re
 import struct
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.conftest import REPO, DaemonProcess, free_udp_port
+from tests.conftest import REPO, DaemonProcess, free_udp_port, require_tool
 
 pytestmark = pytest.mark.integration
 
-BINARY = Path(os.environ.get("SHOTCALLER_PLUGIN_TEST",
-                             REPO / "bridge" / "juce" / "build" / "bin" / "shotcaller_plugin_test"))
+BUILD = Path(os.environ.get("SHOTCALLER_JUCE_BUILD", REPO / "bridge" / "juce" / "build"))
+PLUGIN_TEST = BUILD / "bin" / "shotcaller_plugin_test"
+VST3_CHECK = BUILD / "bin" / "shotcaller_vst3_check"
+ARTEFACTS = BUILD / "ShotcallerPlugin_artefacts" / "Release"
 DAEMON_RATE = 48000  # not the test host's 44100: a rate mismatch must not detune the sampler
-RUN_TIMEOUT_S = 900  # the test program waits for renders on a machine that may be busy
+RUN_TIMEOUT_S = 900  # the programs wait for renders on a machine that may be busy
 
 CHECKS = [
     "online", "pong model", "render round trip", "render settings", "drum pad plays",
     "drum pad length", "velocity", "empty pad silent", "import", "chromatic pitch 72",
     "chromatic pitch 69", "chromatic pitch 57", "polyphony", "voice limit and all sound off",
-    "empty chromatic pad silent",
-    "error on pad", "dice seed render", "re-render replaces file", "restore pads",
-    "restore parameters", "restore prompts and seeds", "restore re-renders missing file",
-    "restore leaves empty pads empty", "restore keeps prompt-only pads idle",
-    "restored chromatic pitch", "restored sound identical",
+    "empty chromatic pad silent", "error on pad", "dice seed render", "re-render replaces file",
+    "restore pads", "restore parameters", "restore prompts and seeds",
+    "restore re-renders missing file", "restore leaves empty pads empty",
+    "restore keeps prompt-only pads idle", "restored chromatic pitch", "restored sound identical",
     "re-rendered sound matches", "offline indicator", "editor screenshot", "cancel",
-    "no allocation on the audio thread",
+    "state written", "no allocation on the audio thread",
 ]
 
 
-@pytest.fixture(scope="module")
-def binary() -> Path:
-    if not BINARY.is_file():
+@dataclass
+class Run:
+    result: subprocess.CompletedProcess
+    checks: dict[str, tuple[bool, str]]
+    report: str
+    screenshot: Path
+    state: Path
+
+
+def built(path: Path) -> Path:
+    if not path.exists():
         if os.environ.get("SHOTCALLER_SKIP_JUCE") == "1":
             pytest.skip("SHOTCALLER_SKIP_JUCE=1")
-        pytest.fail(f"{BINARY} is not built: run `bash bridge/juce/build.sh` "
-                    "(scripts/test.sh does), or set SHOTCALLER_PLUGIN_TEST")
-    return BINARY
+        pytest.fail(f"{path} is not built: run `bash bridge/juce/build.sh` (scripts/test.sh does)")
+    return path
+
+
+def run_program(binary: Path, *args: str, timeout: float = RUN_TIMEOUT_S):
+    return subprocess.run([str(binary), *args], capture_output=True, text=True, timeout=timeout)
+
+
+def parse_report(stdout: str) -> dict[str, tuple[bool, str]]:
+    checks = {}
+    for line in stdout.splitlines():
+        m = re.match(r"(PASS|FAIL) (.+?): (.*)$", line)
+        if m:
+            checks[m.group(2)] = (m.group(1) == "PASS", m.group(3))
+    return checks
 
 
 @pytest.fixture(scope="module")
@@ -70,69 +98,90 @@ def daemon(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory):
         assert code == 0, f"daemon exit code {code}:\n{proc.log_text()[-3000:]}"
 
 
-def run_plugin_test(binary: Path, *args: str, timeout: float = RUN_TIMEOUT_S):
-    return subprocess.run([str(binary), *args], capture_output=True, text=True, timeout=timeout)
-
-
-def parse_report(stdout: str) -> dict[str, tuple[bool, str]]:
-    checks = {}
-    for line in stdout.splitlines():
-        m = re.match(r"(PASS|FAIL) (.+?): (.*)$", line)
-        if m:
-            checks[m.group(2)] = (m.group(1) == "PASS", m.group(3))
-    return checks
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", f"{path} is not a PNG"
-    return struct.unpack(">II", data[16:24])
-
-
-def test_plugin_processor_against_daemon(binary: Path, daemon: DaemonProcess,
-                                         tiny_model_dir: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def plugin_run(daemon: DaemonProcess, tiny_model_dir: Path) -> Run:
+    """One run of shotcaller_plugin_test against the daemon."""
+    binary = built(PLUGIN_TEST)
     sr = 44100
     t = np.arange(2 * sr) / sr
     sine = daemon.root / "slots" / "import" / "sine440.wav"
     sf.write(sine, (0.5 * np.sin(2 * np.pi * 440.0 * t)).astype(np.float32), sr)
-    shot = tmp_path / "juce_editor.png"
+    screenshot, state = daemon.root / "juce_editor.png", daemon.root / "state.bin"
 
-    result = run_plugin_test(binary, "--port", str(daemon.osc_port), "--import-file", str(sine),
-                             "--model", tiny_model_dir.name, "--screenshot", str(shot),
-                             "--timeout", "240")
+    result = run_program(binary, "--port", str(daemon.osc_port), "--import-file", str(sine),
+                         "--model", tiny_model_dir.name, "--screenshot", str(screenshot),
+                         "--state-out", str(state), "--timeout", "240")
     report = f"{result.stdout}\n{result.stderr}\n--- daemon log ---\n{daemon.log_text()[-3000:]}"
-    checks = parse_report(result.stdout)
+    return Run(result, parse_report(result.stdout), report, screenshot, state)
 
+
+def test_plugin_processor_against_daemon(plugin_run: Run) -> None:
+    checks, report = plugin_run.checks, plugin_run.report
     failed = [name for name, (ok, _) in checks.items() if not ok]
-    assert result.returncode == 0 and not failed, f"failed: {failed}\n{report}"
+    assert plugin_run.result.returncode == 0 and not failed, f"failed: {failed}\n{report}"
     missing = [name for name in CHECKS if name not in checks]
     assert not missing, f"checks not run: {missing}\n{report}"
-    assert "SUMMARY passed=" in result.stdout
+    assert "SUMMARY passed=" in plugin_run.result.stdout
 
     # The figures behind the PASS lines, checked again here.
     for note, expected in ((72, 523.2511), (69, 440.0), (57, 220.0)):
         detail = checks[f"chromatic pitch {note}"][1]
         hz = float(re.search(r"pitch=([\d.]+) Hz", detail).group(1))
         assert abs(1200 * np.log2(hz / expected)) < 20, detail
-    assert re.search(r"^0 allocations, 0 frees", checks["no allocation on the audio thread"][1])
+    assert re.match(r"0 allocations, 0 frees", checks["no allocation on the audio thread"][1])
 
-    assert png_size(shot) == (800, 600)
+
+def test_editor_screenshot_is_a_picture(plugin_run: Run) -> None:
+    data = plugin_run.screenshot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", plugin_run.report
+    assert struct.unpack(">II", data[16:24]) == (800, 600)
     from PIL import Image  # matplotlib's dependency
 
-    with Image.open(shot) as image:
+    with Image.open(plugin_run.screenshot) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 100, "the screenshot looks blank"
 
 
-def test_plugin_test_fails_without_daemon(binary: Path, tmp_path: Path) -> None:
+def test_vst3_plays_the_saved_project_through_the_vst3_abi(plugin_run: Run) -> None:
+    """Note 36 plays pad 0 from its file; note 39 plays pad 3, whose file the daemon deleted,
+    so the VST3 instance renders it again through the daemon; note 37 (empty pad) is silent."""
+    binary = built(VST3_CHECK)
+    assert plugin_run.state.is_file(), plugin_run.report
+    result = run_program(binary, "--plugin", str(built(ARTEFACTS / "VST3" / "Shotcaller.vst3")),
+                         "--state", str(plugin_run.state), "--note", "36", "--note", "39",
+                         "--silent-note", "37", "--timeout", "240")
+    checks = parse_report(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("vst3 class", "vst3 buses", "vst3 set state", "vst3 silent without notes",
+                 "vst3 note 36", "vst3 note 39", "vst3 silent note 37"):
+        assert checks.get(name, (False,))[0], f"{name}\n{result.stdout}"
+
+
+def test_lv2_bundle_describes_the_instrument() -> None:
+    lv2info = require_tool("lv2info", "lilv-utils")
+    bundle = built(ARTEFACTS / "LV2" / "Shotcaller.lv2")
+    manifest = (bundle / "manifest.ttl").read_text()
+    uri = re.search(r"^<([^>]+)>\s+a lv2:Plugin", manifest, re.M).group(1)
+    out = subprocess.run([lv2info, uri], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "LV2_PATH": str(bundle.parent)}).stdout
+    assert re.search(r"Name:\s+Shotcaller", out), out
+    assert out.count("lv2core#AudioPort") == 2 and "lv2core#OutputPort" in out, out
+    assert "atom#AtomPort" in out and "lv2core#InputPort" in out, out  # MIDI in
+    dsp = (bundle / "dsp.ttl").read_text()
+    assert "a lv2:InstrumentPlugin" in dsp and "midi:MidiEvent" in dsp
+    for label in ("Pad", "Seed", "Steps", "Guidance", "Strength", "Duration", "Keymap"):
+        assert f'rdfs:label "{label}"' in dsp, label
+
+
+def test_plugin_test_fails_without_daemon(tmp_path: Path) -> None:
     """The test program reports a failure (not a pass) when nothing answers."""
-    result = run_plugin_test(binary, "--port", str(free_udp_port()), "--import-file",
-                             str(tmp_path / "none.wav"), "--timeout", "3", timeout=120)
+    result = run_program(built(PLUGIN_TEST), "--port", str(free_udp_port()), "--import-file",
+                         str(tmp_path / "none.wav"), "--timeout", "3", timeout=120)
     checks = parse_report(result.stdout)
     assert result.returncode == 1, result.stdout + result.stderr
     assert checks["online"][0] is False
 
 
-def test_plugin_test_usage(binary: Path) -> None:
-    result = run_plugin_test(binary, timeout=60)
+def test_plugin_test_usage() -> None:
+    result = run_program(built(PLUGIN_TEST), timeout=60)
     assert result.returncode == 2 and "usage:" in result.stderr

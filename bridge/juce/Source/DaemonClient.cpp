@@ -2,6 +2,11 @@
 
 #include <cstring>
 
+#if JUCE_WINDOWS
+ #include <winsock2.h>
+ #include <mstcpip.h>  // SIO_UDP_CONNRESET
+#endif
+
 namespace shotcaller
 {
 namespace
@@ -103,12 +108,24 @@ void DaemonClient::openSocket()
         else if (! receiver.connectToSocket (*socket))
             error = "cannot listen on UDP port " + juce::String (socket->getBoundPort());
 
+       #if JUCE_WINDOWS
+        // Windows ends reads on an unconnected UDP socket with WSAECONNRESET after an ICMP
+        // "port unreachable" (a ping sent before the daemon started), which would stop the
+        // OSCReceiver for good; SIO_UDP_CONNRESET turns that off.
+        if (bound)
+        {
+            BOOL report = FALSE;
+            DWORD unused = 0;
+            WSAIoctl ((SOCKET) socket->getRawSocketHandle(), SIO_UDP_CONNRESET, &report, sizeof (report),
+                      nullptr, 0, &unused, nullptr, nullptr);
+        }
+       #endif
+
         const juce::ScopedLock ml (modelLock);
         status.lastError = error;
         status.localPort = bound ? socket->getBoundPort() : 0;
-        lastPongMs = 0;
+        lastHeardMs = 0;
         lastPingMs = 0;
-        openedMs = nowMs();
     }
     changed();
 }
@@ -194,7 +211,7 @@ DaemonClient::Status DaemonClient::getStatus() const
 
 bool DaemonClient::isOnline() const
 {
-    return lastPongMs != 0 && nowMs() - lastPongMs < (juce::uint32) offlineAfterMs;
+    return lastHeardMs != 0 && nowMs() - lastHeardMs < (juce::uint32) offlineAfterMs;
 }
 
 void DaemonClient::restorePads (const std::array<PadInfo, params::numPads>& saved)
@@ -283,16 +300,6 @@ void DaemonClient::run()
             changed();  // the online indicator may have timed out
         }
 
-        // Some systems (Windows) stop a UDP socket's reads after an ICMP "port unreachable"
-        // from a daemon that was not running yet: a fresh socket recovers from that.
-        bool reopen = false;
-        {
-            const juce::ScopedLock sl (modelLock);
-            reopen = ! isOnline() && nowMs() - openedMs >= (juce::uint32) reopenAfterMs;
-        }
-        if (reopen)
-            openSocket();
-
         sampler.collectGarbage();
         wait (20);
     }
@@ -316,7 +323,19 @@ void DaemonClient::sendPending()
     std::vector<std::pair<int, Request>> toSend;
     {
         const juce::ScopedLock sl (modelLock);
-        if (! isOnline())
+        const bool online = isOnline();
+
+        // Back after a silence (a restarted or very busy daemon): requests it never answered
+        // may have been lost, so they go again. A duplicate only replaces an identical request.
+        if (online && ! wasOnline)
+            for (auto& w : work)
+                if (w.inFlight.kind != Request::Kind::none && ! w.inFlight.acknowledged && w.toSend.kind == Request::Kind::none)
+                    w.toSend = w.inFlight;
+        wasOnline = online;
+
+        // Requests wait for the daemon's first answer on this socket (it may not be running
+        // yet); after that a slow answer is no reason to hold them back.
+        if (lastHeardMs == 0)
             return;
 
         if (adoptDaemonSlots && ! everOnline)
@@ -464,11 +483,14 @@ void DaemonClient::installPending()
 void DaemonClient::handle (const juce::OSCMessage& m)
 {
     const auto address = m.getAddressPattern().toString();
+    {
+        const juce::ScopedLock sl (modelLock);
+        lastHeardMs = juce::jmax<juce::uint32> (1, nowMs());  // any reply shows the daemon is there
+    }
 
     if (address == "/shot/pong")
     {
         const juce::ScopedLock sl (modelLock);
-        lastPongMs = nowMs();
         if (hasTypes (m, "sss"))
         {
             status.model = m[1].getString();
@@ -483,6 +505,7 @@ void DaemonClient::handle (const juce::OSCMessage& m)
 
         const juce::ScopedLock sl (modelLock);
         auto& p = pads[(size_t) m[0].getInt32()];
+        work[(size_t) m[0].getInt32()].inFlight.acknowledged = true;
         p.status = PadStatus::rendering;
         p.progress = juce::jlimit (0.0f, 1.0f, number (m[1]));
         changed();

@@ -63,8 +63,7 @@ public:
     };
 
     static constexpr int pingIntervalMs = 1000;
-    static constexpr int offlineAfterMs = 2500;  // two pings unanswered
-    static constexpr int reopenAfterMs = 5000;   // offline this long: open a fresh socket
+    static constexpr int offlineAfterMs = 2500;  // nothing heard for two pings
 
     explicit DaemonClient (Sampler&);
     ~DaemonClient() override;
@@ -103,6 +102,7 @@ private:
         juce::String prompt;  // or the path, for load
         params::RenderSettings settings;
         std::optional<float> rootNote;
+        bool acknowledged = false;  // the daemon answered (progress) for it
     };
 
     struct PadWork
@@ -150,13 +150,13 @@ private:
     std::array<PadInfo, params::numPads> pads;
     std::array<PadWork, params::numPads> work;
     Status status;
-    juce::uint32 lastPongMs = 0;
+    juce::uint32 lastHeardMs = 0;  // any message from the daemon on this socket; 0 = none yet
+    bool wasOnline = false;
     bool everOnline = false;
     bool adoptDaemonSlots = true;  // a fresh instance shows the daemon's slots (/shot/state)
     std::map<juce::String, int> lastPadFor;  // command -> pad, to place errors without "slot N:"
 
     juce::uint32 lastPingMs = 0;
-    juce::uint32 openedMs = 0;
     std::atomic<int> changes { 0 };
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR (DaemonClient)

@@ -2,7 +2,8 @@
 // tests/test_juce_plugin.py with a tiny random model):
 //
 //   shotcaller_plugin_test --port 9000 --import-file /abs/path/in/import/sine440.wav
-//                          [--model NAME] [--screenshot editor.png] [--timeout 120]
+//                          [--model NAME] [--screenshot editor.png] [--state-out state.bin]
+//                          [--timeout 120]
 //
 // The processor is driven like a host would: prepareToPlay, then processBlock with MIDI
 // note-ons, on this (the "audio") thread, while its OSC worker talks to the daemon over UDP.
@@ -183,7 +184,7 @@ double frequencyOf (const juce::AudioBuffer<float>& b, double from, double to)
 struct Options
 {
     int port = 0;
-    juce::String importFile, model, screenshot;
+    juce::String importFile, model, screenshot, stateOut;
     double timeout = 120.0;
 };
 
@@ -196,6 +197,7 @@ Options parse (const juce::StringArray& args)
         else if (args[i] == "--import-file") o.importFile = args[i + 1];
         else if (args[i] == "--model") o.model = args[i + 1];
         else if (args[i] == "--screenshot") o.screenshot = args[i + 1];
+        else if (args[i] == "--state-out") o.stateOut = args[i + 1];
         else if (args[i] == "--timeout") o.timeout = args[i + 1].getDoubleValue();
     }
     return o;
@@ -447,6 +449,16 @@ int runTests (const Options& opt)
         r.check (a.pad (5).status != PadStatus::rendering, "cancel", "pad 5 " + describe (a.pad (5)));
     }
 
+    // -- the project state, for shotcaller_vst3_check to load into the built VST3 --------------
+    if (opt.stateOut.isNotEmpty())
+    {
+        a->setParameter (sp::keymap, 0);
+        juce::MemoryBlock state;
+        a->getStateInformation (state);
+        r.check (juce::File (opt.stateOut).replaceWithData (state.getData(), state.getSize()), "state written",
+                 opt.stateOut + " (" + juce::String ((int) state.getSize()) + " bytes)");
+    }
+
     // -- the audio thread never allocated or freed ---------------------------------------------
     const int blocks = a.blocksProcessed + b.blocksProcessed;
     r.check (audioAllocations.load() == 0 && audioFrees.load() == 0, "no allocation on the audio thread",
@@ -468,7 +480,7 @@ int main (int argc, char* argv[])
     if (options.port <= 0 || options.importFile.isEmpty())
     {
         std::cerr << "usage: shotcaller_plugin_test --port N --import-file PATH [--model NAME] "
-                     "[--screenshot OUT.png] [--timeout S]"
+                     "[--screenshot OUT.png] [--state-out FILE] [--timeout S]"
                   << std::endl;
         return 2;
     }
