@@ -133,7 +133,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--duration", type=float, default=None, help="seconds")
     r.add_argument("--negative", default=None, help="negative prompt")
     r.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
-    r.add_argument("--model", default=str(DEFAULT_MODEL))
+    r.add_argument("--model", default=str(DEFAULT_MODEL),
+                   help="model folder: a Shotcaller model (default: the shipped one) or a "
+                        "local diffusers AudioLDM / AudioLDM 2 / Stable Audio folder")
     r.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--png", default=None, help="also draw the spectrogram")
     r.set_defaults(func=_render)
