@@ -67,7 +67,7 @@ def _render(args: argparse.Namespace) -> int:
         raise _usage("--guidance must be a number, got nan")
     try:
         pipe = load_pipeline(args.model, device=args.device)
-    except (FileNotFoundError, OSError) as exc:
+    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
         raise _usage(f"--model {args.model}: {exc}") from exc
     from tqdm import tqdm
 

@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -31,6 +32,9 @@ from .retrieval import RetrievalIndex
 from .text import TextEncoder
 from .tuning import tune_to_note
 
+if TYPE_CHECKING:  # external.py imports this module; load_pipeline imports it lazily
+    from .external import ExternalAudioPipeline
+
 log = logging.getLogger(__name__)
 
 PIPELINE_CONFIG = "pipeline_config.json"
@@ -40,7 +44,7 @@ PIPELINE_CONFIG = "pipeline_config.json"
 class RenderDefaults:
     num_inference_steps: int = 12
     guidance_scale: float = 3.0
-    strength: float = 0.85
+    strength: float = 1.0  # pure generation; the daemon's slots default to it too
     duration_in_s: float = 1.4
 
 
@@ -250,6 +254,21 @@ def _trim(audio: np.ndarray, duration_in_s: float, sr: int) -> np.ndarray:
     return out / peak * 0.98 if peak > 0.98 else out
 
 
-def load_pipeline(model_dir: str | Path, device: str = "auto") -> ShotcallerPipeline:
-    """Load a Shotcaller model folder onto ``device`` (auto: CUDA, then MPS, then CPU)."""
+def load_pipeline(model_dir: str | Path,
+                  device: str = "auto") -> ShotcallerPipeline | ExternalAudioPipeline:
+    """Load a model folder onto ``device`` (auto: CUDA, then MPS, then CPU).
+
+    A Shotcaller folder gives a ``ShotcallerPipeline``; a local diffusers AudioLDM, AudioLDM 2
+    or Stable Audio folder gives an ``ExternalAudioPipeline`` called the same way (see
+    ``external.py``). Raises ValueError for any other pipeline class.
+    """
+    from .external import SUPPORTED_PIPELINES, ExternalAudioPipeline, pipeline_class_name
+
+    class_name = pipeline_class_name(model_dir)
+    if class_name in SUPPORTED_PIPELINES:
+        return ExternalAudioPipeline.from_pretrained(model_dir, device=pick_device(device))
+    if class_name not in (None, ShotcallerPipeline.__name__):
+        raise ValueError(f"{model_dir}: pipeline class {class_name!r} is not supported; "
+                         f"supported: {ShotcallerPipeline.__name__}, "
+                         f"{', '.join(SUPPORTED_PIPELINES)}")
     return ShotcallerPipeline.from_pretrained(model_dir, device=pick_device(device))
