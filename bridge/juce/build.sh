@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configure (first time) and build the JUCE plugin (VST3, Standalone, LV2 / AU) and its headless
-# test program, Release, incrementally in bridge/juce/build/ (set SHOTCALLER_JUCE_BUILD to
-# build elsewhere). Extra arguments go to the first cmake configure, e.g.
+# test programs, Release, incrementally in bridge/juce/build/ (SHOTCALLER_JUCE_BUILD, an absolute
+# path, builds elsewhere; tests/test_juce_plugin.py reads the same variable). Extra arguments
+# go to the first cmake configure, e.g.
 #   bash bridge/juce/build.sh -DSHOTCALLER_JUCE_DIR=$HOME/JUCE
 set -euo pipefail
 cd "$(dirname "$0")"
