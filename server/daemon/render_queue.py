@@ -152,20 +152,31 @@ class RenderQueue:
             log.exception("slot %d: %s #%d: error reporting the result", job.slot, job.kind,
                           job.job_id)
 
+    def _release(self, job: Job) -> None:
+        # A cancelled or failed job stops counting as running *before* that is announced: a
+        # client asking for the slot's state right after /shot/cancelled must not see it
+        # rendering.
+        with self._cond:
+            if self._running is job:
+                self._running = None
+
     def _run_job(self, job: Job) -> None:
         self._events.started(job)
         try:
             result = job.run(lambda f: self._events.progress(job, f), job.cancel)
         except RenderCancelled:
             log.info("slot %d: %s #%d cancelled", job.slot, job.kind, job.job_id)
+            self._release(job)
             self._events.cancelled(job)
             return
         except Exception as exc:  # a bad request or a model failure: reported, worker lives on
             if not isinstance(exc, ValueError):
                 log.exception("slot %d: %s #%d failed", job.slot, job.kind, job.job_id)
+            self._release(job)
             self._events.failed(job, exc)
             return
         if job.cancel.is_set():
+            self._release(job)
             self._events.cancelled(job)
             return
-        self._events.finished(job, result)
+        self._events.finished(job, result)  # still running until the slot holds the result
