@@ -94,10 +94,7 @@ class Engine:
     @property
     def max_duration(self) -> float | None:
         """Longest render the loaded model makes, in seconds (None before loading)."""
-        value = getattr(self._pipe, "max_duration_in_s", None)  # external (AudioLDM, ...) models
-        if value is None:
-            codec = getattr(self._pipe, "codec", None)
-            value = getattr(getattr(codec, "spectral", None), "duration_in_s", None)
+        value = getattr(self._pipe, "max_duration_in_s", None)
         return float(value) if value else None
 
     def load(self) -> None:

@@ -28,7 +28,6 @@ import logging
 import random
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -151,15 +150,8 @@ class ExternalAudioPipeline:
     def device(self) -> torch.device:
         return self.pipe.device
 
-    def check_inputs(self, prompt, negative_prompt, pitch, velocity, duration_in_s, seed,
-                     num_inference_steps, guidance_scale, strength, output_sampling_rate) -> None:
-        # ShotcallerPipeline.check_inputs reads one thing from its instance, the longest
-        # duration (self.codec.spectral.duration_in_s): give it this model's.
-        limits = SimpleNamespace(
-            codec=SimpleNamespace(spectral=SimpleNamespace(duration_in_s=self.max_duration_in_s)))
-        ShotcallerPipeline.check_inputs(limits, prompt, negative_prompt, pitch, velocity,
-                                        duration_in_s, seed, num_inference_steps, guidance_scale,
-                                        strength, output_sampling_rate)
+    # The same argument checks as ours; they read the longest duration from max_duration_in_s.
+    check_inputs = ShotcallerPipeline.check_inputs
 
     @torch.inference_mode()
     def __call__(
@@ -183,12 +175,9 @@ class ExternalAudioPipeline:
         ``tonal=False`` skips the root measurement (``root_note=None``); ``None`` or ``True``
         measure it, and a render with no clear pitch comes back with ``tonal=False``.
         """
-        d = self.defaults
-        duration_in_s = d.duration_in_s if duration_in_s is None else duration_in_s
-        num_inference_steps = d.num_inference_steps if num_inference_steps is None \
-            else num_inference_steps
-        guidance_scale = d.guidance_scale if guidance_scale is None else guidance_scale
-        strength = d.strength if strength is None else strength
+        s = self.defaults.fill(num_inference_steps, guidance_scale, strength, duration_in_s)
+        num_inference_steps, guidance_scale = s.num_inference_steps, s.guidance_scale
+        strength, duration_in_s = s.strength, s.duration_in_s
 
         # 1. Check inputs
         self.check_inputs(prompt, negative_prompt or "", pitch, velocity, duration_in_s, seed,

