@@ -162,3 +162,20 @@ def test_nsynth_layout_keeps_its_labels(tmp_path: Path) -> None:
     assert keys["class"] == "keys" and keys["qualities_str"] == ["bright"]
     assert keys["split"] == "test" and keys["sample_rate"] == 44100  # split from the folder name
     assert sf.info(tmp_path / "c" / keys["path"]).samplerate == 44100
+
+
+def test_codec_fit_on_a_corpus_resumes_to_the_same_codec(corpus: Path, tmp_path: Path) -> None:
+    """`train codec` on a small corpus (no valid split), then --resume: the same codec again."""
+    from server.codec.codec import SpectralCodec
+    from server.codec.train import CodecTrainConfig, train_codec
+
+    cfg = CodecTrainConfig(corpus=corpus, out=tmp_path / "run", per_class=4, chunk=2,
+                           latent_channels=2, latent_height=8)
+    train_codec(cfg)
+    first = SpectralCodec.from_pretrained(tmp_path / "run" / "codec")
+    train_codec(CodecTrainConfig(**{**cfg.__dict__, "resume": True}))
+    again = SpectralCodec.from_pretrained(tmp_path / "run" / "codec")
+    y, rate = sf.read(next((corpus / "audio").rglob("*.wav")), dtype="float32")
+    y = y if y.ndim == 1 else y.mean(axis=1)
+    assert np.array_equal(first.encode(y, rate), again.encode(y, rate))
+    assert first.latent_shape == (2, 8, 32)

@@ -79,7 +79,10 @@ def train_codec(cfg: CodecTrainConfig) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     corpus = load_corpus(cfg.corpus)
     train = select(corpus, split="train", per_class=cfg.per_class, seed=cfg.seed)
-    valid = select(corpus, split="valid", per_class=12, seed=cfg.seed)
+    # Loaded once: every checkpoint measures the fit on the same valid spectra (a small corpus
+    # may have none; the fit is then saved unmeasured).
+    valid_records = select(corpus, split="valid", per_class=12, seed=cfg.seed)
+    valid = _spectra(cfg.corpus, valid_records, spectral) if valid_records else None
     model = SpectrogramAutoencoder(num_bins=spectral.num_bins, patch_frames=cfg.patch_frames,
                                    latent_channels=cfg.latent_channels,
                                    latent_height=cfg.latent_height)
@@ -116,16 +119,22 @@ def train_codec(cfg: CodecTrainConfig) -> Path:
 
 @torch.no_grad()
 def _export(model: SpectrogramAutoencoder, stats: PatchStatistics, spectral: SpectralConfig,
-            cfg: CodecTrainConfig, valid: list[dict], out: Path, done: int) -> dict:
+            cfg: CodecTrainConfig, valid: torch.Tensor | None, out: Path, done: int) -> dict:
     """Fit from the statistics so far, scale latents to unit variance, measure and save."""
     model.set_principal_components(*stats.mean_and_covariance())
-    x = _spectra(cfg.corpus, valid, spectral)
-    z = model.encode(x)
-    model.register_to_config(scaling_factor=float(1.0 / z.std()))
-    valid_l1 = float((model.decode(z) - x).abs().mean())
+    if valid is None:  # scale from the training patches' spread instead
+        w = model.project.weight.double()
+        spread = (w @ stats.mean_and_covariance()[1] @ w.T).diagonal().mean().sqrt()
+        model.register_to_config(scaling_factor=float(1.0 / spread))
+        valid_l1 = None
+    else:
+        z = model.encode(valid)
+        model.register_to_config(scaling_factor=float(1.0 / z.std()))
+        valid_l1 = float((model.decode(z) - valid).abs().mean())
     SpectralCodec(model, spectral).save_pretrained(out / "codec")
     entry = {"examples": done, "patches": stats.count, "valid_l1": valid_l1,
-             "valid_examples": len(valid)}
+             "valid_examples": 0 if valid is None else len(valid)}
     (out / "codec" / "training.json").write_text(json.dumps(entry, indent=2) + "\n")
-    log.info("after %d examples: valid L1 %.4f, exported %s", done, valid_l1, out / "codec")
+    log.info("after %d examples: valid L1 %s, exported %s", done,
+             "n/a" if valid_l1 is None else f"{valid_l1:.4f}", out / "codec")
     return entry
