@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,24 @@ class DaemonProcess:
                 self.proc.wait(10)
         self._log.close()
         return self.proc.returncode
+
+
+@contextmanager
+def drums_daemon(model_dir: Path, root: Path, *, rate: int) -> Iterator[DaemonProcess]:
+    """A ready daemon (drums keymap, no MIDI) with its folders under ``root``; on leaving,
+    it must stop cleanly (exit code 0)."""
+    proc = DaemonProcess(
+        ["--model", str(model_dir), "--slots", str(root / "slots"),
+         "--user-presets", str(root / "user_presets"), "--no-midi", "--rate", str(rate),
+         "--keymap", "drums"],
+        osc_port=free_udp_port(), log_path=root / "daemon.log").start()
+    try:
+        proc.wait_ready()
+        proc.root = root
+        yield proc
+    finally:
+        code = proc.stop()
+        assert code == 0, f"daemon exit code {code}:\n{proc.log_text()[-3000:]}"
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ import soundfile as sf
 from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
 from pythonosc.osc_message_builder import OscMessageBuilder
 
-from tests.conftest import REPO, DaemonProcess, OscPeer, free_udp_port
+from tests.conftest import REPO, DaemonProcess, OscPeer, drums_daemon
 
 pytestmark = pytest.mark.integration
 
@@ -27,20 +27,8 @@ RATE = 48000
 
 @pytest.fixture(scope="module")
 def daemon(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("daemon_osc")
-    port = free_udp_port()
-    proc = DaemonProcess(
-        ["--model", str(tiny_model_dir), "--slots", str(root / "slots"),
-         "--user-presets", str(root / "user_presets"), "--no-midi", "--rate", str(RATE),
-         "--keymap", "drums"],
-        osc_port=port, log_path=root / "daemon.log").start()
-    try:
-        proc.wait_ready()
-        proc.root = root
+    with drums_daemon(tiny_model_dir, tmp_path_factory.mktemp("daemon_osc"), rate=RATE) as proc:
         yield proc
-    finally:
-        code = proc.stop()
-        assert code == 0, f"daemon exit code {code}:\n{proc.log_text()[-3000:]}"
 
 
 @pytest.fixture

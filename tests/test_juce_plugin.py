@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.conftest import REPO, DaemonProcess, free_udp_port, require_tool
+from tests.conftest import REPO, DaemonProcess, drums_daemon, free_udp_port, require_tool
 
 pytestmark = pytest.mark.integration
 
@@ -83,19 +83,9 @@ def parse_report(stdout: str) -> dict[str, tuple[bool, str]]:
 
 @pytest.fixture(scope="module")
 def daemon(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("juce_plugin")
-    proc = DaemonProcess(
-        ["--model", str(tiny_model_dir), "--slots", str(root / "slots"),
-         "--user-presets", str(root / "user_presets"), "--no-midi", "--rate", str(DAEMON_RATE),
-         "--keymap", "drums"],
-        osc_port=free_udp_port(), log_path=root / "daemon.log").start()
-    try:
-        proc.wait_ready()
-        proc.root = root
+    with drums_daemon(tiny_model_dir, tmp_path_factory.mktemp("juce_plugin"),
+                      rate=DAEMON_RATE) as proc:
         yield proc
-    finally:
-        code = proc.stop()
-        assert code == 0, f"daemon exit code {code}:\n{proc.log_text()[-3000:]}"
 
 
 @pytest.fixture(scope="module")
