@@ -13,7 +13,8 @@ model.
 
 The latent ``[latent_channels * latent_height, frames / patch_frames]`` is presented to the
 diffusion model as an image ``[latent_channels, latent_height, frames / patch_frames]``;
-components are laid out in order of variance.
+components are laid out in order of variance. The default is one row high, every component
+its own channel (see ``diffusion/unet.py`` for why); the first shipped models used 32 × 16.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ class SpectrogramAutoencoder(ModelMixin, ConfigMixin):
         self,
         num_bins: int = 512,
         patch_frames: int = 8,
-        latent_channels: int = 32,
-        latent_height: int = 16,
+        latent_channels: int = 512,
+        latent_height: int = 1,
         equalised_components: int = 16,
         scaling_factor: float = 1.0,
     ) -> None:

@@ -32,6 +32,7 @@ from .conditioning import note_features
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
 from .tuning import tune_to_note
+from .unet import FrameUNet
 
 if TYPE_CHECKING:  # external.py imports this module; load_pipeline imports it lazily
     from .external import ExternalAudioPipeline
@@ -107,8 +108,9 @@ class ShotcallerPipeline(DiffusionPipeline):
         if not (path / "model_index.json").is_file():
             raise FileNotFoundError(f"{path}: not a Shotcaller model folder (no model_index.json)")
         dtype = torch.float16 if device == "cuda" else torch.float32
-        unet = UNet2DConditionModel.from_pretrained(path / "unet", torch_dtype=dtype,
-                                                    low_cpu_mem_usage=False)
+        unet_class = _unet_class(path / "unet")
+        unet = unet_class.from_pretrained(path / "unet", torch_dtype=dtype,
+                                          low_cpu_mem_usage=False)
         scheduler = DPMSolverMultistepScheduler.from_pretrained(path / "scheduler")
         pipe = cls(unet=unet.to(device).eval(), scheduler=scheduler)
         pipe.codec = SpectralCodec.from_pretrained(path / "codec", device=device)
@@ -253,6 +255,12 @@ class ShotcallerPipeline(DiffusionPipeline):
             root_note=float(pitch) if tonal else None, seed=seed, tonal=bool(tonal),
             neighbours=neighbours.classes if neighbours is not None else [],
         )
+
+
+def _unet_class(folder: Path) -> type[UNet2DConditionModel]:
+    """FrameUNet for current models; plain UNet2DConditionModel for the first ones."""
+    name = json.loads((folder / "config.json").read_text()).get("_class_name")
+    return FrameUNet if name == FrameUNet.__name__ else UNet2DConditionModel
 
 
 def _trim(audio: np.ndarray, duration_in_s: float, sr: int) -> np.ndarray:

@@ -47,7 +47,7 @@ class DiffusionTrainConfig:
     per_class: int = 1200
     text_dropout: float = 0.1
     ema_decay: float = 0.999
-    retrieval_per_class: int = 40  # latents are 16k numbers: 40 per class keeps ~28 MB
+    retrieval_per_class: int = 30  # latents are 16k numbers: 30 per class keeps ~20 MB
     checkpoint_minutes: float = 4.0
     resume: bool = False
     seed: int = 0
