@@ -3,6 +3,8 @@
 Compares (a) log-mel + librosa Griffin-Lim (the thesis's baseline), (b) our representation
 without the autoencoder (log-magnitude STFT + peak-locked phase + fast Griffin-Lim) and
 (c) the full codec (encode → decode). Prints a table; writes a spectrogram comparison PNG.
+Two more rows split (c)'s loss between its stages: the autoencoder's magnitudes with the
+original phase, and the original magnitudes with the codec's phase recovery (that is (b)).
 
     python bench/codec.py --corpus DIR [--codec models/shotcaller-small/codec] [--n 48]
 """
@@ -21,7 +23,14 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server.codec.codec import SpectralCodec  # noqa: E402
-from server.codec.spectral import griffin_lim, logmag_to_mag, wave_to_logmag  # noqa: E402
+from server.codec.spectral import (  # noqa: E402
+    fit_wave,
+    griffin_lim,
+    istft,
+    logmag_to_mag,
+    stft,
+    wave_to_logmag,
+)
 from server.corpus.dataset import load_corpus, load_waves, select  # noqa: E402
 from server.eval.metrics import detected_pitch  # noqa: E402
 from server.plots import spectrogram_pair  # noqa: E402
@@ -79,7 +88,7 @@ def main() -> None:
 
     rows: dict[str, dict[str, list[float]]] = {k: {"mrstft": [], "lsd": [], "cents": [],
                                                    "onset_ms": [], "ms": []}
-                                               for k in ("a", "b", "c")}
+                                               for k in ("a", "b", "c", "m")}
     for rec, y in zip(picks, waves, strict=True):
         t = time.perf_counter()
         est_a = baseline_mel_griffin_lim(y, sr)
@@ -91,9 +100,17 @@ def main() -> None:
         t = time.perf_counter()
         est_c = codec.decode(codec.encode(y, sr), output_sampling_rate=sr)[0]
         ms_c = 1000 * (time.perf_counter() - t)
+        # Diagnostic: the autoencoder's magnitudes with the original phase.
+        with torch.inference_mode():
+            spec = stft(fit_wave(torch.from_numpy(y)[None], cfg), cfg)
+            ae = codec.autoencoder
+            mag_m = logmag_to_mag(ae.decode(ae.encode(wave_to_logmag(torch.from_numpy(y)[None],
+                                                                     cfg))), cfg)
+            est_m = istft(mag_m * torch.exp(1j * spec.angle()), cfg)[0].numpy()
         ref_pitch = detected_pitch(y, sr) if rec["tonal"] else None
         ref_onset = None if rec["tonal"] else onset_s(y, sr)
-        for key, est, ms in (("a", est_a, ms_a), ("b", est_b, ms_b), ("c", est_c, ms_c)):
+        for key, est, ms in (("a", est_a, ms_a), ("b", est_b, ms_b), ("c", est_c, ms_c),
+                             ("m", est_m, 0.0)):
             est = est[: len(y)]
             rows[key]["mrstft"].append(mrstft_distance(y, est))
             rows[key]["lsd"].append(log_spectral_distance(y, est))
@@ -115,7 +132,7 @@ def main() -> None:
         decode_ms.append(1000 * (time.perf_counter() - t))
 
     names = {"a": "(a) log-mel + Griffin-Lim 32", "b": "(b) log-STFT + phase, no AE",
-             "c": "(c) codec encode→decode"}
+             "c": "(c) codec encode→decode", "m": "    AE magnitudes, true phase"}
     print(f"{len(picks)} test-split one-shots ({len(tonal[:args.n // 2])} tonal), "
           f"unseen instruments, {sr} Hz")
     print(f"{'variant':<32}{'MR-STFT':>9}{'LSD dB':>9}{'cents':>8}{'onset ms':>10}{'ms/shot':>9}")

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import math
+import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 import torch
+from diffusers import UNet2DConditionModel
 
 from server.diffusion.conditioning import note_features
 from server.diffusion.factory import make_tiny_pipeline
 from server.diffusion.pipeline import ShotcallerPipeline
 from server.diffusion.text import MissingTextEncoderError, TextEncoder
+from server.diffusion.unet import FrameUNet
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +54,23 @@ def test_save_load_round_trip_renders_identically(saved, pipe, text_encoder) -> 
     for name in ("model_index.json", "unet", "scheduler", "codec", "retrieval",
                  "pipeline_config.json"):
         assert (saved / name).exists()
+
+
+def test_frame_unet_convolves_over_time_and_first_models_still_load(
+        saved, pipe, text_encoder, tmp_path) -> None:
+    assert type(pipe.unet) is FrameUNet
+    assert pipe.unet.config.in_channels == pipe.codec.latent_shape[0]
+    kernels = {m.kernel_size for m in pipe.unet.modules() if isinstance(m, torch.nn.Conv2d)}
+    assert all(k[0] == 1 for k in kernels), kernels
+    # A folder with a plain UNet2DConditionModel (the first shipped models) loads as one.
+    old = tmp_path / "old"
+    shutil.copytree(saved, old)
+    shutil.rmtree(old / "unet")
+    config = {k: v for k, v in pipe.unet.config.items() if not k.startswith("_")}
+    UNet2DConditionModel(**config).save_pretrained(old / "unet")
+    loaded = ShotcallerPipeline.from_pretrained(old, text_encoder=text_encoder)
+    assert type(loaded.unet) is UNet2DConditionModel
+    assert _render(loaded).audios.shape == _render(pipe).audios.shape
 
 
 def test_output_length_rate_and_seed(pipe) -> None:

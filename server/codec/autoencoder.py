@@ -35,7 +35,7 @@ class SpectrogramAutoencoder(ModelMixin, ConfigMixin):
         patch_frames: int = 8,
         latent_channels: int = 512,
         latent_height: int = 1,
-        equalised_components: int = 16,
+        equalised_components: int = 511,
         scaling_factor: float = 1.0,
     ) -> None:
         super().__init__()
@@ -77,10 +77,12 @@ class SpectrogramAutoencoder(ModelMixin, ConfigMixin):
         basis = vectors[:, order]
         # A deterministic sign per component, so refits on the same data give the same code.
         basis = basis * torch.sign(basis[basis.abs().argmax(0), torch.arange(basis.shape[1])])
-        # The leading components (overall level, brightness) have up to 20x the spread of the
-        # rest; scaled down to the spread of component `equalised_components`, they stop
-        # dominating the diffusion model's loss and noise schedule. The rest keep their
-        # natural fall-off, so fine detail stays small.
+        # Components up to `equalised_components` are scaled to the spread of that one. The
+        # default whitens them all: with every component at unit variance, a v-predicting
+        # denoiser never has to pass its input through (the best linear guess of v from the
+        # noisy latent is then zero), which a UNet narrower than 512 channels cannot do.
+        # Measured: with only the 16 leading components equalised, the frame UNet's loss
+        # stalled above the old model's.
         std = eigenvalues[order].clamp_min(1e-12).sqrt()
         k = min(self.config.equalised_components, len(std) - 1)
         gain = (std / std[k]).clamp_min(1.0)
