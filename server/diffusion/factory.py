@@ -14,7 +14,7 @@ from diffusers import DPMSolverMultistepScheduler
 from ..codec.autoencoder import SpectrogramAutoencoder
 from ..codec.codec import SpectralCodec
 from ..codec.spectral import SpectralConfig
-from .conditioning import NOTE_FEATURES
+from .conditioning import NOTE_FEATURES, TEXT_FEATURES
 from .pipeline import ShotcallerPipeline
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
@@ -46,7 +46,7 @@ def make_unet(latent_shape: tuple[int, int, int], *, size: str = "small") -> Fra
         up_block_types=("CrossAttnUpBlock2D",) + ("UpBlock2D",) * (n - 1),
         cross_attention_dim=384, attention_head_dim=32, norm_num_groups=16,
         class_embed_type="projection",
-        projection_class_embeddings_input_dim=NOTE_FEATURES,
+        projection_class_embeddings_input_dim=NOTE_FEATURES + TEXT_FEATURES,
     )
 
 

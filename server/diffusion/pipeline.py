@@ -28,7 +28,7 @@ from diffusers import DiffusionPipeline, DPMSolverMultistepScheduler, UNet2DCond
 from diffusers.utils import BaseOutput
 
 from ..codec.codec import SpectralCodec
-from .conditioning import note_features
+from .conditioning import conditioning_vector, note_features
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
 from .tuning import tune_to_note
@@ -162,9 +162,10 @@ class ShotcallerPipeline(DiffusionPipeline):
                              f"{output_sampling_rate!r}")
 
     def encode_prompt(self, prompt: str, negative_prompt: str) -> tuple[torch.Tensor, ...]:
-        """Token states and masks for [negative, prompt], and the prompt's pooled embedding."""
+        """Token states [2, tokens, 384], masks and pooled embeddings [2, 384] for
+        [negative, prompt]."""
         states, mask = self.text_encoder.encode([negative_prompt, prompt])
-        pooled = TextEncoder.pool(states[1:], mask[1:])[0]
+        pooled = TextEncoder.pool(states, mask)
         return states.to(self.unet.dtype), mask, pooled
 
     def prepare_latents(self, seed_latent: torch.Tensor | None, timesteps: torch.Tensor,
@@ -211,13 +212,17 @@ class ShotcallerPipeline(DiffusionPipeline):
         # 3. Retrieve neighbours: the seed latent and whether the sound is pitched
         neighbours = None
         if self.retrieval is not None and len(self.retrieval):
-            neighbours = self.retrieval.neighbours(pooled, pitch=float(pitch), generator=generator)
+            neighbours = self.retrieval.neighbours(pooled[1], pitch=float(pitch),
+                                                   generator=generator)
         if tonal is None:
             tonal = neighbours.tonal_probability >= 0.5 if neighbours is not None else True
 
-        # 4. Note conditioning
+        # 4. Global conditioning: the note, and each row's pooled prompt embedding
         note = note_features(torch.tensor([float(pitch)] * 2), torch.tensor([float(velocity)] * 2),
-                             torch.tensor([float(tonal)] * 2)).to(self.device, self.unet.dtype)
+                             torch.tensor([float(tonal)] * 2))
+        condition = conditioning_vector(
+            note, pooled.cpu(), self.unet.config.projection_class_embeddings_input_dim,
+        ).to(self.device, self.unet.dtype)
 
         # 5. Timesteps (strength < 1 skips the noisiest ones, img2img-style)
         self.scheduler.set_timesteps(num_inference_steps, device=self.device)
@@ -237,7 +242,7 @@ class ShotcallerPipeline(DiffusionPipeline):
         for i, t in enumerate(timesteps):
             model_input = self.scheduler.scale_model_input(torch.cat([latents] * 2), t)
             pred = self.unet(model_input, t, encoder_hidden_states=states,
-                             encoder_attention_mask=mask, class_labels=note).sample
+                             encoder_attention_mask=mask, class_labels=condition).sample
             uncond, cond = pred.chunk(2)
             pred = uncond + guidance_scale * (cond - uncond)
             latents = self.scheduler.step(pred, t, latents).prev_sample

@@ -25,7 +25,7 @@ from ..codec.codec import SpectralCodec
 from ..codec.spectral import wave_to_logmag
 from ..corpus.dataset import load_corpus, load_waves, select
 from ..corpus.gm import CLASSES
-from .conditioning import note_features
+from .conditioning import conditioning_vector, note_features
 from .factory import make_scheduler, make_unet
 from .pipeline import ShotcallerPipeline
 from .retrieval import RetrievalIndex
@@ -75,8 +75,9 @@ def encode_latents(codec: SpectralCodec, waves: np.ndarray, levels: np.ndarray) 
 
 @torch.no_grad()
 def encode_captions(text: TextEncoder, records: list[dict]) -> tuple[torch.Tensor, ...]:
-    """Unique caption states [u, tokens, 384] fp16 and masks [u, tokens], the index of each
-    record's captions into them [n, k], and pooled record embeddings [n, 384].
+    """Unique caption states [u, tokens, 384] fp16, masks [u, tokens] and pooled embeddings
+    [u, 384], the index of each record's captions into them [n, k], and pooled record
+    embeddings [n, 384].
 
     Templates repeat: encoding each distinct caption once saves most of the text encoder's time.
     """
@@ -92,7 +93,7 @@ def encode_captions(text: TextEncoder, records: list[dict]) -> tuple[torch.Tenso
     index = torch.tensor([[position[c] for c in r["captions"][:k]] for r in records])
     pooled_all = torch.cat(pooled)
     record_pooled = torch.nn.functional.normalize(pooled_all[index].mean(1), dim=-1)
-    return torch.cat(states), torch.cat(masks), index, record_pooled
+    return torch.cat(states), torch.cat(masks), pooled_all, index, record_pooled
 
 
 class _Data:
@@ -109,9 +110,10 @@ class _Data:
         levels = relative_levels(self.records, all_records)
         self.latents = encode_latents(codec, waves, levels)
         del waves
-        self.states, self.masks, self.caption_index, self.pooled = encode_captions(
-            text, self.records)
+        (self.states, self.masks, self.caption_pooled, self.caption_index,
+         self.pooled) = encode_captions(text, self.records)
         self.empty_states, self.empty_mask = text.encode([""])
+        self.empty_pooled = TextEncoder.pool(self.empty_states, self.empty_mask)
         self.pitch = torch.tensor([float(r["root_note"] if r.get("root_note") is not None
                                          else r["pitch"]) for r in self.records])
         self.velocity = torch.tensor([float(r.get("velocity") or 100) for r in self.records])
@@ -130,11 +132,13 @@ class _Data:
         caption = self.caption_index[idx, which]
         states = self.states[caption].float()
         masks = self.masks[caption].long()
+        pooled = self.caption_pooled[caption].clone()
         drop = torch.rand(size, generator=gen) < text_dropout
         states[drop] = self.empty_states[0].float()
         masks[drop] = self.empty_mask[0]
+        pooled[drop] = self.empty_pooled[0]
         note = note_features(self.pitch[idx], self.velocity[idx], self.tonal[idx])
-        return self.latents[idx].float(), states, masks, note
+        return self.latents[idx].float(), states, masks, note, pooled
 
     def retrieval_index(self, per_class: int, seed: int) -> RetrievalIndex:
         rng = np.random.default_rng(seed)
@@ -159,6 +163,7 @@ def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
     else:
         unet = make_unet(codec.latent_shape)
     unet.train()
+    width = unet.config.projection_class_embeddings_input_dim
     ema = copy.deepcopy(unet).eval().requires_grad_(False)
     noise_sched = DDPMScheduler.from_config(make_scheduler().config)
     opt = torch.optim.AdamW(unet.parameters(), lr=cfg.learning_rate, weight_decay=1e-2)
@@ -180,7 +185,8 @@ def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
     bar = tqdm(total=cfg.steps, initial=step, desc="diffusion", unit="step")
     alphas = noise_sched.alphas_cumprod
     while step < cfg.steps:
-        x0, states, masks, note = data.batch(cfg.batch_size, gen, cfg.text_dropout)
+        x0, states, masks, note, pooled = data.batch(cfg.batch_size, gen, cfg.text_dropout)
+        condition = conditioning_vector(note, pooled, width)
         noise = torch.randn(x0.shape, generator=gen)
         t = torch.randint(0, noise_sched.config.num_train_timesteps, (len(x0),), generator=gen)
         xt = noise_sched.add_noise(x0, noise, t)
@@ -188,7 +194,7 @@ def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
         s = (1 - alphas[t]).sqrt().view(-1, 1, 1, 1)
         target = a * noise - s * x0  # v-prediction
         pred = unet(xt, t, encoder_hidden_states=states, encoder_attention_mask=masks,
-                    class_labels=note).sample
+                    class_labels=condition).sample
         loss = torch.nn.functional.mse_loss(pred, target)
         opt.zero_grad(set_to_none=True)
         loss.backward()
