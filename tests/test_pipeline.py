@@ -12,7 +12,12 @@ import pytest
 import torch
 from diffusers import UNet2DConditionModel
 
-from server.diffusion.conditioning import note_features
+from server.diffusion.conditioning import (
+    NOTE_FEATURES,
+    TEXT_FEATURES,
+    conditioning_vector,
+    note_features,
+)
 from server.diffusion.factory import make_tiny_pipeline
 from server.diffusion.pipeline import ShotcallerPipeline
 from server.diffusion.text import MissingTextEncoderError, TextEncoder
@@ -108,6 +113,28 @@ def test_pitch_conditioning_reaches_the_unet_and_sets_the_root(pipe) -> None:
     assert a.root_note == 48.0 and b.root_note == 72.0
     assert not np.allclose(a.audios, b.audios)
     assert _render(pipe, tonal=False).root_note is None
+
+
+def test_prompt_meaning_reaches_the_unet_beside_the_note() -> None:
+    note = note_features(torch.tensor([60.0]), torch.tensor([100.0]), torch.tensor([1.0]))
+    pooled = torch.nn.functional.normalize(torch.randn(1, TEXT_FEATURES), dim=-1)
+    both = conditioning_vector(note, pooled, NOTE_FEATURES + TEXT_FEATURES)
+    assert both.shape == (1, NOTE_FEATURES + TEXT_FEATURES)
+    assert torch.equal(both[:, :NOTE_FEATURES], note) and torch.equal(both[:, NOTE_FEATURES:],
+                                                                     pooled)
+    # Models trained on note features alone still get what they were trained on.
+    assert torch.equal(conditioning_vector(note, pooled, NOTE_FEATURES), note)
+    with pytest.raises(ValueError, match="conditioning is 7 wide"):
+        conditioning_vector(note, pooled, 7)
+
+
+def test_seeding_from_an_index_of_leading_components(text_encoder) -> None:
+    pipe = make_tiny_pipeline(text_encoder=text_encoder)
+    full = _render(pipe, "snare drum", strength=0.5, tonal=False)
+    pipe.retrieval.latents = pipe.retrieval.latents[:, :8]  # as a shipped index stores them
+    cut = _render(pipe, "snare drum", strength=0.5, tonal=False)
+    assert cut.audios.shape == full.audios.shape and np.all(np.isfinite(cut.audios))
+    assert not np.allclose(cut.audios, full.audios)
 
 
 def test_retrieval_decides_tonality_from_the_prompt(pipe) -> None:

@@ -32,10 +32,10 @@ class SpectrogramAutoencoder(ModelMixin, ConfigMixin):
     def __init__(
         self,
         num_bins: int = 512,
-        patch_frames: int = 8,
-        latent_channels: int = 512,
+        patch_frames: int = 4,
+        latent_channels: int = 1024,
         latent_height: int = 1,
-        equalised_components: int = 511,
+        equalised_components: int = 1023,
         scaling_factor: float = 1.0,
     ) -> None:
         super().__init__()

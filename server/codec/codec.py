@@ -20,13 +20,14 @@ SPECTRAL_FILE = "spectral_config.json"
 class SpectralCodec:
     """Encode mono one-shots to latents and decode latents back to audio at any output rate.
 
-    Six phase iterations: measured on test one-shots, 6 → 12 iterations moves the codec's
-    MR-STFT distance only from 0.850 to 0.836 (the autoencoder's error dominates) while
-    doubling decode time.
+    Sixteen phase iterations: measured on 48 test one-shots with the 4x codec, the MR-STFT
+    distance goes 0.515 / 0.499 / 0.490 at 6 / 12 / 20 iterations, at about 2.2 ms per
+    iteration; 16 keeps a full-length decode inside 50 ms. (Momentum above 0.99, a random
+    start and a denser hop of 128 for the phase search all measured worse.)
     """
 
     def __init__(self, autoencoder: SpectrogramAutoencoder, spectral: SpectralConfig,
-                 *, phase_iterations: int = 6) -> None:
+                 *, phase_iterations: int = 16) -> None:
         self.autoencoder = autoencoder.eval()
         self.spectral = spectral
         self.phase_iterations = phase_iterations
@@ -45,7 +46,7 @@ class SpectralCodec:
         if not (path / SPECTRAL_FILE).is_file():
             raise FileNotFoundError(f"{path}: not a codec folder (no {SPECTRAL_FILE})")
         settings = json.loads((path / SPECTRAL_FILE).read_text())
-        phase_iterations = settings.pop("phase_iterations", 6)
+        phase_iterations = settings.pop("phase_iterations", 16)
         ae = SpectrogramAutoencoder.from_pretrained(path, low_cpu_mem_usage=False)
         ae = ae.to(device).float()
         return cls(ae, SpectralConfig(**settings), phase_iterations=phase_iterations)

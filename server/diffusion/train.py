@@ -47,7 +47,11 @@ class DiffusionTrainConfig:
     per_class: int = 1200
     text_dropout: float = 0.1
     ema_decay: float = 0.999
-    retrieval_per_class: int = 30  # latents are 16k numbers: 30 per class keeps ~20 MB
+    retrieval_per_class: int = 30
+    # Seeds keep their leading components only (the rest decode as the mean patch): a full
+    # 1024 x 64 latent is 128 kB in fp16, and the noise added before denoising drowns the
+    # fine components anyway. 30 per class x 256 components keeps the index near 20 MB.
+    retrieval_components: int = 256
     checkpoint_minutes: float = 4.0
     resume: bool = False
     seed: int = 0
@@ -69,8 +73,9 @@ def encode_latents(codec: SpectralCodec, waves: np.ndarray, levels: np.ndarray) 
     scale = codec.autoencoder.config.scaling_factor
     for i in tqdm(range(0, len(waves), 64), desc="latents"):
         w = torch.from_numpy(waves[i:i + 64] * levels[i:i + 64, None])
-        out.append(codec.autoencoder.encode(wave_to_logmag(w, codec.spectral)) * scale)
-    return torch.cat(out).half()
+        # fp16 per chunk: 22k latents of 1024 x 64 are 3 GB in fp16, and twice that in fp32.
+        out.append((codec.autoencoder.encode(wave_to_logmag(w, codec.spectral)) * scale).half())
+    return torch.cat(out)
 
 
 @torch.no_grad()
@@ -140,14 +145,15 @@ class _Data:
         note = note_features(self.pitch[idx], self.velocity[idx], self.tonal[idx])
         return self.latents[idx].float(), states, masks, note, pooled
 
-    def retrieval_index(self, per_class: int, seed: int) -> RetrievalIndex:
+    def retrieval_index(self, per_class: int, components: int, seed: int) -> RetrievalIndex:
         rng = np.random.default_rng(seed)
         keep = []
         for members in self.by_class:
             m = members.numpy()
             keep += sorted(rng.choice(m, min(per_class, len(m)), replace=False).tolist())
         keep_t = torch.tensor(keep)
-        return RetrievalIndex(self.pooled[keep_t], self.latents[keep_t], self.pitch[keep_t],
+        return RetrievalIndex(self.pooled[keep_t], self.latents[keep_t, :components],
+                              self.pitch[keep_t],
                               self.tonal[keep_t], [self.records[i]["class"] for i in keep])
 
 
@@ -225,7 +231,8 @@ def export_model(unet, codec: SpectralCodec, text: TextEncoder, data: _Data,
     pipe = ShotcallerPipeline(unet=copy.deepcopy(unet).half(), scheduler=make_scheduler())
     pipe.codec = codec
     pipe.text_encoder = text
-    pipe.retrieval = data.retrieval_index(cfg.retrieval_per_class, cfg.seed)
+    pipe.retrieval = data.retrieval_index(cfg.retrieval_per_class, cfg.retrieval_components,
+                                          cfg.seed)
     pipe.save_pretrained(folder)
     (folder / "training.json").write_text(json.dumps(
         {"step": step, "batch_size": cfg.batch_size, "train_examples": len(data.records),
