@@ -30,29 +30,10 @@ def test_a_flat_bass_note_is_put_on_its_note() -> None:
     assert abs(100 * (detected_pitch(tuned, SR) - 36.0)) < 8
 
 
-def test_a_render_a_major_third_off_is_repitched_onto_its_note() -> None:
-    tuned, tuning = tune_to_note(_pluck(64.0), SR, 60.0)  # E4 asked to sound as C4
-    assert abs(tuning.corrected_cents - 400) < 10
-    assert abs(100 * (detected_pitch(tuned, SR) - 60.0)) < 10
-
-
 def test_octave_errors_and_noise_are_left_alone() -> None:
     octave_up = _pluck(69.0)
     out, tuning = tune_to_note(octave_up, SR, 57.0)
     assert tuning.corrected_cents == 0.0 and np.array_equal(out, octave_up)
-    fifth_up = _pluck(64.0)  # a fifth above A3: outside the window, as tracker confusions are
-    out, tuning = tune_to_note(fifth_up, SR, 57.0)
-    assert tuning.corrected_cents == 0.0 and np.array_equal(out, fifth_up)
     noise = np.random.default_rng(0).standard_normal(SR).astype(np.float32) * 0.1
     out, tuning = tune_to_note(noise, SR, 60.0)
     assert tuning.corrected_cents == 0.0 and np.array_equal(out, noise)
-
-
-def test_a_noise_band_is_not_tuned_though_the_tracker_names_a_pitch() -> None:
-    from scipy.signal import iirpeak, lfilter
-
-    b, a = iirpeak(311.1, 3, fs=SR)  # a broad band around D#4, three semitones above C4
-    band = (0.1 * lfilter(b, a, np.random.default_rng(0).standard_normal(SR))).astype(np.float32)
-    out, tuning = tune_to_note(band, SR, 60.0)
-    assert tuning.detected_midi is not None and abs(tuning.detected_midi - 63.2) < 1.0
-    assert tuning.corrected_cents == 0.0 and np.array_equal(out, band)

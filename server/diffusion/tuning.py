@@ -3,12 +3,8 @@
 The UNet places harmonics near the requested pitch but not to the cent. A sampler repitches
 from the root note it is told, so a render a quarter-tone sharp plays a quarter-tone sharp
 on every key. After decoding, a pitched render's fundamental is measured (YIN over its
-sustained part) and the render is resampled by the ratio that puts it on the note, as a
-sampler would repitch it. Offsets of up to ``max_cents`` (six semitones) move: the v2 model's
-misses were mostly whole intervals (a third, a fourth), not quarter-tones. Octave and fifth
-confusions of the pitch tracker lie outside that window and are left alone, and an offset
-beyond ``fine_cents`` only moves a sound that repeats clearly at the detected period, so
-noise is never "tuned".
+sustained part) and the render is resampled by the small ratio that puts it on the note.
+Octave errors and unclear pitches are left alone: only offsets within ``max_cents`` move.
 """
 
 from __future__ import annotations
@@ -47,27 +43,14 @@ def measure_pitch(audio: np.ndarray, sampling_rate: int, expected_midi: float) -
     return float(librosa.hz_to_midi(np.median(f0[loud])))
 
 
-def periodicity(audio: np.ndarray, sampling_rate: int, midi: float) -> float:
-    """Normalised autocorrelation of the sustained part at the period of ``midi`` (1: exact)."""
-    seg = audio[int(0.03 * sampling_rate): int(0.8 * sampling_rate)].astype(np.float64)
-    lag = int(round(sampling_rate / (440.0 * 2 ** ((midi - 69) / 12))))
-    if lag < 1 or lag >= len(seg) // 2:
-        return 0.0
-    a, b = seg[:-lag], seg[lag:]
-    return float(np.dot(a, b) / max(np.sqrt(np.dot(a, a) * np.dot(b, b)), 1e-12))
-
-
 def tune_to_note(audio: np.ndarray, sampling_rate: int, midi: float, *,
-                 max_cents: float = 600.0, fine_cents: float = 70.0,
-                 min_periodicity: float = 0.6) -> tuple[np.ndarray, Tuning]:
+                 max_cents: float = 70.0) -> tuple[np.ndarray, Tuning]:
     """Resample ``audio`` so its pitch sits on ``midi``; same length, same rate."""
     detected = measure_pitch(audio, sampling_rate, midi)
     if detected is None:
         return audio, Tuning(None, 0.0)
     off = 100.0 * (detected - midi)
     if abs(off) > max_cents or abs(off) < 1.0:
-        return audio, Tuning(detected, 0.0)
-    if abs(off) > fine_cents and periodicity(audio, sampling_rate, detected) < min_periodicity:
         return audio, Tuning(detected, 0.0)
     # Sharp by `off` cents: stretch by 2**(off/1200) at the same rate to lower it.
     stretched = resample(audio, orig_sr=sampling_rate,
