@@ -20,10 +20,11 @@ SPECTRAL_FILE = "spectral_config.json"
 class SpectralCodec:
     """Encode mono one-shots to latents and decode latents back to audio at any output rate.
 
-    Sixteen phase iterations: measured on 48 test one-shots with the 4x codec, the MR-STFT
-    distance goes 0.515 / 0.499 / 0.490 at 6 / 12 / 20 iterations, at about 2.2 ms per
-    iteration; 16 keeps a full-length decode inside 50 ms. (Momentum above 0.99, a random
-    start and a denser hop of 128 for the phase search all measured worse.)
+    Sixteen phase iterations: on 48 test one-shots with the 4x codec, the MR-STFT distance
+    went 0.515 / 0.499 / 0.490 at 6 / 12 / 20 iterations (``bench/codec.py`` for 6, an
+    experiment script for the others), at about 2.2 ms per iteration, so 16 should keep a
+    full-length decode near 40 ms; ``bench/codec.py`` has not yet timed 16. (Momentum above
+    0.99, a random start and a denser hop of 128 for the phase search all measured worse.)
     """
 
     def __init__(self, autoencoder: SpectrogramAutoencoder, spectral: SpectralConfig,
