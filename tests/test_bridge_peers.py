@@ -8,7 +8,9 @@ Tests that listen on the reply port bind it themselves, one at a time.
 from __future__ import annotations
 
 import math
+import queue
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -122,6 +124,7 @@ def test_oscsend_and_oscdump(daemon: DaemonProcess) -> None:
     oscdump = require_tool("oscdump", "liblo-tools")
     dump = subprocess.Popen([oscdump, "-L", str(daemon.reply_port)], stdout=subprocess.PIPE,
                             text=True)
+    reader = LineReader(dump)
     try:
         time.sleep(0.5)
 
@@ -132,10 +135,10 @@ def test_oscsend_and_oscdump(daemon: DaemonProcess) -> None:
         send("/shot/ping")
         send("/shot/prompt", "is", "2", "warm rhodes note")
         send("/shot/prompt", "ss", "two", "wrong type")
-        lines = read_until(dump, "/shot/ready", also="/shot/error")
+        lines = read_until(reader, "/shot/ready", also="/shot/error")
         send("/shot/keymap", "si", "chromatic", "2")
         send("/shot/note", "ii", "67", "100")
-        lines += read_until(dump, "/shot/note/ready")
+        lines += read_until(reader, "/shot/note/ready")
     finally:
         dump.terminate()
         dump.wait(10)
@@ -150,22 +153,36 @@ def test_oscsend_and_oscdump(daemon: DaemonProcess) -> None:
     assert sf.info(path).samplerate == RATE
 
 
-def read_until(proc: subprocess.Popen, address: str, also: str | None = None,
+class LineReader:
+    """A child's stdout read line by line on a thread.
+
+    Not ``select`` on the pipe: two lines that arrive together land in the file object's
+    buffer, and ``select`` then never reports the second (CI lost a ``/shot/note/ready``
+    that way).
+    """
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(proc.stdout,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.lines.put(line.strip())
+
+
+def read_until(reader: LineReader, address: str, also: str | None = None,
                timeout: float = 60.0) -> list[str]:
     """oscdump lines until one with ``address`` (and one with ``also``, if given) arrived."""
     lines: list[str] = []
     want = {address} | ({also} if also else set())
     deadline = time.monotonic() + timeout
-    import select
-
     while want and time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.5)
-        if ready:
-            line = proc.stdout.readline()
-            lines.append(line.strip())
-            for a in list(want):
-                if f" {a} " in line:
-                    want.discard(a)
+        try:
+            line = reader.lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        lines.append(line)
+        want -= {a for a in want if f" {a} " in f"{line} "}
     assert not want, f"oscdump never showed {want}: {lines[-10:]}"
     return lines
 
