@@ -61,6 +61,23 @@ def test_save_load_round_trip_renders_identically(saved, pipe, text_encoder) -> 
         assert (saved / name).exists()
 
 
+def test_the_tuning_default_is_saved_with_the_model(tmp_path, text_encoder) -> None:
+    import json
+
+    pipe = make_tiny_pipeline(text_encoder=text_encoder)
+    pipe.defaults.tune = False
+    pipe.save_pretrained(tmp_path / "untuned")
+    config = tmp_path / "untuned" / "pipeline_config.json"
+    assert json.loads(config.read_text())["tune"] is False
+    loaded = ShotcallerPipeline.from_pretrained(tmp_path / "untuned", text_encoder=text_encoder)
+    assert loaded.defaults.tune is False
+    # Folders saved before the setting existed keep tuning on, as they were evaluated.
+    config.write_text(json.dumps({k: v for k, v in json.loads(config.read_text()).items()
+                                  if k != "tune"}))
+    old = ShotcallerPipeline.from_pretrained(tmp_path / "untuned", text_encoder=text_encoder)
+    assert old.defaults.tune is True
+
+
 def test_frame_unet_convolves_over_time_and_first_models_still_load(
         saved, pipe, text_encoder, tmp_path) -> None:
     assert type(pipe.unet) is FrameUNet

@@ -168,7 +168,7 @@ class ExternalAudioPipeline:
         output_sampling_rate: int = 44100,
         tonal: bool | None = None,
         callback: Callable[[int, int], None] | None = None,
-        tune: bool = True,
+        tune: bool | None = None,
     ) -> ShotcallerOutput:
         """Render one sound. ``pitch`` and ``tune`` are unused, ``strength`` < 1 is ignored.
 
