@@ -31,9 +31,9 @@ class CodecTrainConfig:
     out: Path
     per_class: int = 700  # class-balanced examples from the train split
     chunk: int = 128  # examples per accumulation step
-    latent_channels: int = 1024
+    latent_channels: int = 512
     latent_height: int = 1
-    patch_frames: int = 4
+    patch_frames: int = 8
     checkpoint_minutes: float = 4.0
     resume: bool = False
     seed: int = 0
