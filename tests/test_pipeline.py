@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import subprocess
@@ -62,8 +63,6 @@ def test_save_load_round_trip_renders_identically(saved, pipe, text_encoder) -> 
 
 
 def test_the_tuning_default_is_saved_with_the_model(tmp_path, text_encoder) -> None:
-    import json
-
     pipe = make_tiny_pipeline(text_encoder=text_encoder)
     pipe.defaults.tune = False
     pipe.save_pretrained(tmp_path / "untuned")

@@ -107,7 +107,7 @@ def evaluate(cfg: EvalConfig) -> dict:
                 f = detected_pitch(audio, RATE)
                 if f is not None:
                     errors[key].append(abs(cents(f, note)))
-    default = "_tuned" if getattr(getattr(pipe, "defaults", None), "tune", True) else "_untuned"
+    default = "_tuned" if pipe.defaults.tune else "_untuned"
     for key in ("", *errors):
         e = errors[key or default]
         results[f"pitch_median_abs_cents{key}"] = float(np.median(e)) if e else None
