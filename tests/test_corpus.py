@@ -179,3 +179,14 @@ def test_codec_fit_on_a_corpus_resumes_to_the_same_codec(corpus: Path, tmp_path:
     y = y if y.ndim == 1 else y.mean(axis=1)
     assert np.array_equal(first.encode(y, rate), again.encode(y, rate))
     assert first.latent_shape == (2, 8, 32)
+
+
+def test_train_codec_command_sets_the_latent_shape(corpus: Path, tmp_path: Path) -> None:
+    """`shotcaller train codec --components N --patch-frames P`: latent [N, 1, 256 / P]."""
+    from server.cli import main as cli_main
+    from server.codec.codec import SpectralCodec
+
+    code = cli_main(["train", "codec", "--corpus", str(corpus), "--out", str(tmp_path / "run"),
+                     "--per-class", "4", "--components", "6", "--patch-frames", "16"])
+    assert code == 0
+    assert SpectralCodec.from_pretrained(tmp_path / "run" / "codec").latent_shape == (6, 1, 16)

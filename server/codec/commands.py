@@ -12,7 +12,8 @@ def _train(args: argparse.Namespace) -> int:
     from .train import CodecTrainConfig, train_codec
 
     cfg = CodecTrainConfig(corpus=Path(args.corpus), out=Path(args.out),
-                           per_class=args.per_class, resume=args.resume)
+                           per_class=args.per_class, latent_channels=args.components,
+                           patch_frames=args.patch_frames, resume=args.resume)
     out = train_codec(cfg)
     print(f"codec saved in {out / 'codec'}")
     return 0
@@ -71,6 +72,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--out", required=True, help="run folder: checkpoint, log, codec/")
     t.add_argument("--per-class", type=int, default=700,
                    help="train-split examples per sound class")
+    t.add_argument("--components", type=int, default=512,
+                   help="latent components per patch")
+    t.add_argument("--patch-frames", type=int, default=8,
+                   help="STFT frames per patch (one latent time step)")
     t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     t.set_defaults(func=_train)
 
