@@ -11,9 +11,11 @@ DEFAULT_CODEC = Path(__file__).resolve().parents[2] / "models" / "shotcaller-sma
 def _train(args: argparse.Namespace) -> int:
     from .train import CodecTrainConfig, train_codec
 
-    cfg = CodecTrainConfig(corpus=Path(args.corpus), out=Path(args.out),
-                           per_class=args.per_class, latent_channels=args.components,
-                           patch_frames=args.patch_frames, resume=args.resume)
+    # Options left out keep CodecTrainConfig's defaults, so they are written in one place.
+    given = {"per_class": args.per_class, "latent_channels": args.components,
+             "patch_frames": args.patch_frames}
+    cfg = CodecTrainConfig(corpus=Path(args.corpus), out=Path(args.out), resume=args.resume,
+                           **{k: v for k, v in given.items() if v is not None})
     out = train_codec(cfg)
     print(f"codec saved in {out / 'codec'}")
     return 0
@@ -70,12 +72,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     t = tsub.add_parser("codec", help="fit the spectrogram codec (a PCA of patches)")
     t.add_argument("--corpus", required=True)
     t.add_argument("--out", required=True, help="run folder: checkpoint, log, codec/")
-    t.add_argument("--per-class", type=int, default=700,
-                   help="train-split examples per sound class")
-    t.add_argument("--components", type=int, default=512,
-                   help="latent components per patch")
-    t.add_argument("--patch-frames", type=int, default=8,
-                   help="STFT frames per patch (one latent time step)")
+    t.add_argument("--per-class", type=int,
+                   help="train-split examples per sound class (default 700)")
+    t.add_argument("--components", type=int,
+                   help="latent components per patch (default 512)")
+    t.add_argument("--patch-frames", type=int,
+                   help="STFT frames per patch, one latent time step (default 8)")
     t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     t.set_defaults(func=_train)
 
