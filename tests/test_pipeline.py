@@ -206,3 +206,20 @@ def test_render_cli_writes_a_wav_and_rejects_bad_notes(saved, tmp_path) -> None:
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "pitch must be a MIDI note" in bad.stderr
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_tonal_seeds_are_moved_to_the_requested_note_before_blending() -> None:
+    from server.diffusion.retrieval import RetrievalIndex
+
+    index = RetrievalIndex(torch.eye(2, 384), torch.randn(2, 4, 1, 8), torch.tensor([60.0, 36.0]),
+                           torch.tensor([True, False]), ["keys", "kick"])
+    asked: list[float] = []
+
+    def repitch(latents: torch.Tensor, semitones: torch.Tensor) -> torch.Tensor:
+        asked.extend(semitones.tolist())
+        return latents
+
+    index.neighbours(torch.ones(384) / 384**0.5, pitch=67.0, k=2, repitch=repitch,
+                     generator=torch.Generator().manual_seed(0))
+    # The keys sample moves up a fifth; the kick, unpitched, is left where it is.
+    assert sorted(asked) == [0.0, 7.0]

@@ -12,7 +12,13 @@ import torch
 
 from ..audio_io import resample
 from .autoencoder import SpectrogramAutoencoder
-from .spectral import SpectralConfig, griffin_lim, logmag_to_mag, wave_to_logmag
+from .spectral import (
+    SpectralConfig,
+    griffin_lim,
+    logmag_to_mag,
+    shift_frequencies,
+    wave_to_logmag,
+)
 
 SPECTRAL_FILE = "spectral_config.json"
 
@@ -97,6 +103,25 @@ class SpectralCodec:
         waves = griffin_lim(mag, self.spectral, n_iter=self.phase_iterations).numpy()
         rate = output_sampling_rate or self.sampling_rate
         return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])
+
+    @torch.inference_mode()
+    def shift_pitch(self, latents: torch.Tensor, semitones: torch.Tensor) -> torch.Tensor:
+        """Scaled latents [batch, C, H, T] with their sounds moved by ``semitones`` [batch].
+
+        Decoded to log-magnitude frames, scaled along frequency and encoded again, so a seed
+        taken from a sample at another note starts the render on the requested one. ``C`` may
+        be fewer than the codec's channels (an index keeping the leading components only).
+        """
+        ae, scale = self.autoencoder, self.autoencoder.config.scaling_factor
+        full = ae.config.latent_channels
+        kept = latents.shape[1]
+        z = torch.nn.functional.pad(latents.float(), (0, 0, 0, 0, 0, full - kept)) / scale
+        frames = ae.decode(z.to(ae.device))
+        floor = (float(np.log(self.spectral.log_floor)) + self.spectral.log_offset) \
+            / self.spectral.log_scale
+        ratio = torch.pow(2.0, semitones.float().to(frames.device) / 12.0)
+        shifted = shift_frequencies(frames, ratio, floor)
+        return (ae.encode(shifted) * scale)[:, :kept].to(latents.device, latents.dtype)
 
     def roundtrip(self, audio: np.ndarray, sampling_rate: int,
                   output_sampling_rate: int = 44100) -> np.ndarray:

@@ -119,3 +119,19 @@ def peak_locked_phase(mag: torch.Tensor, cfg: SpectralConfig) -> torch.Tensor:
     # which keeps attacks sharp where a random start smears them.
     running = torch.cumsum(advance, dim=2) + math.pi * bins
     return running.gather(1, nearest) + math.pi * (bins - nearest)
+
+
+def shift_frequencies(x: torch.Tensor, ratio: torch.Tensor, floor: float) -> torch.Tensor:
+    """Log-magnitude frames [batch, bins, frames] with every frequency scaled by ``ratio`` [batch].
+
+    Bin k takes the value at k / ratio (linear interpolation), the way a partial at f moves to
+    ratio * f; bins whose source lies above the top are filled with ``floor`` (silence).
+    """
+    bins = x.shape[1]
+    source = torch.arange(bins, dtype=x.dtype, device=x.device).view(1, -1) / ratio.view(-1, 1)
+    low = source.floor().long().clamp(0, bins - 1)
+    high = (low + 1).clamp(max=bins - 1)
+    frac = (source - low).clamp(0, 1).unsqueeze(-1)
+    index = lambda i: i.unsqueeze(-1).expand(-1, -1, x.shape[2])  # noqa: E731
+    shifted = x.gather(1, index(low)) * (1 - frac) + x.gather(1, index(high)) * frac
+    return torch.where((source < bins - 1).unsqueeze(-1), shifted, torch.full_like(x, floor))

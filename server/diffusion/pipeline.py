@@ -220,7 +220,8 @@ class ShotcallerPipeline(DiffusionPipeline):
         neighbours = None
         if self.retrieval is not None and len(self.retrieval):
             neighbours = self.retrieval.neighbours(pooled[1], pitch=float(pitch),
-                                                   generator=generator)
+                                                   generator=generator,
+                                                   repitch=self.codec.shift_pitch)
         if tonal is None:
             tonal = neighbours.tonal_probability >= 0.5 if neighbours is not None else True
 

@@ -9,6 +9,7 @@ then denoised by the text-conditioned model, so the result is new but anchored.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +61,14 @@ class RetrievalIndex:
 
     def neighbours(self, query: torch.Tensor, *, pitch: float, k: int = 4,
                    temperature: float = 0.05, generator: torch.Generator | None = None,
+                   repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
                    ) -> Neighbours:
-        """Blend of the ``k`` best matches of a unit-length query embedding [384]."""
+        """Blend of the ``k`` best matches of a unit-length query embedding [384].
+
+        ``repitch(latents, semitones)`` (the codec's ``shift_pitch``) moves each tonal match to
+        ``pitch`` before blending; without it, matches at different notes blend into a cluster
+        and a render seeded from them keeps their notes, not the requested one.
+        """
         sims = self.embeddings @ query.float().cpu()
         # Tonal samples far from the requested pitch are poorer seeds: one semitone costs 0.01.
         distance = (self.pitches - pitch).abs() / 100.0
@@ -71,9 +78,14 @@ class RetrievalIndex:
         weights = torch.softmax(scores[top] / temperature, dim=0)
         pick = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
         w = torch.softmax(scores[pick] / temperature, dim=0)
-        latent = (w.view(-1, 1, 1, 1) * self.latents[pick].float()).sum(0)
+        latents = self.latents[pick].float()
+        if repitch is not None:
+            semitones = torch.where(self.tonal[pick], pitch - self.pitches[pick],
+                                    torch.zeros(len(pick)))
+            latents = repitch(latents, semitones)
+        latent = (w.view(-1, 1, 1, 1) * latents).sum(0)
         # A blend of k unit-variance latents has a smaller variance: restore it.
-        latent = latent / latent.std().clamp_min(1e-3) * self.latents[pick].float().std()
+        latent = latent / latent.std().clamp_min(1e-3) * latents.std()
         tonal_p = float((w * self.tonal[pick].float()).sum())
         return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
                           sims[pick].tolist())
