@@ -122,3 +122,58 @@ def test_shifting_keeps_an_index_of_leading_components_short(codec: SpectralCode
     z = codec.encode(_pluck(220.0), 44100)[:, :2]
     shifted = codec.shift_pitch(z, torch.tensor([3.0]))
     assert shifted.shape == z.shape and not torch.allclose(shifted, z)
+
+
+def test_untrained_decoder_is_the_peak_locked_decode() -> None:
+    """The decoder's head starts at zero: before training it gives exactly the phase-vocoder
+    estimate with the autoencoder's magnitudes, so training can only start from there."""
+    from server.codec.spectral import istft, peak_locked_phase
+    from server.codec.vocoder import SpectralDecoder
+
+    cfg = SpectralConfig()
+    frames = wave_to_logmag(torch.from_numpy(_pluck(196.0, seconds=1.6))[None], cfg)
+    mag = logmag_to_mag(frames, cfg)
+    expected = istft(torch.polar(mag, peak_locked_phase(mag, cfg)), cfg)
+    decoder = SpectralDecoder(channels=16, hidden_channels=32, num_blocks=1)
+    with torch.no_grad():
+        assert torch.allclose(decoder.waveform(frames, cfg), expected, atol=1e-6)
+
+
+def test_codec_with_a_learned_decoder_saves_and_loads(codec: SpectralCodec, tmp_path) -> None:
+    from server.codec.vocoder import SpectralDecoder
+
+    torch.manual_seed(0)
+    decoder = SpectralDecoder(channels=16, hidden_channels=32, num_blocks=2)
+    torch.nn.init.normal_(decoder.head.weight, std=0.02)  # as if trained: not the identity
+    with_decoder = SpectralCodec(codec.autoencoder, codec.spectral, decoder=decoder)
+    with_decoder.save_pretrained(tmp_path / "codec")
+    assert (tmp_path / "codec" / "decoder" / "config.json").is_file()
+    loaded = SpectralCodec.from_pretrained(tmp_path / "codec")
+    assert loaded.decoder is not None and loaded.decoder.config.channels == 16
+    y = _pluck(262.0)
+    a, b = with_decoder.roundtrip(y, 44100), loaded.roundtrip(y, 44100)
+    assert np.corrcoef(a, b)[0, 1] > 0.95  # half-precision weights on disk
+    assert not np.allclose(a, codec.roundtrip(y, 44100), atol=1e-3)  # the decoder is used
+    assert np.array_equal(b, loaded.roundtrip(y, 44100))
+    # A folder without a decoder (every codec before it) still decodes with Griffin-Lim.
+    codec.save_pretrained(tmp_path / "plain")
+    assert SpectralCodec.from_pretrained(tmp_path / "plain").decoder is None
+
+
+def test_decoder_loss_is_the_distance_the_bench_reports() -> None:
+    """Training minimises the same multi-resolution STFT distance bench/codec.py prints."""
+    import importlib.util
+    from pathlib import Path
+
+    from server.codec.decoder_train import mrstft_loss
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "codec.py"
+    spec = importlib.util.spec_from_file_location("bench_codec", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rng = np.random.default_rng(0)
+    ref = _pluck(330.0)
+    for est in (ref + 0.01 * rng.standard_normal(ref.shape).astype(np.float32),
+                np.roll(ref, 300), 0.5 * ref):
+        loss = float(mrstft_loss(torch.from_numpy(est)[None], torch.from_numpy(ref)[None])[0])
+        assert loss == pytest.approx(bench.mrstft_distance(ref, est), rel=1e-3)

@@ -19,8 +19,10 @@ from .spectral import (
     shift_frequencies,
     wave_to_logmag,
 )
+from .vocoder import SpectralDecoder
 
 SPECTRAL_FILE = "spectral_config.json"
+DECODER_FOLDER = "decoder"
 
 
 class SpectralCodec:
@@ -35,10 +37,13 @@ class SpectralCodec:
     """
 
     def __init__(self, autoencoder: SpectrogramAutoencoder, spectral: SpectralConfig,
-                 *, phase_iterations: int = 6) -> None:
+                 *, phase_iterations: int = 6, decoder: SpectralDecoder | None = None) -> None:
         self.autoencoder = autoencoder.eval()
         self.spectral = spectral
         self.phase_iterations = phase_iterations
+        # With a learned decoder, frames become audio through it; without one (older
+        # folders), through the peak-locked phase and Griffin-Lim.
+        self.decoder = decoder.eval() if decoder is not None else None
 
     # -- persistence ---------------------------------------------------------------------
     def save_pretrained(self, path: str | Path) -> None:
@@ -47,6 +52,8 @@ class SpectralCodec:
         copy.deepcopy(self.autoencoder).half().save_pretrained(path)
         settings = {**asdict(self.spectral), "phase_iterations": self.phase_iterations}
         (path / SPECTRAL_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+        if self.decoder is not None:
+            copy.deepcopy(self.decoder).half().save_pretrained(path / DECODER_FOLDER)
 
     @classmethod
     def from_pretrained(cls, path: str | Path, *, device: str = "cpu") -> SpectralCodec:
@@ -57,7 +64,13 @@ class SpectralCodec:
         phase_iterations = settings.pop("phase_iterations", 6)
         ae = SpectrogramAutoencoder.from_pretrained(path, low_cpu_mem_usage=False)
         ae = ae.to(device).float()
-        return cls(ae, SpectralConfig(**settings), phase_iterations=phase_iterations)
+        decoder = None
+        if (path / DECODER_FOLDER).is_dir():
+            decoder = SpectralDecoder.from_pretrained(path / DECODER_FOLDER,
+                                                      low_cpu_mem_usage=False)
+            decoder = decoder.to(device).float()
+        return cls(ae, SpectralConfig(**settings), phase_iterations=phase_iterations,
+                   decoder=decoder)
 
     @property
     def sampling_rate(self) -> int:
@@ -99,8 +112,11 @@ class SpectralCodec:
         if latents.ndim != 4:
             raise ValueError(f"latents must be [batch, C, H, T], got shape {tuple(latents.shape)}")
         frames = self.autoencoder.decode(latents.float() / self.autoencoder.config.scaling_factor)
-        mag = logmag_to_mag(frames.float().cpu(), self.spectral)
-        waves = griffin_lim(mag, self.spectral, n_iter=self.phase_iterations).numpy()
+        if self.decoder is not None:
+            waves = self.decoder.waveform(frames.float(), self.spectral).cpu().numpy()
+        else:
+            mag = logmag_to_mag(frames.float().cpu(), self.spectral)
+            waves = griffin_lim(mag, self.spectral, n_iter=self.phase_iterations).numpy()
         rate = output_sampling_rate or self.sampling_rate
         return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])
 

@@ -8,16 +8,35 @@ from pathlib import Path
 DEFAULT_CODEC = Path(__file__).resolve().parents[2] / "models" / "shotcaller-small" / "codec"
 
 
+def _given(**options) -> dict:
+    """Options the user gave; the ones left out keep the config dataclass's defaults."""
+    return {k: v for k, v in options.items() if v is not None}
+
+
 def _train(args: argparse.Namespace) -> int:
+    from ..errors import UsageError
+    from .decoder_train import DecoderTrainConfig, train_decoder
     from .train import CodecTrainConfig, train_codec
 
-    # Options left out keep CodecTrainConfig's defaults, so they are written in one place.
-    given = {"per_class": args.per_class, "latent_channels": args.components,
-             "patch_frames": args.patch_frames}
-    cfg = CodecTrainConfig(corpus=Path(args.corpus), out=Path(args.out), resume=args.resume,
-                           **{k: v for k, v in given.items() if v is not None})
-    out = train_codec(cfg)
-    print(f"codec saved in {out / 'codec'}")
+    out = Path(args.out)
+    if args.projection is None:
+        cfg = CodecTrainConfig(corpus=Path(args.corpus), out=out, resume=args.resume,
+                               **_given(per_class=args.per_class,
+                                        latent_channels=args.components,
+                                        patch_frames=args.patch_frames))
+        projection = train_codec(cfg) / "codec"
+        print(f"codec projection saved in {projection}")
+    else:
+        projection = Path(args.projection)
+        if not (projection / "spectral_config.json").is_file():
+            raise UsageError(f"--projection {projection}: not a codec folder")
+    if args.decoder_steps == 0:
+        return 0
+    dcfg = DecoderTrainConfig(corpus=Path(args.corpus), codec=projection, out=out,
+                              resume=args.resume,
+                              **_given(steps=args.decoder_steps, batch_size=args.batch_size))
+    folder = train_decoder(dcfg)
+    print(f"codec with learned decoder saved in {folder}")
     return 0
 
 
@@ -69,7 +88,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     if tsub is None:
         tsub = train.add_subparsers(dest="train_command", required=True)
         train._shotcaller_sub = tsub
-    t = tsub.add_parser("codec", help="fit the spectrogram codec (a PCA of patches)")
+    t = tsub.add_parser("codec", help="fit the codec: a PCA of spectrogram patches, then a "
+                        "learned decoder")
     t.add_argument("--corpus", required=True)
     t.add_argument("--out", required=True, help="run folder: checkpoint, log, codec/")
     t.add_argument("--per-class", type=int,
@@ -78,7 +98,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="latent components per patch (default 512)")
     t.add_argument("--patch-frames", type=int,
                    help="STFT frames per patch, one latent time step (default 8)")
-    t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    t.add_argument("--projection", metavar="CODEC_DIR",
+                   help="keep this codec's projection (its latents stay valid for a diffusion "
+                        "model trained on them) and train only the decoder")
+    t.add_argument("--decoder-steps", type=int,
+                   help="steps of learned-decoder training after the fit (default 3000; "
+                        "0 keeps Griffin-Lim phase)")
+    t.add_argument("--batch-size", type=int, help="decoder training batch (default 12)")
+    t.add_argument("--resume", action="store_true",
+                   help="continue from the checkpoints in OUT")
     t.set_defaults(func=_train)
 
     codec = sub.add_parser("codec", help="encode/decode audio with the codec")
