@@ -5,6 +5,8 @@ without the autoencoder (log-magnitude STFT + peak-locked phase + fast Griffin-L
 (c) the full codec (encode → decode). Prints a table; writes a spectrogram comparison PNG.
 Two more rows split (c)'s loss between its stages: the autoencoder's magnitudes with the
 original phase, and the original magnitudes with the codec's phase recovery (that is (b)).
+When the codec has a learned decoder, a last row decodes the same latents with Griffin-Lim
+instead, so the decoder's own gain is seen.
 
     python bench/codec.py --corpus DIR [--codec models/shotcaller-small/codec] [--n 48]
 """
@@ -72,10 +74,14 @@ def main() -> None:
     parser.add_argument("--codec", default="models/shotcaller-small/codec")
     parser.add_argument("--n", type=int, default=48, help="test one-shots (half tonal)")
     parser.add_argument("--png", default="bench/codec_compare.png")
+    parser.add_argument("--phase-iterations", type=int,
+                        help="override the codec's Griffin-Lim iterations (after its decoder)")
     args = parser.parse_args()
     torch.set_num_threads(2)
 
     codec = SpectralCodec.from_pretrained(args.codec)
+    if args.phase_iterations is not None:
+        codec.phase_iterations = args.phase_iterations
     cfg = codec.spectral
     records = load_corpus(args.corpus)
     tonal = [r for r in select(records, split="test", per_class=4, seed=3) if r["tonal"]]
@@ -88,14 +94,15 @@ def main() -> None:
 
     rows: dict[str, dict[str, list[float]]] = {k: {"mrstft": [], "lsd": [], "cents": [],
                                                    "onset_ms": [], "ms": []}
-                                               for k in ("a", "b", "c", "m")}
+                                               for k in ("a", "b", "c", "m", "g")}
+    plain = SpectralCodec(codec.autoencoder, cfg)  # Griffin-Lim, its default iterations
     for rec, y in zip(picks, waves, strict=True):
         t = time.perf_counter()
         est_a = baseline_mel_griffin_lim(y, sr)
         ms_a = 1000 * (time.perf_counter() - t)
         t = time.perf_counter()
         x = wave_to_logmag(torch.from_numpy(y)[None], cfg)
-        est_b = griffin_lim(logmag_to_mag(x, cfg), cfg, n_iter=codec.phase_iterations)[0].numpy()
+        est_b = griffin_lim(logmag_to_mag(x, cfg), cfg, n_iter=plain.phase_iterations)[0].numpy()
         ms_b = 1000 * (time.perf_counter() - t)
         t = time.perf_counter()
         est_c = codec.decode(codec.encode(y, sr), output_sampling_rate=sr)[0]
@@ -107,10 +114,11 @@ def main() -> None:
             mag_m = logmag_to_mag(ae.decode(ae.encode(wave_to_logmag(torch.from_numpy(y)[None],
                                                                      cfg))), cfg)
             est_m = istft(mag_m * torch.exp(1j * spec.angle()), cfg)[0].numpy()
+        est_g = plain.decode(codec.encode(y, sr), output_sampling_rate=sr)[0]
         ref_pitch = detected_pitch(y, sr) if rec["tonal"] else None
         ref_onset = None if rec["tonal"] else onset_s(y, sr)
         for key, est, ms in (("a", est_a, ms_a), ("b", est_b, ms_b), ("c", est_c, ms_c),
-                             ("m", est_m, 0.0)):
+                             ("m", est_m, 0.0), ("g", est_g, 0.0)):
             est = est[: len(y)]
             rows[key]["mrstft"].append(mrstft_distance(y, est))
             rows[key]["lsd"].append(log_spectral_distance(y, est))
@@ -134,7 +142,10 @@ def main() -> None:
         decode_ms.append(1000 * (time.perf_counter() - t))
 
     names = {"a": "(a) log-mel + Griffin-Lim 32", "b": "(b) log-STFT + phase, no AE",
-             "c": "(c) codec encode→decode", "m": "    AE magnitudes, true phase"}
+             "c": "(c) codec encode→decode", "m": "    AE magnitudes, true phase",
+             "g": "    (c) with Griffin-Lim decode"}
+    if codec.decoder is None:
+        del rows["g"]
     print(f"{len(picks)} test-split one-shots ({len(tonal[:args.n // 2])} tonal), "
           f"unseen instruments, {sr} Hz")
     print(f"{'variant':<32}{'MR-STFT':>9}{'LSD dB':>9}{'cents':>8}{'onset ms':>10}{'ms/shot':>9}")
@@ -146,7 +157,8 @@ def main() -> None:
     print(f"(c) vs (a): {100 * (1 - c / a):.0f}% lower MR-STFT distance; (c)/(b) = {c / b:.2f}x")
     print(f"decode only: p50 {np.median(decode_ms):.1f} ms, max {np.max(decode_ms):.1f} ms per "
           f"{cfg.duration_in_s:.2f} s one-shot over {len(decode_ms)} shots "
-          f"(phase iterations: {codec.phase_iterations})")
+          f"({'learned decoder' if codec.decoder is not None else 'Griffin-Lim'}, "
+          f"phase iterations {codec.phase_iterations})")
     i = int(np.argmax([r["tonal"] for r in picks]))
     spectrogram_pair(waves[i], codec.roundtrip(waves[i], sr, sr), sr=sr, png=args.png,
                      titles=(f"original: {picks[i]['captions'][0]}", "codec round trip"))

@@ -1,1 +1,2 @@
-"""One-shots to a compact latent and back: log-magnitude STFT, an autoencoder, Griffin-Lim phase."""
+"""One-shots to a compact latent and back: log-magnitude STFT, a PCA patch autoencoder, and a
+learned decoder to magnitude and phase (Griffin-Lim for folders without one)."""

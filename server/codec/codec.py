@@ -41,8 +41,9 @@ class SpectralCodec:
         self.autoencoder = autoencoder.eval()
         self.spectral = spectral
         self.phase_iterations = phase_iterations
-        # With a learned decoder, frames become audio through it; without one (older
-        # folders), through the peak-locked phase and Griffin-Lim.
+        # With a learned decoder, frames become audio through it (then ``phase_iterations``
+        # of Griffin-Lim from its phase, 0 for none); without one (older folders), through
+        # the peak-locked phase and ``phase_iterations`` of Griffin-Lim.
         self.decoder = decoder.eval() if decoder is not None else None
 
     # -- persistence ---------------------------------------------------------------------
@@ -112,13 +113,20 @@ class SpectralCodec:
         if latents.ndim != 4:
             raise ValueError(f"latents must be [batch, C, H, T], got shape {tuple(latents.shape)}")
         frames = self.autoencoder.decode(latents.float() / self.autoencoder.config.scaling_factor)
-        if self.decoder is not None:
-            waves = self.decoder.waveform(frames.float(), self.spectral).cpu().numpy()
-        else:
-            mag = logmag_to_mag(frames.float().cpu(), self.spectral)
-            waves = griffin_lim(mag, self.spectral, n_iter=self.phase_iterations).numpy()
+        waves = self.frames_to_waves(frames.float()).cpu().numpy()
         rate = output_sampling_rate or self.sampling_rate
         return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])
+
+    def frames_to_waves(self, frames: torch.Tensor) -> torch.Tensor:
+        """Normalised log-magnitude frames [batch, bins, frames] → waves [batch, num_samples]."""
+        if self.decoder is None:
+            mag = logmag_to_mag(frames, self.spectral)
+            return griffin_lim(mag, self.spectral, n_iter=self.phase_iterations)
+        if self.phase_iterations == 0:
+            return self.decoder.waveform(frames, self.spectral)
+        spec = self.decoder(frames, self.spectral)  # Griffin-Lim refines the decoder's phase
+        return griffin_lim(spec.abs(), self.spectral, n_iter=self.phase_iterations,
+                           phase=spec.angle())
 
     @torch.inference_mode()
     def shift_pitch(self, latents: torch.Tensor, semitones: torch.Tensor) -> torch.Tensor:

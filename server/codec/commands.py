@@ -34,7 +34,8 @@ def _train(args: argparse.Namespace) -> int:
         return 0
     dcfg = DecoderTrainConfig(corpus=Path(args.corpus), codec=projection, out=out,
                               resume=args.resume,
-                              **_given(steps=args.decoder_steps, batch_size=args.batch_size))
+                              **_given(steps=args.decoder_steps, batch_size=args.batch_size,
+                                       learning_rate=args.learning_rate))
     folder = train_decoder(dcfg)
     print(f"codec with learned decoder saved in {folder}")
     return 0
@@ -105,6 +106,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="steps of learned-decoder training after the fit (default 3000; "
                         "0 keeps Griffin-Lim phase)")
     t.add_argument("--batch-size", type=int, help="decoder training batch (default 12)")
+    t.add_argument("--learning-rate", type=float,
+                   help="decoder training peak learning rate (default 1.5e-3)")
     t.add_argument("--resume", action="store_true",
                    help="continue from the checkpoints in OUT")
     t.set_defaults(func=_train)

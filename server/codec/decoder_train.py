@@ -37,7 +37,7 @@ class DecoderTrainConfig:
     out: Path
     steps: int = 3000
     batch_size: int = 12
-    learning_rate: float = 5e-4
+    learning_rate: float = 1.5e-3  # 5e-4 moved the valid distance only 0.873 -> 0.855 in 450 steps
     per_class: int = 300  # class-balanced train-split examples held in memory
     channels: int = 192  # 256 measured 38 ms p50 / 56 ms max per decode; 192: 28 ms
     hidden_channels: int = 576
@@ -147,7 +147,8 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
 
 
 def _export(codec: SpectralCodec, decoder: SpectralDecoder, folder: Path, entry: dict) -> None:
-    SpectralCodec(codec.autoencoder, codec.spectral, phase_iterations=codec.phase_iterations,
+    # The decoder was trained to give the waveform itself: no Griffin-Lim after it.
+    SpectralCodec(codec.autoencoder, codec.spectral, phase_iterations=0,
                   decoder=decoder.eval()).save_pretrained(folder)
     decoder.train()
     (folder / "decoder_training.json").write_text(json.dumps(entry, indent=2) + "\n")
