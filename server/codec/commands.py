@@ -15,6 +15,7 @@ def _given(**options) -> dict:
 
 def _train(args: argparse.Namespace) -> int:
     from ..errors import UsageError
+    from .codec import SPECTRAL_FILE
     from .decoder_train import DecoderTrainConfig, train_decoder
     from .train import CodecTrainConfig, train_codec
 
@@ -28,7 +29,7 @@ def _train(args: argparse.Namespace) -> int:
         print(f"codec projection saved in {projection}")
     else:
         projection = Path(args.projection)
-        if not (projection / "spectral_config.json").is_file():
+        if not (projection / SPECTRAL_FILE).is_file():
             raise UsageError(f"--projection {projection}: not a codec folder")
     if args.decoder_steps == 0:
         return 0

@@ -147,8 +147,7 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
 
 
 def _export(codec: SpectralCodec, decoder: SpectralDecoder, folder: Path, entry: dict) -> None:
-    # The decoder was trained to give the waveform itself: no Griffin-Lim after it.
-    SpectralCodec(codec.autoencoder, codec.spectral, phase_iterations=0,
+    SpectralCodec(codec.autoencoder, codec.spectral, phase_iterations=codec.phase_iterations,
                   decoder=decoder.eval()).save_pretrained(folder)
     decoder.train()
     (folder / "decoder_training.json").write_text(json.dumps(entry, indent=2) + "\n")

@@ -75,17 +75,13 @@ def logmag_to_mag(x: torch.Tensor, cfg: SpectralConfig) -> torch.Tensor:
 
 def griffin_lim(
     mag: torch.Tensor, cfg: SpectralConfig, *, n_iter: int = 32, momentum: float = 0.99,
-    phase: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Fast Griffin-Lim (Perraudin et al. 2013) from magnitudes [batch, bins, frames] to waves.
 
-    Phase starts from ``phase`` if given, else from :func:`peak_locked_phase`, which already
-    sounds right for pitched notes, so a few iterations suffice where random phase needs a
-    hundred.
+    Phase starts from :func:`peak_locked_phase`, which already sounds right for pitched notes,
+    so a few iterations suffice where random phase needs a hundred.
     """
-    if phase is None:
-        phase = peak_locked_phase(mag, cfg)
-    angles = torch.polar(torch.ones_like(mag), phase)
+    angles = torch.polar(torch.ones_like(mag), peak_locked_phase(mag, cfg))
     previous = torch.zeros_like(angles)
     for _ in range(n_iter):
         rebuilt = stft(istft(mag * angles, cfg), cfg)
