@@ -1,10 +1,12 @@
 """Choose render defaults on the corpus *valid* split (never on tests/data's prompts).
 
 For each (strength, guidance) pair, renders one caption of each of N valid-split samples per
-class and prints the classifier's top-1 agreement with the sample's class and the time per
-render.
+class (two seeds each) and prints what the eval weighs: the classifier's top-1 agreement with
+the sample's class, the Fréchet distance to real valid audio, the spread between the two
+seeds, how many renders come closer to a train sample than the closest pair of distinct real
+train samples of their class (novelty; must stay 0), and the time per render.
 
-    python bench/defaults.py --model DIR --corpus DIR [--per-class 2]
+    python bench/defaults.py --model DIR --corpus DIR [--per-class 4]
 """
 
 from __future__ import annotations
@@ -19,10 +21,20 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server.corpus.dataset import load_corpus, select  # noqa: E402
+from server.corpus.dataset import load_corpus, load_waves, select  # noqa: E402
 from server.corpus.gm import CLASSES  # noqa: E402
 from server.diffusion.pipeline import load_pipeline  # noqa: E402
 from server.eval.classifier import SoundClassifier, classify  # noqa: E402
+from server.eval.metrics import (  # noqa: E402
+    closest_pair_distance,
+    frechet_distance,
+    nearest_distances,
+)
+
+
+def _embed(clf: SoundClassifier, corpus: str, records: list[dict]) -> np.ndarray:
+    waves = load_waves(corpus, records, num_samples=65536, progress=False)
+    return classify(clf, list(waves), records[0]["sample_rate"])[2]
 
 
 def main() -> None:
@@ -30,31 +42,47 @@ def main() -> None:
     parser.add_argument("--model", default="models/shotcaller-small")
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--classifier", default="models/eval-classifier")
-    parser.add_argument("--per-class", type=int, default=2)
-    parser.add_argument("--strengths", default="0.6,0.8,1.0")
+    parser.add_argument("--per-class", type=int, default=4)
+    parser.add_argument("--strengths", default="0.3,0.45,0.6,0.8,1.0")
     parser.add_argument("--guidances", default="3.0")
     parser.add_argument("--steps", type=int, default=12)
     args = parser.parse_args()
     pipe = load_pipeline(args.model, device="cpu")
     clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False)
-    records = select(load_corpus(args.corpus), split="valid", per_class=args.per_class, seed=5,
-                     classes=set(CLASSES))
+    records = load_corpus(args.corpus)
+    valid = select(records, split="valid", per_class=args.per_class, seed=5, classes=set(CLASSES))
+    real_valid = _embed(clf, args.corpus, select(records, split="valid", per_class=24, seed=6,
+                                                 classes=set(CLASSES)))
+    train = select(records, split="train", per_class=300, seed=2, classes=set(CLASSES))
+    train_emb = _embed(clf, args.corpus, train)
+    train_classes = np.array([r["class"] for r in train])
+    closest = {c: closest_pair_distance(train_emb[train_classes == c]) for c in CLASSES}
     for strength, guidance in itertools.product(
             [float(s) for s in args.strengths.split(",")],
             [float(g) for g in args.guidances.split(",")]):
-        audios, seconds = [], []
-        for i, r in enumerate(records):
-            t = time.perf_counter()
-            out = pipe(r["captions"][i % len(r["captions"])], seed=i, strength=strength,
-                       guidance_scale=guidance, num_inference_steps=args.steps,
-                       pitch=r["root_note"] or 60)
-            seconds.append(time.perf_counter() - t)
-            audios.append(out.audios)
-        names, _, _ = classify(clf, audios, 44100)
-        top1 = np.mean([n == r["class"] for n, r in zip(names, records, strict=True)])
+        audios: list[list[np.ndarray]] = [[], []]
+        seconds = []
+        for i, r in enumerate(valid):
+            for s, out in enumerate(audios):
+                t = time.perf_counter()
+                out.append(pipe(r["captions"][i % len(r["captions"])], seed=2 * i + s,
+                                strength=strength, guidance_scale=guidance,
+                                num_inference_steps=args.steps,
+                                pitch=r["root_note"] or 60).audios)
+                seconds.append(time.perf_counter() - t)
+        names, _, emb = classify(clf, audios[0], 44100)
+        emb_b = classify(clf, audios[1], 44100)[2]
+        top1 = np.mean([n == r["class"] for n, r in zip(names, valid, strict=True)])
+        copies = sum(
+            int(nearest_distances(e[None], train_emb[train_classes == r["class"]])[0]
+                < closest[r["class"]])
+            for e, r in zip(np.concatenate([emb, emb_b]), valid + valid, strict=True))
         print(f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps}: "
-              f"valid-caption top-1 {top1:.3f} over {len(records)}, "
-              f"{np.median(seconds):.2f} s per render")
+              f"valid-caption top-1 {top1:.3f} over {len(valid)}, "
+              f"Fréchet {frechet_distance(np.concatenate([emb, emb_b]), real_valid):.1f}, "
+              f"seed spread {np.linalg.norm(emb - emb_b, axis=1).mean():.2f}, "
+              f"closer than closest real pair {copies} of {2 * len(valid)}, "
+              f"{np.median(seconds):.2f} s per render", flush=True)
 
 
 if __name__ == "__main__":

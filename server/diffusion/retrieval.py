@@ -18,6 +18,8 @@ from safetensors.torch import load_file, save_file
 
 INDEX_FILE = "index.safetensors"
 META_FILE = "index.json"
+#: similarity lost per semitone between a tonal sample and the requested note
+PER_SEMITONE = 0.003
 
 
 @dataclass
@@ -60,7 +62,8 @@ class RetrievalIndex:
                    classes)
 
     def neighbours(self, query: torch.Tensor, *, pitch: float, k: int = 4,
-                   temperature: float = 0.05, generator: torch.Generator | None = None,
+                   temperature: float = 0.05, per_semitone: float = PER_SEMITONE,
+                   pool: int = 2, generator: torch.Generator | None = None,
                    repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
                    ) -> Neighbours:
         """Blend of the ``k`` best matches of a unit-length query embedding [384].
@@ -70,11 +73,12 @@ class RetrievalIndex:
         and a render seeded from them keeps their notes, not the requested one.
         """
         sims = self.embeddings @ query.float().cpu()
-        # Tonal samples far from the requested pitch are poorer seeds: one semitone costs 0.01.
-        distance = (self.pitches - pitch).abs() / 100.0
+        # Tonal samples far from the requested pitch are poorer seeds even after repitching, but
+        # only mildly: a stronger penalty let unpitched samples of the wrong class win.
+        distance = (self.pitches - pitch).abs() * per_semitone
         scores = sims - torch.where(self.tonal, distance, torch.zeros_like(distance))
-        top = torch.topk(scores, min(4 * k, len(scores))).indices
-        # Draw k of the best 4k so that seeds vary between variations of one prompt.
+        top = torch.topk(scores, min(pool * k, len(scores))).indices
+        # Draw k of the best pool*k so that seeds vary between variations of one prompt.
         weights = torch.softmax(scores[top] / temperature, dim=0)
         pick = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
         w = torch.softmax(scores[pick] / temperature, dim=0)
