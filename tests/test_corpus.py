@@ -229,3 +229,38 @@ def test_decoder_training_lowers_the_round_trip_distance_and_resumes(corpus: Pat
             return float(mrstft_loss(decoder.waveform(frames, trained.spectral), waves).mean())
 
     assert distance(trained.decoder) < 0.95 * distance(untrained)
+
+
+def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_path: Path,
+                                                              tiny_model_dir: Path) -> None:
+    """`shotcaller index`: a folder imported as a corpus becomes the model's retrieval library;
+    a bad run reports exit 2 and leaves the model's index as it was."""
+    import shutil
+
+    from server.diffusion.pipeline import ShotcallerPipeline
+    from server.diffusion.retrieval import RetrievalIndex
+
+    build_corpus(BuildConfig(out=tmp_path / "c", folders=[folder]), progress=False)
+    split = read_metadata(tmp_path / "c")[0]["split"]
+    wanted = sorted(r["class"] for r in read_metadata(tmp_path / "c") if r["split"] == split)
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    before = RetrievalIndex.load(model / "retrieval").classes
+
+    def index(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "server.cli", "index", "--model", str(model),
+                               *args], capture_output=True, text=True)
+
+    missing = index("--corpus", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "nowhere" in missing.stderr
+    empty = index("--corpus", str(tmp_path / "c"),
+                  "--split", next(s for s in ("train", "valid", "test") if s != split))
+    assert empty.returncode == 2 and "no" in empty.stderr
+    assert RetrievalIndex.load(model / "retrieval").classes == before
+
+    done = index("--corpus", str(tmp_path / "c"), "--split", split)
+    assert done.returncode == 0, done.stderr
+    assert sorted(RetrievalIndex.load(model / "retrieval").classes) == wanted
+    pipe = ShotcallerPipeline.from_pretrained(model)
+    out = pipe("glassy bell", seed=1, strength=0.5, num_inference_steps=2, duration_in_s=0.3)
+    assert set(out.neighbours) <= set(wanted) and out.neighbours

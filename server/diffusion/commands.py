@@ -1,4 +1,5 @@
-"""``shotcaller train diffusion``, ``shotcaller finetune`` and ``shotcaller render``."""
+"""``shotcaller train diffusion``, ``shotcaller finetune``, ``shotcaller index`` and
+``shotcaller render``."""
 
 from __future__ import annotations
 
@@ -47,6 +48,42 @@ def _finetune(args: argparse.Namespace) -> int:
     _mark_all_train(corpus)
     folder = train_diffusion(cfg)
     print(f"fine-tuned model saved in {folder}")
+    return 0
+
+
+def _index(args: argparse.Namespace) -> int:
+    import shutil
+
+    from ..codec.codec import SpectralCodec
+    from .index_build import build_index, index_bytes
+    from .text import TextEncoder
+
+    model = Path(args.model)
+    if not (model / "model_index.json").is_file() or not (model / "codec").is_dir():
+        raise _usage(f"--model {model}: not a Shotcaller model folder")
+    if not (Path(args.corpus) / "metadata.jsonl").is_file():
+        raise _usage(f"--corpus {args.corpus}: no metadata.jsonl (shotcaller corpus build)")
+    for flag, value in (("--per-class", args.per_class), ("--components", args.components)):
+        if value < 1:
+            raise _usage(f"{flag} must be at least 1, got {value}")
+    codec = SpectralCodec.from_pretrained(model / "codec")
+    try:
+        index = build_index(args.corpus, codec, TextEncoder(), per_class=args.per_class,
+                            components=min(args.components, codec.latent_shape[0]),
+                            split=args.split)
+    except ValueError as e:
+        raise _usage(str(e)) from e
+    # Written beside the old index and swapped in, so a failed run leaves the model as it was.
+    fresh = model / "retrieval.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    index.save(fresh)
+    old = model / "retrieval.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if (model / "retrieval").exists():
+        (model / "retrieval").rename(old)
+    fresh.rename(model / "retrieval")
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"{model / 'retrieval'}: {len(index)} samples, {index_bytes(index) / 1e6:.1f} MB")
     return 0
 
 
@@ -119,6 +156,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--steps", type=int, default=500)
     f.add_argument("--resume", action="store_true")
     f.set_defaults(func=_finetune)
+
+    x = sub.add_parser("index", help="rebuild a model's retrieval index from a corpus (the "
+                                     "library that strength < 1 seeds from)")
+    x.add_argument("--corpus", required=True, help="a corpus folder (shotcaller corpus build)")
+    x.add_argument("--model", default=str(DEFAULT_MODEL), help="model folder to update")
+    x.add_argument("--per-class", type=int, default=30, help="samples per sound class")
+    x.add_argument("--components", type=int, default=256,
+                   help="leading latent components kept per sample (size on disk)")
+    x.add_argument("--split", default="train", choices=("train", "valid", "test"))
+    x.set_defaults(func=_index)
 
     r = sub.add_parser("render", help="render one prompt to a WAV file")
     r.add_argument("prompt")

@@ -27,6 +27,7 @@ from ..corpus.dataset import load_corpus, load_waves, select
 from ..corpus.gm import CLASSES
 from .conditioning import conditioning_vector, note_features
 from .factory import make_scheduler, make_unet
+from .index_build import note_arrays
 from .pipeline import ShotcallerPipeline
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
@@ -119,10 +120,7 @@ class _Data:
          self.pooled) = encode_captions(text, self.records)
         self.empty_states, self.empty_mask = text.encode([""])
         self.empty_pooled = TextEncoder.pool(self.empty_states, self.empty_mask)
-        self.pitch = torch.tensor([float(r["root_note"] if r.get("root_note") is not None
-                                         else r["pitch"]) for r in self.records])
-        self.velocity = torch.tensor([float(r.get("velocity") or 100) for r in self.records])
-        self.tonal = torch.tensor([bool(r.get("tonal")) for r in self.records])
+        self.pitch, self.velocity, self.tonal = note_arrays(self.records)
         by_class: dict[str, list[int]] = defaultdict(list)
         for i, r in enumerate(self.records):
             by_class[r["class"]].append(i)
