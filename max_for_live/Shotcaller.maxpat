@@ -315,7 +315,7 @@
 							"parameter_mmax": 200,
 							"parameter_initial_enable": 1,
 							"parameter_initial": [
-								8
+								12
 							],
 							"parameter_unitstyle": 0
 						}
@@ -438,7 +438,7 @@
 							"parameter_mmax": 10,
 							"parameter_initial_enable": 1,
 							"parameter_initial": [
-								1
+								1.4
 							],
 							"parameter_unitstyle": 9,
 							"parameter_units": "%.2f s"

@@ -105,3 +105,37 @@ def test_validator_coerces_controller_numbers_and_fills_defaults() -> None:
         v.validate("/shot/note", [60.5])
     with pytest.raises(OscArgumentError, match="expected a string, got int 7"):
         v.validate("/shot/set", [0, "prompt", 7])
+
+
+def test_front_ends_and_the_shipped_model_start_where_a_new_slot_starts() -> None:
+    """A new pad in the Max device or the plugin renders with the daemon's slot defaults, and
+    those are the shipped model's evaluated defaults (a front end sends every setting with its
+    prompt, so a stale initial value there would silently override the daemon)."""
+    import json
+
+    from server.daemon.slots import SlotParams
+
+    root = DOC.parents[1]
+    slot = SlotParams()
+    want = {"seed": slot.seed, "steps": slot.steps, "guidance": slot.guidance,
+            "strength": slot.strength, "duration": slot.duration}
+    live = (root / "max_for_live" / "src" / "shotcaller_live.js").read_text()
+    device = {k: float(v) for k, v in
+              re.findall(r"(\w+): \{ type: \"\w\", min: [-\d.]+, max: [\w.]+, "
+                         r"initial: ([-\d.]+) \}", live)}
+    header = (root / "bridge" / "juce" / "Source" / "Params.h").read_text()
+    settings = header[header.index("struct RenderSettings"):]
+    plugin = {k: float(v) for k, v in
+              re.findall(r"(?:int|float) (\w+) = ([-\d.]+)f?;", settings[:settings.index("}")])}
+    shipped = json.loads((root / "models" / "shotcaller-small" / "pipeline_config.json")
+                         .read_text())
+    model = {"steps": shipped["num_inference_steps"], "guidance": shipped["guidance_scale"],
+             "strength": shipped["strength"], "duration": shipped["duration_in_s"]}
+    assert device == want, "max_for_live/src/shotcaller_live.js PARAMS initial values"
+    assert plugin == want, "bridge/juce/Source/Params.h RenderSettings"
+    assert model == {k: want[k] for k in model}, "the shipped model's pipeline_config.json"
+    doc = re.search(r"A new slot starts with steps (\d+), guidance ([\d.]+), duration ([\d.]+) s, "
+                    r"strength ([\d.]+)", DOC.read_text())
+    assert doc and [float(x) for x in doc.groups()] == [want[k] for k in
+                                                        ("steps", "guidance", "duration",
+                                                         "strength")]

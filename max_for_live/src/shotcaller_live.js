@@ -28,10 +28,10 @@ var SEED_UI_MAX = 16777215;     // 2^24 - 1: largest seed a Live parameter (floa
 // daemon's slot-key table; defaults are the daemon's slot defaults (server/daemon/slots.py).
 var PARAMS = {
   seed: { type: "i", min: -1, max: SEED_UI_MAX, initial: -1 },
-  steps: { type: "i", min: 1, max: 200, initial: 8 },
+  steps: { type: "i", min: 1, max: 200, initial: 12 },
   guidance: { type: "f", min: 0.0, max: 30.0, initial: 3.0 },
   strength: { type: "f", min: 0.01, max: 1.0, initial: 1.0 },
-  duration: { type: "f", min: 0.05, max: 10.0, initial: 1.0 }
+  duration: { type: "f", min: 0.05, max: 10.0, initial: 1.4 }
 };
 var PARAM_ORDER = ["seed", "steps", "guidance", "strength", "duration"];
 var PROMPT_MAX_CHARS = 1000;
