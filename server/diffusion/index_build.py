@@ -15,6 +15,7 @@ import torch
 
 from ..codec.codec import SpectralCodec
 from ..corpus.dataset import load_corpus, load_waves, select
+from ..corpus.gm import CLASSES
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
 
@@ -34,11 +35,13 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
                 per_class: int, components: int, split: str = "train",
                 seed: int = 0) -> RetrievalIndex:
     """Encode up to ``per_class`` samples of each class of ``split`` into an index whose
-    latents keep their leading ``components``."""
+    latents keep their leading ``components``. Only the model's sound classes are indexed
+    (``fx`` was left out of training, so the model cannot denoise towards it)."""
     from .train import encode_captions, encode_latents, relative_levels
 
     all_records = load_corpus(corpus)
-    records = select(all_records, split=split, per_class=per_class, seed=seed)
+    records = select(all_records, split=split, per_class=per_class, seed=seed,
+                     classes=set(CLASSES))
     if not records:
         raise ValueError(f"{corpus}: no {split}-split samples to index")
     waves = load_waves(corpus, records, num_samples=codec.spectral.num_samples)
