@@ -98,7 +98,7 @@ def _corpus_inputs(corpus: Path, records: list[dict]) -> torch.Tensor:
     return torch.from_numpy(np.stack([prepare(w, sr) for w in waves]))
 
 
-def train_classifier(corpus: str | Path, out: str | Path, *, steps: int = 1500,
+def train_classifier(corpus: str | Path, out: str | Path, *, steps: int = 3000,
                      per_class: int = 600, seed: int = 0) -> SoundClassifier:
     """Train on the train split (augmented with level and small time shifts) and save."""
     torch.manual_seed(seed)

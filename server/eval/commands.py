@@ -13,7 +13,8 @@ DEFAULT_CLASSIFIER = ROOT / "models" / "eval-classifier"
 def _train_classifier(args: argparse.Namespace) -> int:
     from .classifier import train_classifier
 
-    train_classifier(args.corpus, args.out, steps=args.steps)
+    options = {"steps": args.steps} if args.steps is not None else {}
+    train_classifier(args.corpus, args.out, **options)
     print(json.loads((Path(args.out) / "accuracy.json").read_text()))
     return 0
 
@@ -42,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "classifier", help="train the evaluation's sound-class classifier")
     t.add_argument("--corpus", required=True)
     t.add_argument("--out", default=str(DEFAULT_CLASSIFIER))
-    t.add_argument("--steps", type=int, default=1500)
+    t.add_argument("--steps", type=int, default=None,
+                   help="training steps at batch 64 (default 3000, as the shipped classifier)")
     t.set_defaults(func=_train_classifier)
 
     e = sub.add_parser("eval", help="evaluate a model on producer prompts and the test split")
