@@ -46,8 +46,16 @@ def main() -> None:
     parser.add_argument("--strengths", default="0.3,0.45,0.6,0.8,1.0")
     parser.add_argument("--guidances", default="3.0")
     parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--blends", default=None,
+                        help="library matches mixed into one seed, e.g. 1,2,4 (default: the "
+                             "model's own setting)")
+    parser.add_argument("--pool", type=int, default=None,
+                        help="each match is drawn among the best pool x blend")
     args = parser.parse_args()
     pipe = load_pipeline(args.model, device="cpu")
+    if args.pool is not None:
+        pipe.retrieval.pool = args.pool
+    blends = [int(b) for b in args.blends.split(",")] if args.blends else [pipe.retrieval.blend]
     clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False)
     records = load_corpus(args.corpus)
     valid = select(records, split="valid", per_class=args.per_class, seed=5, classes=set(CLASSES))
@@ -57,9 +65,10 @@ def main() -> None:
     train_emb = _embed(clf, args.corpus, train)
     train_classes = np.array([r["class"] for r in train])
     closest = {c: closest_pair_distance(train_emb[train_classes == c]) for c in CLASSES}
-    for strength, guidance in itertools.product(
-            [float(s) for s in args.strengths.split(",")],
+    for blend, strength, guidance in itertools.product(
+            blends, [float(s) for s in args.strengths.split(",")],
             [float(g) for g in args.guidances.split(",")]):
+        pipe.retrieval.blend = blend
         audios: list[list[np.ndarray]] = [[], []]
         seconds = []
         for i, r in enumerate(valid):
@@ -77,7 +86,8 @@ def main() -> None:
             int(nearest_distances(e[None], train_emb[train_classes == r["class"]])[0]
                 < closest[r["class"]])
             for e, r in zip(np.concatenate([emb, emb_b]), valid + valid, strict=True))
-        print(f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps}: "
+        print(f"blend {blend} of {blend * pipe.retrieval.pool}, "
+              f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps}: "
               f"valid-caption top-1 {top1:.3f} over {len(valid)}, "
               f"Fréchet {frechet_distance(np.concatenate([emb, emb_b]), real_valid):.1f}, "
               f"seed spread {np.linalg.norm(emb - emb_b, axis=1).mean():.2f}, "

@@ -242,3 +242,22 @@ def test_a_close_caption_match_two_octaves_away_beats_a_poorer_unpitched_match()
     # Seeds are drawn among the best matches for variety; the marimba should win nearly always
     # (a penalty of 0.01 per semitone made the cymbal win about two draws in three).
     assert picks.count("mallet_bell") >= 15, picks
+
+
+def test_index_keeps_its_blend_setting_and_older_indexes_blend_four(tmp_path) -> None:
+    from server.diffusion.retrieval import META_FILE, RetrievalIndex
+
+    index = RetrievalIndex(torch.eye(6, 384), torch.randn(6, 4, 1, 8), torch.full((6,), 60.0),
+                           torch.zeros(6, dtype=torch.bool), ["kick"] * 6, blend=1, pool=3)
+    index.save(tmp_path / "one")
+    again = RetrievalIndex.load(tmp_path / "one")
+    assert (again.blend, again.pool) == (1, 3)
+    query = torch.nn.functional.normalize(torch.ones(384), dim=0)
+    assert len(again.neighbours(query, pitch=60.0).classes) == 1
+    meta = json.loads((tmp_path / "one" / META_FILE).read_text())
+    (tmp_path / "one" / META_FILE).write_text(json.dumps({"classes": meta["classes"]}))
+    old = RetrievalIndex.load(tmp_path / "one")
+    assert (old.blend, old.pool) == (4, 2) and len(old.neighbours(query, pitch=60.0).classes) == 4
+    with pytest.raises(ValueError, match="blend and pool"):
+        RetrievalIndex(torch.eye(1, 384), torch.randn(1, 4, 1, 8), torch.ones(1),
+                       torch.zeros(1, dtype=torch.bool), ["kick"], blend=0)

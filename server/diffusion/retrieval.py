@@ -32,7 +32,11 @@ class Neighbours:
 
 class RetrievalIndex:
     def __init__(self, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
-                 tonal: torch.Tensor, classes: list[str]) -> None:
+                 tonal: torch.Tensor, classes: list[str], *, blend: int = 4,
+                 pool: int = 2) -> None:
+        """``blend``: how many matches a seed mixes; ``pool``: each is drawn among the best
+        ``pool * blend`` (saved with the index, so each model keeps the setting it was
+        measured with)."""
         if not (len(embeddings) == len(latents) == len(pitches) == len(tonal) == len(classes)):
             raise ValueError("retrieval index arrays must have the same length")
         self.embeddings = torch.nn.functional.normalize(embeddings.float(), dim=-1)
@@ -40,6 +44,9 @@ class RetrievalIndex:
         self.pitches = pitches.float()
         self.tonal = tonal.bool()
         self.classes = classes
+        if blend < 1 or pool < 1:
+            raise ValueError(f"blend and pool must be at least 1, got {blend} and {pool}")
+        self.blend, self.pool = blend, pool
 
     def __len__(self) -> int:
         return len(self.classes)
@@ -51,27 +58,32 @@ class RetrievalIndex:
                    "latents": self.latents.half().contiguous(),
                    "pitches": self.pitches.contiguous(), "tonal": self.tonal.to(torch.uint8)},
                   str(path / INDEX_FILE))
-        (path / META_FILE).write_text(json.dumps({"classes": self.classes}) + "\n")
+        (path / META_FILE).write_text(json.dumps(
+            {"blend": self.blend, "pool": self.pool, "classes": self.classes}) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> RetrievalIndex:
         path = Path(path)
         t = load_file(str(path / INDEX_FILE))
-        classes = json.loads((path / META_FILE).read_text())["classes"]
+        meta = json.loads((path / META_FILE).read_text())
+        # Indexes saved before the setting was stored blended 4 matches.
         return cls(t["embeddings"].float(), t["latents"].float(), t["pitches"], t["tonal"].bool(),
-                   classes)
+                   meta["classes"], blend=meta.get("blend", 4), pool=meta.get("pool", 2))
 
-    def neighbours(self, query: torch.Tensor, *, pitch: float, k: int = 4,
+    def neighbours(self, query: torch.Tensor, *, pitch: float, k: int | None = None,
                    temperature: float = 0.05, per_semitone: float = PER_SEMITONE,
-                   pool: int = 2, generator: torch.Generator | None = None,
+                   pool: int | None = None, generator: torch.Generator | None = None,
                    repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
                    ) -> Neighbours:
-        """Blend of the ``k`` best matches of a unit-length query embedding [384].
+        """Blend of ``k`` (default: the index's ``blend``) of the best matches of a unit-length
+        query embedding [384].
 
         ``repitch(latents, semitones)`` (the codec's ``shift_pitch``) moves each tonal match to
         ``pitch`` before blending; without it, matches at different notes blend into a cluster
         and a render seeded from them keeps their notes, not the requested one.
         """
+        k = k or self.blend
+        pool = pool or self.pool
         sims = self.embeddings @ query.float().cpu()
         # Tonal samples far from the requested pitch are poorer seeds even after repitching, but
         # only mildly: a stronger penalty let unpitched samples of the wrong class win.
