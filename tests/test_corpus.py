@@ -264,3 +264,30 @@ def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_
     pipe = ShotcallerPipeline.from_pretrained(model)
     out = pipe("glassy bell", seed=1, strength=0.5, num_inference_steps=2, duration_in_s=0.3)
     assert set(out.neighbours) <= set(wanted) and out.neighbours
+
+
+def test_train_classifier_command_writes_a_judge_with_its_ceiling(corpus: Path,
+                                                                   tmp_path: Path) -> None:
+    """`shotcaller train classifier`: a loadable classifier and its top-1 on real test audio;
+    a corpus without test-split notes is refused with exit 2."""
+    from server.eval.classifier import SoundClassifier, classify
+
+    out = tmp_path / "judge"
+    run = subprocess.run([sys.executable, "-m", "server.cli", "train", "classifier", "--corpus",
+                          str(corpus), "--out", str(out), "--steps", "40"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    accuracy = json.loads((out / "accuracy.json").read_text())
+    assert accuracy["steps"] == 40 and 0.0 <= accuracy["test_split_top1"] <= 1.0
+    test = [r for r in read_metadata(corpus) if r["split"] == "test" and r["class"] in CLASSES]
+    assert accuracy["test_examples"] == len(test)
+    names, probs, emb = classify(SoundClassifier.from_pretrained(out), [np.zeros(44100)], 44100)
+    assert names[0] in CLASSES and emb.shape == (1, 128)
+    empty = tmp_path / "no-test"
+    empty.mkdir()
+    (empty / "metadata.jsonl").write_text("".join(
+        json.dumps({**r, "split": "train"}) + "\n" for r in read_metadata(corpus)))
+    refused = subprocess.run([sys.executable, "-m", "server.cli", "train", "classifier",
+                              "--corpus", str(empty), "--out", str(tmp_path / "j2"),
+                              "--steps", "5"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "test-split" in refused.stderr

@@ -107,6 +107,9 @@ def train_classifier(corpus: str | Path, out: str | Path, *, steps: int = 3000,
     train = select(all_records, split="train", per_class=per_class, seed=seed,
                    classes=set(CLASSES))
     test = select(all_records, split="test", per_class=100, seed=seed, classes=set(CLASSES))
+    for split, records in (("train", train), ("test", test)):
+        if not records:  # the test split gives the ceiling that relevance is read against
+            raise ValueError(f"{corpus}: no {split}-split notes of the sound classes")
     x_train = _corpus_inputs(corpus, train)
     y_train = torch.tensor([CLASSES.index(r["class"]) for r in train])
     model = SoundClassifier()

@@ -11,10 +11,16 @@ DEFAULT_CLASSIFIER = ROOT / "models" / "eval-classifier"
 
 
 def _train_classifier(args: argparse.Namespace) -> int:
+    from ..errors import UsageError
     from .classifier import train_classifier
 
+    if not (Path(args.corpus) / "metadata.jsonl").is_file():
+        raise UsageError(f"--corpus {args.corpus}: no metadata.jsonl (shotcaller corpus build)")
     options = {"steps": args.steps} if args.steps is not None else {}
-    train_classifier(args.corpus, args.out, **options)
+    try:
+        train_classifier(args.corpus, args.out, **options)
+    except ValueError as e:
+        raise UsageError(str(e)) from e
     print(json.loads((Path(args.out) / "accuracy.json").read_text()))
     return 0
 
