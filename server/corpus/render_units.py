@@ -1,7 +1,8 @@
 """Units of corpus work: one soundfont preset, or one chunk of imported files.
 
 A unit is picklable, names itself (``unit_id``) for resumability, and produces raw records
-plus the audio files they point to. Workers keep one renderer per soundfont.
+plus the audio files they point to. Each preset unit renders on a synth of its own, so its
+audio does not depend on which worker ran which unit before it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from .soundfont import Preset, SoundFontRenderer
 
 log = logging.getLogger(__name__)
 
-_RENDERERS: dict[tuple[str, int], SoundFontRenderer] = {}
 NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 
@@ -55,15 +55,15 @@ class PresetUnit:
         return f"sf-{slug(Path(p.soundfont).stem)}-{p.bank:03d}-{p.program:03d}"
 
     def run(self, corpus_dir: Path) -> tuple[list[dict], list[str]]:
-        s = self.settings
-        key = (self.soundfont_path, s.sample_rate)
-        if key not in _RENDERERS:  # loading a large .sf3 takes seconds: once per worker
-            _RENDERERS[key] = SoundFontRenderer(self.soundfont_path, sample_rate=s.sample_rate)
-        renderer = _RENDERERS[key]
-        # FluidSynth carries state from note to note; a unit must not depend on which
-        # worker ran what before it.
-        renderer.reset()
-        return self._render_all(renderer, corpus_dir)
+        # A synth shared across units carried state between them (system_reset and a discarded
+        # first note were not enough: one TimGM preset in six builds under load differed). With
+        # samples loaded on demand a fresh synth costs 0.02 s (FluidR3) to 0.9 s (MuseScore .sf3).
+        renderer = SoundFontRenderer(self.soundfont_path, sample_rate=self.settings.sample_rate,
+                                     load_samples_on_demand=True)
+        try:
+            return self._render_all(renderer, corpus_dir)
+        finally:
+            renderer.close()
 
     def _render_all(self, renderer: SoundFontRenderer, corpus_dir: Path):
         p, s = self.preset, self.settings
@@ -71,11 +71,6 @@ class PresetUnit:
         (corpus_dir / rel_dir).mkdir(parents=True, exist_ok=True)
         records: list[dict] = []
         dropped: list[str] = []
-        # FluidSynth reuses voice structures whose filters ramp from their last state; a
-        # discarded first note gives every unit the same starting state on any worker.
-        first = next(iter(self._grid()), None)
-        if first is not None:
-            renderer.render(p, first[0], max(first[1], 1), hold_s=0.05, length_s=0.1)
         for note, velocity, bend, sound_class in self._grid():
             y = renderer.render(p, note, velocity, hold_s=s.hold_s, length_s=s.length_s,
                                 bend_semitones=bend)

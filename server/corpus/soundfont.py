@@ -40,7 +40,8 @@ class Preset:
 class SoundFontRenderer:
     """One FluidSynth instance with one SoundFont loaded; renders mono float32 notes."""
 
-    def __init__(self, path: str | Path, *, sample_rate: int = 44100, gain: float = 0.6) -> None:
+    def __init__(self, path: str | Path, *, sample_rate: int = 44100, gain: float = 0.6,
+                 load_samples_on_demand: bool = False) -> None:
         import fluidsynth  # pyfluidsynth over libfluidsynth3
 
         self.path = Path(path)
@@ -50,6 +51,8 @@ class SoundFontRenderer:
         self._synth = fluidsynth.Synth(gain=gain, samplerate=float(sample_rate))
         self._synth.setting("synth.reverb.active", 0)
         self._synth.setting("synth.chorus.active", 0)
+        # On demand: only the samples of the presets played are read (and decoded, for .sf3).
+        self._synth.setting("synth.dynamic-sample-loading", int(load_samples_on_demand))
         self._write_float = fluidsynth._fl.fluid_synth_write_float
         self._write_float.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
                                       ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
@@ -105,11 +108,6 @@ class SoundFontRenderer:
             self._write_float(self._synth.synth, n, left.ctypes.data_as(ctypes.c_void_p), 0, 1,
                               right.ctypes.data_as(ctypes.c_void_p), 0, 1)
         return np.stack([left, right])
-
-    def reset(self) -> None:
-        """Back to the state just after loading: no voices, controllers at defaults."""
-        self._synth.system_reset()
-        self._float_samples(256)
 
     def close(self) -> None:
         self._synth.delete()
