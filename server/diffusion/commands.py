@@ -61,8 +61,6 @@ def _index(args: argparse.Namespace) -> int:
     model = Path(args.model)
     if not (model / "model_index.json").is_file() or not (model / "codec").is_dir():
         raise _usage(f"--model {model}: not a Shotcaller model folder")
-    if not (Path(args.corpus) / "metadata.jsonl").is_file():
-        raise _usage(f"--corpus {args.corpus}: no metadata.jsonl (shotcaller corpus build)")
     for flag, value in (("--per-class", args.per_class), ("--components", args.components)):
         if value < 1:
             raise _usage(f"{flag} must be at least 1, got {value}")
@@ -71,7 +69,7 @@ def _index(args: argparse.Namespace) -> int:
         index = build_index(args.corpus, codec, TextEncoder(), per_class=args.per_class,
                             components=min(args.components, codec.latent_shape[0]),
                             split=args.split)
-    except ValueError as e:
+    except (FileNotFoundError, ValueError) as e:  # no corpus there / nothing of that split
         raise _usage(str(e)) from e
     # Written beside the old index and swapped in, so a failed run leaves the model as it was.
     fresh = model / "retrieval.new"

@@ -14,12 +14,10 @@ def _train_classifier(args: argparse.Namespace) -> int:
     from ..errors import UsageError
     from .classifier import train_classifier
 
-    if not (Path(args.corpus) / "metadata.jsonl").is_file():
-        raise UsageError(f"--corpus {args.corpus}: no metadata.jsonl (shotcaller corpus build)")
     options = {"steps": args.steps} if args.steps is not None else {}
     try:
         train_classifier(args.corpus, args.out, **options)
-    except ValueError as e:
+    except (FileNotFoundError, ValueError) as e:  # no corpus there / no train or test notes
         raise UsageError(str(e)) from e
     print(json.loads((Path(args.out) / "accuracy.json").read_text()))
     return 0
