@@ -55,7 +55,7 @@ def _index(args: argparse.Namespace) -> int:
     import shutil
 
     from ..codec.codec import SpectralCodec
-    from .index_build import build_index, index_bytes
+    from .index_build import build_index
     from .text import TextEncoder
 
     model = Path(args.model)
@@ -81,7 +81,8 @@ def _index(args: argparse.Namespace) -> int:
         (model / "retrieval").rename(old)
     fresh.rename(model / "retrieval")
     shutil.rmtree(old, ignore_errors=True)
-    print(f"{model / 'retrieval'}: {len(index)} samples, {index_bytes(index) / 1e6:.1f} MB")
+    size = sum(f.stat().st_size for f in (model / "retrieval").iterdir())
+    print(f"{model / 'retrieval'}: {len(index)} samples, {size / 1e6:.1f} MB")
     return 0
 
 

@@ -21,6 +21,15 @@ NOTE_FEATURES = 2 * NUM_PITCH_FREQS + 2
 TEXT_FEATURES = 384  # MiniLM's pooled embedding
 
 
+def note_arrays(records: list[dict]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Root pitch (MIDI), velocity and tonal flag of each record."""
+    pitch = torch.tensor([float(r["root_note"] if r.get("root_note") is not None
+                                else r["pitch"]) for r in records])
+    velocity = torch.tensor([float(r.get("velocity") or 100) for r in records])
+    tonal = torch.tensor([bool(r.get("tonal")) for r in records])
+    return pitch, velocity, tonal
+
+
 def note_features(pitch: torch.Tensor, velocity: torch.Tensor, tonal: torch.Tensor) -> torch.Tensor:
     """[batch] pitch (MIDI), velocity (1-127), tonal (0/1) → [batch, NOTE_FEATURES]."""
     pitch = pitch.float().unsqueeze(-1)

@@ -11,24 +11,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import torch
-
 from ..codec.codec import SpectralCodec
 from ..corpus.dataset import load_corpus, load_waves, select
 from ..corpus.gm import CLASSES
+from .conditioning import note_arrays
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
+from .train import encode_captions, encode_latents, relative_levels
 
 log = logging.getLogger(__name__)
-
-
-def note_arrays(records: list[dict]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Root pitch (MIDI), velocity and tonal flag of each record."""
-    pitch = torch.tensor([float(r["root_note"] if r.get("root_note") is not None
-                                else r["pitch"]) for r in records])
-    velocity = torch.tensor([float(r.get("velocity") or 100) for r in records])
-    tonal = torch.tensor([bool(r.get("tonal")) for r in records])
-    return pitch, velocity, tonal
 
 
 def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
@@ -37,8 +28,6 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
     """Encode up to ``per_class`` samples of each class of ``split`` into an index whose
     latents keep their leading ``components``. Only the model's sound classes are indexed
     (``fx`` was left out of training, so the model cannot denoise towards it)."""
-    from .train import encode_captions, encode_latents, relative_levels
-
     all_records = load_corpus(corpus)
     records = select(all_records, split=split, per_class=per_class, seed=seed,
                      classes=set(CLASSES))
@@ -52,8 +41,3 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
              len({r["class"] for r in records}))
     return RetrievalIndex(pooled, latents[:, :components], pitch, tonal,
                           [r["class"] for r in records])
-
-
-def index_bytes(index: RetrievalIndex) -> int:
-    """Size on disk, near enough: fp16 embeddings and latents."""
-    return 2 * (index.embeddings.numel() + index.latents.numel()) + 5 * len(index)

@@ -25,9 +25,8 @@ from ..codec.codec import SpectralCodec
 from ..codec.spectral import wave_to_logmag
 from ..corpus.dataset import load_corpus, load_waves, select
 from ..corpus.gm import CLASSES
-from .conditioning import conditioning_vector, note_features
+from .conditioning import conditioning_vector, note_arrays, note_features
 from .factory import make_scheduler, make_unet
-from .index_build import note_arrays
 from .pipeline import ShotcallerPipeline
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
