@@ -71,8 +71,7 @@ class RetrievalIndex:
                    meta["classes"], blend=meta.get("blend", 4), pool=meta.get("pool", 2))
 
     def neighbours(self, query: torch.Tensor, *, pitch: float, k: int | None = None,
-                   temperature: float = 0.05, per_semitone: float = PER_SEMITONE,
-                   pool: int | None = None, generator: torch.Generator | None = None,
+                   temperature: float = 0.05, generator: torch.Generator | None = None,
                    repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
                    ) -> Neighbours:
         """Blend of ``k`` (default: the index's ``blend``) of the best matches of a unit-length
@@ -83,13 +82,12 @@ class RetrievalIndex:
         and a render seeded from them keeps their notes, not the requested one.
         """
         k = k or self.blend
-        pool = pool or self.pool
         sims = self.embeddings @ query.float().cpu()
         # Tonal samples far from the requested pitch are poorer seeds even after repitching, but
         # only mildly: a stronger penalty let unpitched samples of the wrong class win.
-        distance = (self.pitches - pitch).abs() * per_semitone
+        distance = (self.pitches - pitch).abs() * PER_SEMITONE
         scores = sims - torch.where(self.tonal, distance, torch.zeros_like(distance))
-        top = torch.topk(scores, min(pool * k, len(scores))).indices
+        top = torch.topk(scores, min(self.pool * k, len(scores))).indices
         # Draw k of the best pool*k so that seeds vary between variations of one prompt.
         weights = torch.softmax(scores[top] / temperature, dim=0)
         pick = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
