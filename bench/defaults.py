@@ -21,20 +21,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server.corpus.dataset import load_corpus, load_waves, select  # noqa: E402
+from server.corpus.dataset import load_corpus, select  # noqa: E402
 from server.corpus.gm import CLASSES  # noqa: E402
 from server.diffusion.pipeline import load_pipeline  # noqa: E402
-from server.eval.classifier import SoundClassifier, classify  # noqa: E402
-from server.eval.metrics import (  # noqa: E402
-    closest_pair_distance,
-    frechet_distance,
-    nearest_distances,
-)
-
-
-def _embed(clf: SoundClassifier, corpus: str, records: list[dict]) -> np.ndarray:
-    waves = load_waves(corpus, records, num_samples=65536, progress=False)
-    return classify(clf, list(waves), records[0]["sample_rate"])[2]
+from server.eval.classifier import SoundClassifier, classify, embed_records  # noqa: E402
+from server.eval.metrics import frechet_distance, novelty_pairs  # noqa: E402
 
 
 def main() -> None:
@@ -59,12 +50,11 @@ def main() -> None:
     clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False)
     records = load_corpus(args.corpus)
     valid = select(records, split="valid", per_class=args.per_class, seed=5, classes=set(CLASSES))
-    real_valid = _embed(clf, args.corpus, select(records, split="valid", per_class=24, seed=6,
-                                                 classes=set(CLASSES)))
+    real_valid = embed_records(clf, args.corpus, select(records, split="valid", per_class=24,
+                                                        seed=6, classes=set(CLASSES)))
     train = select(records, split="train", per_class=300, seed=2, classes=set(CLASSES))
-    train_emb = _embed(clf, args.corpus, train)
-    train_classes = np.array([r["class"] for r in train])
-    closest = {c: closest_pair_distance(train_emb[train_classes == c]) for c in CLASSES}
+    train_emb = embed_records(clf, args.corpus, train)
+    train_classes = [r["class"] for r in train]
     for blend, strength, guidance in itertools.product(
             blends, [float(s) for s in args.strengths.split(",")],
             [float(g) for g in args.guidances.split(",")]):
@@ -82,10 +72,9 @@ def main() -> None:
         names, _, emb = classify(clf, audios[0], 44100)
         emb_b = classify(clf, audios[1], 44100)[2]
         top1 = np.mean([n == r["class"] for n, r in zip(names, valid, strict=True)])
-        copies = sum(
-            int(nearest_distances(e[None], train_emb[train_classes == r["class"]])[0]
-                < closest[r["class"]])
-            for e, r in zip(np.concatenate([emb, emb_b]), valid + valid, strict=True))
+        copies = sum(d < c for d, c in novelty_pairs(
+            np.concatenate([emb, emb_b]), [r["class"] for r in valid + valid], train_emb,
+            train_classes))
         print(f"blend {blend} of {blend * pipe.retrieval.pool}, "
               f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps}: "
               f"valid-caption top-1 {top1:.3f} over {len(valid)}, "

@@ -92,6 +92,12 @@ def classify(model: SoundClassifier, audios: list[np.ndarray], sr: int):
     return names, probs, torch.cat(emb).numpy()
 
 
+def embed_records(model: SoundClassifier, corpus: str | Path, records: list[dict]) -> np.ndarray:
+    """Embeddings [n, dim] of corpus records' audio, as the eval compares renders with them."""
+    waves = load_waves(corpus, records, num_samples=2 * NUM_SAMPLES, progress=False)
+    return classify(model, list(waves), records[0]["sample_rate"])[2]
+
+
 def _corpus_inputs(corpus: Path, records: list[dict]) -> torch.Tensor:
     waves = load_waves(corpus, records, num_samples=int(NUM_SAMPLES * 2))
     sr = records[0]["sample_rate"]

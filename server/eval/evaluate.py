@@ -11,19 +11,18 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..corpus.dataset import load_corpus, load_waves, select
+from ..corpus.dataset import load_corpus, select
 from ..corpus.descriptors import describe
 from ..corpus.gm import CLASSES, DRUM_CLASSES
 from ..diffusion.pipeline import ShotcallerPipeline
 from ..diffusion.tuning import tune_to_note
-from .classifier import SoundClassifier, classify
+from .classifier import SoundClassifier, classify, embed_records
 from .metrics import (
     cents,
-    closest_pair_distance,
     detected_pitch,
     frechet_distance,
     mean_pairwise_distance,
-    nearest_distances,
+    novelty_pairs,
 )
 
 log = logging.getLogger(__name__)
@@ -72,8 +71,7 @@ def evaluate(cfg: EvalConfig) -> dict:
 
     # Fréchet distance to real test audio, beside real-vs-real between two halves.
     test = select(records, split="test", per_class=24, seed=1, classes=set(CLASSES))
-    test_waves = load_waves(cfg.corpus, test, num_samples=65536, progress=False)
-    _, _, real_emb = classify(clf, list(test_waves), test[0]["sample_rate"])
+    real_emb = embed_records(clf, cfg.corpus, test)
     order = np.random.default_rng(0).permutation(len(real_emb))
     half = len(order) // 2
     results["frechet_render_vs_real"] = frechet_distance(render_emb, real_emb)
@@ -128,15 +126,8 @@ def evaluate(cfg: EvalConfig) -> dict:
 
     # Novelty: distance of each render to its nearest train sample of the prompt's class.
     train = select(records, split="train", per_class=300, seed=2, classes=set(CLASSES))
-    train_waves = load_waves(cfg.corpus, train, num_samples=65536, progress=False)
-    _, _, train_emb = classify(clf, list(train_waves), train[0]["sample_rate"])
-    novel, closest = [], {}
-    for c in CLASSES:
-        idx = [i for i, r in enumerate(train) if r["class"] == c]
-        closest[c] = closest_pair_distance(train_emb[idx])
-        mine = [i for i, p in enumerate(prompts) if p["class"] == c]
-        if mine and idx:
-            novel += [(d, closest[c]) for d in nearest_distances(render_emb[mine], train_emb[idx])]
+    novel = novelty_pairs(render_emb, [p["class"] for p in prompts],
+                          embed_records(clf, cfg.corpus, train), [r["class"] for r in train])
     results["novelty_min_render_to_corpus"] = float(min(d for d, _ in novel))
     results["novelty_renders_closer_than_closest_real_pair"] = int(sum(d < c for d, c in novel))
     results["novelty_median_render_to_corpus"] = float(np.median([d for d, _ in novel]))

@@ -48,3 +48,19 @@ def closest_pair_distance(x: np.ndarray) -> float:
     d[np.tril_indices(len(x))] = np.inf
     d[d < 1e-9] = np.inf
     return float(d.min()) if np.isfinite(d).any() else float("nan")
+
+
+def novelty_pairs(emb: np.ndarray, classes: list[str], library_emb: np.ndarray,
+                  library_classes: list[str]) -> list[tuple[float, float]]:
+    """For each row whose class the library holds: (distance to the nearest library sample of
+    that class, closest distance between two distinct library samples of that class). A row
+    with the first below the second is nearer a sample than real samples are to each other."""
+    library = np.asarray(library_classes)
+    pairs: list[tuple[float, float]] = []
+    for c in sorted(set(classes)):
+        same = library_emb[library == c]
+        if len(same):
+            mine = [i for i, x in enumerate(classes) if x == c]
+            closest = closest_pair_distance(same)
+            pairs += [(float(d), closest) for d in nearest_distances(emb[mine], same)]
+    return pairs
