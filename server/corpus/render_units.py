@@ -56,8 +56,9 @@ class PresetUnit:
 
     def run(self, corpus_dir: Path) -> tuple[list[dict], list[str]]:
         # A synth shared across units carried state between them (system_reset and a discarded
-        # first note were not enough: one TimGM preset in six builds under load differed). With
-        # samples loaded on demand a fresh synth costs 0.02 s (FluidR3) to 0.9 s (MuseScore .sf3).
+        # first note were not enough: under CPU load, 1 of 8 paired TimGM builds differed in one
+        # preset's audio). With samples loaded on demand a fresh synth costs 0.02 s (FluidR3) to
+        # 0.9 s (MuseScore .sf3).
         renderer = SoundFontRenderer(self.soundfont_path, sample_rate=self.settings.sample_rate,
                                      load_samples_on_demand=True)
         try:
