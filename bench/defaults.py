@@ -3,8 +3,8 @@
 For each (strength, guidance) pair, renders one caption of each of N valid-split samples per
 class (two seeds each) and prints what the eval weighs: the classifier's top-1 agreement with
 the sample's class, the Fréchet distance to real valid audio, the spread between the two
-seeds, how many renders come closer to a train sample than the closest pair of distinct real
-train samples of their class (novelty; must stay 0), and the time per render.
+seeds, how many renders come closer to a corpus sample (the seed library included) than the closest
+pair of distinct real samples of their class (novelty; must stay 0), and the time per render.
 
     python bench/defaults.py --model DIR --corpus DIR [--per-class 4]
 """
@@ -12,6 +12,7 @@ train samples of their class (novelty; must stay 0), and the time per render.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import sys
 import time
@@ -25,6 +26,7 @@ from server.corpus.dataset import load_corpus, select  # noqa: E402
 from server.corpus.gm import CLASSES  # noqa: E402
 from server.diffusion.pipeline import load_pipeline  # noqa: E402
 from server.eval.classifier import SoundClassifier, classify, embed_records  # noqa: E402
+from server.eval.evaluate import novelty_reference  # noqa: E402
 from server.eval.metrics import frechet_distance, novelty_pairs  # noqa: E402
 
 
@@ -37,28 +39,36 @@ def main() -> None:
     parser.add_argument("--strengths", default="0.3,0.45,0.6,0.8,1.0")
     parser.add_argument("--guidances", default="3.0")
     parser.add_argument("--steps", type=int, default=12)
-    parser.add_argument("--blends", default=None,
-                        help="library matches mixed into one seed, e.g. 1,2,4 (default: the "
-                             "model's own setting)")
+    # Seed settings (retrieval.SeedSettings): comma lists; each defaults to the model's own.
+    parser.add_argument("--blends", default=None, help="library matches mixed into one seed")
+    parser.add_argument("--shortlists", default=None, help="nearest captions the note ranks")
+    parser.add_argument("--per-semitones", default=None, help="similarity lost per semitone")
     parser.add_argument("--pool", type=int, default=None,
                         help="each match is drawn among the best pool x blend")
     args = parser.parse_args()
     pipe = load_pipeline(args.model, device="cpu")
+    own = pipe.retrieval.settings
     if args.pool is not None:
-        pipe.retrieval.pool = args.pool
-    blends = [int(b) for b in args.blends.split(",")] if args.blends else [pipe.retrieval.blend]
+        own = dataclasses.replace(own, pool=args.pool)
+    listed = lambda text, kind, default: [kind(v) for v in text.split(",")] if text \
+        else [default]  # noqa: E731
+    seed_settings = [dataclasses.replace(own, blend=b, shortlist=s, per_semitone=p)
+                     for b, s, p in itertools.product(
+                         listed(args.blends, int, own.blend),
+                         listed(args.shortlists, int, own.shortlist),
+                         listed(args.per_semitones, float, own.per_semitone))]
     clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False)
     records = load_corpus(args.corpus)
     valid = select(records, split="valid", per_class=args.per_class, seed=5, classes=set(CLASSES))
     real_valid = embed_records(clf, args.corpus, select(records, split="valid", per_class=24,
                                                         seed=6, classes=set(CLASSES)))
-    train = select(records, split="train", per_class=300, seed=2, classes=set(CLASSES))
-    train_emb = embed_records(clf, args.corpus, train)
-    train_classes = [r["class"] for r in train]
-    for blend, strength, guidance in itertools.product(
-            blends, [float(s) for s in args.strengths.split(",")],
+    reference = novelty_reference(records, pipe)
+    reference_emb = embed_records(clf, args.corpus, reference)
+    reference_classes = [r["class"] for r in reference]
+    for settings, strength, guidance in itertools.product(
+            seed_settings, [float(s) for s in args.strengths.split(",")],
             [float(g) for g in args.guidances.split(",")]):
-        pipe.retrieval.blend = blend
+        pipe.retrieval.settings = settings
         audios: list[list[np.ndarray]] = [[], []]
         seconds = []
         for i, r in enumerate(valid):
@@ -73,9 +83,10 @@ def main() -> None:
         emb_b = classify(clf, audios[1], 44100)[2]
         top1 = np.mean([n == r["class"] for n, r in zip(names, valid, strict=True)])
         copies = sum(d < c for d, c in novelty_pairs(
-            np.concatenate([emb, emb_b]), [r["class"] for r in valid + valid], train_emb,
-            train_classes))
-        print(f"blend {blend} of {blend * pipe.retrieval.pool}, "
+            np.concatenate([emb, emb_b]), [r["class"] for r in valid + valid], reference_emb,
+            reference_classes))
+        print(f"blend {settings.blend} of {settings.blend * settings.pool}, shortlist "
+              f"{settings.shortlist}, {settings.per_semitone}/semitone, "
               f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps}: "
               f"valid-caption top-1 {top1:.3f} over {len(valid)}, "
               f"Fréchet {frechet_distance(np.concatenate([emb, emb_b]), real_valid):.1f}, "

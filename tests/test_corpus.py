@@ -256,11 +256,16 @@ def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_
     empty = index("--corpus", str(tmp_path / "c"),
                   "--split", next(s for s in ("train", "valid", "test") if s != split))
     assert empty.returncode == 2 and "no" in empty.stderr
+    negative = index("--corpus", str(tmp_path / "c"), "--split", split, "--shortlist", "-1")
+    assert negative.returncode == 2 and "shortlist=-1" in negative.stderr
     assert RetrievalIndex.load(model / "retrieval").classes == before
 
-    done = index("--corpus", str(tmp_path / "c"), "--split", split)
+    done = index("--corpus", str(tmp_path / "c"), "--split", split, "--blend", "2")
     assert done.returncode == 0, done.stderr
-    assert sorted(RetrievalIndex.load(model / "retrieval").classes) == wanted
+    built = RetrievalIndex.load(model / "retrieval")
+    assert sorted(built.classes) == wanted and built.settings.blend == 2
+    # Each library sample names its corpus file, which the eval's novelty check reads.
+    assert all((tmp_path / "c" / path).is_file() for path in built.sources)
     pipe = ShotcallerPipeline.from_pretrained(model)
     out = pipe("glassy bell", seed=1, strength=0.5, num_inference_steps=2, duration_in_s=0.3)
     assert set(out.neighbours) <= set(wanted) and out.neighbours

@@ -225,39 +225,89 @@ def test_tonal_seeds_are_moved_to_the_requested_note_before_blending() -> None:
     assert sorted(asked) == [0.0, 7.0]
 
 
-def test_a_close_caption_match_two_octaves_away_beats_a_poorer_unpitched_match() -> None:
-    """Seeds are repitched, so distance in pitch only breaks near-ties of caption similarity."""
-    from server.diffusion.retrieval import RetrievalIndex
-
+def _marimbas_and_a_cymbal():
+    """Three marimba captions close to the query (best at note 84, then 62, then 40) and an
+    unpitched cymbal whose caption matches less well."""
     query = torch.nn.functional.normalize(torch.ones(384), dim=0)
-    # A marimba caption at note 84 that matches the prompt well, a cymbal that matches it less.
-    marimba = query + 0.2 * torch.eye(384)[0]
-    cymbal = query + 0.8 * torch.eye(384)[1]
-    index = RetrievalIndex(torch.stack([marimba, cymbal]), torch.randn(2, 4, 1, 8),
-                           torch.tensor([84.0, 60.0]), torch.tensor([True, False]),
-                           ["mallet_bell", "cymbal"])
-    picks = [index.neighbours(query, pitch=60.0, k=1,
-                              generator=torch.Generator().manual_seed(s)).classes[0]
-             for s in range(20)]
-    # Seeds are drawn among the best matches for variety; the marimba should win nearly always
-    # (a penalty of 0.01 per semitone made the cymbal win about two draws in three).
-    assert picks.count("mallet_bell") >= 15, picks
+    rows = [query + w * torch.eye(384)[i] for i, w in enumerate((0.1, 0.2, 0.3, 0.5))]
+    return query, torch.stack(rows), torch.tensor([84.0, 62.0, 40.0, 60.0]), \
+        torch.tensor([True, True, True, False]), ["mallet_bell"] * 3 + ["cymbal"]
 
 
-def test_index_keeps_its_blend_setting_and_older_indexes_blend_four(tmp_path) -> None:
-    from server.diffusion.retrieval import META_FILE, RetrievalIndex
+def test_among_the_nearest_captions_the_sample_nearest_the_note_seeds() -> None:
+    """A sample moved far from its note loses its character, so the note picks the seed among
+    the shortlisted captions: the marimba at 62, not the better-captioned one two octaves up."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
 
+    query, embeddings, pitches, tonal, classes = _marimbas_and_a_cymbal()
+    index = RetrievalIndex(embeddings, torch.randn(4, 4, 1, 8), pitches, tonal, classes,
+                           settings=SeedSettings(blend=1, pool=1, shortlist=3))
+    moved: list[float] = []
+
+    def repitch(latents: torch.Tensor, semitones: torch.Tensor) -> torch.Tensor:
+        moved.extend(semitones.tolist())
+        return latents
+
+    assert index.neighbours(query, pitch=60.0, repitch=repitch).classes == ["mallet_bell"]
+    assert moved == [-2.0]
+
+
+def test_the_shortlist_keeps_the_note_from_pulling_in_another_sound() -> None:
+    """Ranked over the whole library, the pitch penalty lets the unpitched cymbal win a marimba
+    prompt; restricted to the nearest captions it cannot."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
+
+    query, embeddings, pitches, tonal, classes = _marimbas_and_a_cymbal()
+    index = RetrievalIndex(embeddings, torch.randn(4, 4, 1, 8), pitches, tonal, classes,
+                           settings=SeedSettings(blend=1, pool=1, shortlist=0, per_semitone=0.1))
+    assert index.neighbours(query, pitch=61.0).classes == ["cymbal"]
+    index.settings = SeedSettings(blend=1, pool=1, shortlist=3, per_semitone=0.1)
+    assert index.neighbours(query, pitch=61.0).classes == ["mallet_bell"]
+
+
+def test_index_keeps_its_seed_settings_and_sources_and_older_indexes_keep_theirs(
+        tmp_path) -> None:
+    from server.diffusion.retrieval import (
+        LEGACY_SETTINGS,
+        META_FILE,
+        RetrievalIndex,
+        SeedSettings,
+    )
+
+    settings = SeedSettings(blend=2, pool=3, shortlist=5, per_semitone=0.05)
+    sources = [f"audio/x/{i}.wav" for i in range(6)]
     index = RetrievalIndex(torch.eye(6, 384), torch.randn(6, 4, 1, 8), torch.full((6,), 60.0),
-                           torch.zeros(6, dtype=torch.bool), ["kick"] * 6, blend=1, pool=3)
+                           torch.zeros(6, dtype=torch.bool), ["kick"] * 6, settings=settings,
+                           sources=sources)
     index.save(tmp_path / "one")
     again = RetrievalIndex.load(tmp_path / "one")
-    assert (again.blend, again.pool) == (1, 3)
+    assert again.settings == settings and again.sources == sources
     query = torch.nn.functional.normalize(torch.ones(384), dim=0)
-    assert len(again.neighbours(query, pitch=60.0).classes) == 1
+    assert len(again.neighbours(query, pitch=60.0).classes) == 2
     meta = json.loads((tmp_path / "one" / META_FILE).read_text())
     (tmp_path / "one" / META_FILE).write_text(json.dumps({"classes": meta["classes"]}))
     old = RetrievalIndex.load(tmp_path / "one")
-    assert (old.blend, old.pool) == (4, 2) and len(old.neighbours(query, pitch=60.0).classes) == 4
-    with pytest.raises(ValueError, match="blend and pool"):
+    assert old.settings == LEGACY_SETTINGS and old.sources is None
+    assert len(old.neighbours(query, pitch=60.0).classes) == 4
+    with pytest.raises(ValueError, match="seed settings out of range"):
+        SeedSettings(blend=0)
+    with pytest.raises(ValueError, match="sources must name every sample"):
         RetrievalIndex(torch.eye(1, 384), torch.randn(1, 4, 1, 8), torch.ones(1),
-                       torch.zeros(1, dtype=torch.bool), ["kick"], blend=0)
+                       torch.zeros(1, dtype=torch.bool), ["kick"], sources=[])
+
+
+def test_novelty_is_judged_against_the_seed_library_too() -> None:
+    """A render starts from library samples, so those are always among the samples it must not
+    copy, even when the class-balanced draw of the train split misses them."""
+    from types import SimpleNamespace
+
+    from server.eval.evaluate import novelty_reference
+
+    records = [{"path": f"audio/kick/{i}.wav", "class": "kick", "split": "train"}
+               for i in range(400)]
+    drawn = {r["path"] for r in novelty_reference(records, SimpleNamespace(retrieval=None))}
+    assert len(drawn) == 300
+    missed = sorted({r["path"] for r in records} - drawn)[:2]
+    library = SimpleNamespace(retrieval=SimpleNamespace(sources=missed))
+    reference = [r["path"] for r in novelty_reference(records, library)]
+    assert set(missed) <= set(reference) and len(reference) == len(set(reference)) == 302

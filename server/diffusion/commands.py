@@ -56,6 +56,7 @@ def _index(args: argparse.Namespace) -> int:
 
     from ..codec.codec import SpectralCodec
     from .index_build import build_index
+    from .retrieval import SeedSettings
     from .text import TextEncoder
 
     model = Path(args.model)
@@ -64,11 +65,17 @@ def _index(args: argparse.Namespace) -> int:
     for flag, value in (("--per-class", args.per_class), ("--components", args.components)):
         if value < 1:
             raise _usage(f"{flag} must be at least 1, got {value}")
+    try:
+        given = {"blend": args.blend, "shortlist": args.shortlist,
+                 "per_semitone": args.per_semitone}
+        settings = SeedSettings(**{k: v for k, v in given.items() if v is not None})
+    except ValueError as e:
+        raise _usage(str(e)) from e
     codec = SpectralCodec.from_pretrained(model / "codec")
     try:
         index = build_index(args.corpus, codec, TextEncoder(), per_class=args.per_class,
                             components=min(args.components, codec.latent_shape[0]),
-                            split=args.split)
+                            split=args.split, settings=settings)
     except (FileNotFoundError, ValueError) as e:  # no corpus there / nothing of that split
         raise _usage(str(e)) from e
     # Written beside the old index and swapped in, so a failed run leaves the model as it was.
@@ -160,10 +167,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                                      "library that strength < 1 seeds from)")
     x.add_argument("--corpus", required=True, help="a corpus folder (shotcaller corpus build)")
     x.add_argument("--model", default=str(DEFAULT_MODEL), help="model folder to update")
-    x.add_argument("--per-class", type=int, default=30, help="samples per sound class")
-    x.add_argument("--components", type=int, default=256,
+    x.add_argument("--per-class", type=int, default=80, help="samples per sound class")
+    x.add_argument("--components", type=int, default=128,
                    help="leading latent components kept per sample (size on disk)")
     x.add_argument("--split", default="train", choices=("train", "valid", "test"))
+    # Seed settings default to SeedSettings' (not imported here: it would load torch).
+    x.add_argument("--blend", type=int, help="samples mixed into a seed")
+    x.add_argument("--shortlist", type=int,
+                   help="captions nearest the prompt among which the note decides (0: all)")
+    x.add_argument("--per-semitone", type=float,
+                   help="similarity a pitched sample loses per semitone from the played note")
     x.set_defaults(func=_index)
 
     r = sub.add_parser("render", help="render one prompt to a WAV file")

@@ -15,7 +15,7 @@ from ..codec.codec import SpectralCodec
 from ..corpus.dataset import load_corpus, load_waves, select
 from ..corpus.gm import CLASSES
 from .conditioning import note_arrays
-from .retrieval import RetrievalIndex
+from .retrieval import RetrievalIndex, SeedSettings
 from .text import TextEncoder
 from .train import encode_captions, encode_latents, relative_levels
 
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
                 per_class: int, components: int, split: str = "train",
-                seed: int = 0) -> RetrievalIndex:
+                settings: SeedSettings | None = None, seed: int = 0) -> RetrievalIndex:
     """Encode up to ``per_class`` samples of each class of ``split`` into an index whose
     latents keep their leading ``components``. Only the model's sound classes are indexed
     (``fx`` was left out of training, so the model cannot denoise towards it)."""
@@ -40,4 +40,5 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
     log.info("indexed %d samples of %d classes", len(records),
              len({r["class"] for r in records}))
     return RetrievalIndex(pooled, latents[:, :components], pitch, tonal,
-                          [r["class"] for r in records])
+                          [r["class"] for r in records], settings=settings,
+                          sources=[r["path"] for r in records])

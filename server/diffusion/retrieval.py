@@ -4,13 +4,19 @@ The index holds, for a library of samples, the unit-length caption embedding, th
 latent, the pitch, the tonal flag and the class. A prompt's nearest captions are blended by
 similarity (tonal neighbours near the requested pitch preferred), noised to ``strength`` and
 then denoised by the text-conditioned model, so the result is new but anchored.
+
+Which samples make a seed is chosen in two stages: a *shortlist* of the captions nearest the
+prompt, then, among those, the samples nearest the requested note. A sample moved far from
+its own note loses its character (a brass note shifted by an octave is recognised about half
+as often as one shifted by a tone, ``bench/seeds.py``), while ranking the whole library by
+pitch lets samples of the wrong sound in; the shortlist keeps the class, the rerank the pitch.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import torch
@@ -18,8 +24,25 @@ from safetensors.torch import load_file, save_file
 
 INDEX_FILE = "index.safetensors"
 META_FILE = "index.json"
-#: similarity lost per semitone between a tonal sample and the requested note
-PER_SEMITONE = 0.003
+
+
+@dataclass(frozen=True)
+class SeedSettings:
+    """How a prompt's seed is drawn from the library (saved with the index, so each model keeps
+    the setting it was measured with)."""
+
+    blend: int = 1  # matches mixed into one seed
+    pool: int = 2  # each match drawn among the best pool * blend, so variations differ
+    shortlist: int = 16  # nearest captions considered; 0 = the whole library
+    per_semitone: float = 0.03  # similarity a tonal match loses per semitone from the note
+
+    def __post_init__(self) -> None:
+        if self.blend < 1 or self.pool < 1 or self.shortlist < 0 or self.per_semitone < 0:
+            raise ValueError(f"seed settings out of range: {self}")
+
+
+#: what indexes saved before the settings were stored did
+LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003)
 
 
 @dataclass
@@ -32,11 +55,10 @@ class Neighbours:
 
 class RetrievalIndex:
     def __init__(self, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
-                 tonal: torch.Tensor, classes: list[str], *, blend: int = 4,
-                 pool: int = 2) -> None:
-        """``blend``: how many matches a seed mixes; ``pool``: each is drawn among the best
-        ``pool * blend`` (saved with the index, so each model keeps the setting it was
-        measured with)."""
+                 tonal: torch.Tensor, classes: list[str], *,
+                 settings: SeedSettings | None = None, sources: list[str] | None = None) -> None:
+        """``sources``: each sample's path in the corpus it came from, so that the eval can
+        check renders against the very samples that seeded them."""
         if not (len(embeddings) == len(latents) == len(pitches) == len(tonal) == len(classes)):
             raise ValueError("retrieval index arrays must have the same length")
         self.embeddings = torch.nn.functional.normalize(embeddings.float(), dim=-1)
@@ -44,9 +66,10 @@ class RetrievalIndex:
         self.pitches = pitches.float()
         self.tonal = tonal.bool()
         self.classes = classes
-        if blend < 1 or pool < 1:
-            raise ValueError(f"blend and pool must be at least 1, got {blend} and {pool}")
-        self.blend, self.pool = blend, pool
+        self.settings = settings or SeedSettings()
+        if sources is not None and len(sources) != len(classes):
+            raise ValueError("retrieval index sources must name every sample")
+        self.sources = sources
 
     def __len__(self) -> int:
         return len(self.classes)
@@ -59,39 +82,45 @@ class RetrievalIndex:
                    "pitches": self.pitches.contiguous(), "tonal": self.tonal.to(torch.uint8)},
                   str(path / INDEX_FILE))
         (path / META_FILE).write_text(json.dumps(
-            {"blend": self.blend, "pool": self.pool, "classes": self.classes}) + "\n")
+            {**asdict(self.settings), "classes": self.classes, "sources": self.sources}) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> RetrievalIndex:
         path = Path(path)
         t = load_file(str(path / INDEX_FILE))
         meta = json.loads((path / META_FILE).read_text())
-        # Indexes saved before the setting was stored blended 4 matches.
+        # A setting missing from an older index is what that index was measured with.
+        settings = SeedSettings(**{f.name: meta.get(f.name, getattr(LEGACY_SETTINGS, f.name))
+                                   for f in fields(SeedSettings)})
         return cls(t["embeddings"].float(), t["latents"].float(), t["pitches"], t["tonal"].bool(),
-                   meta["classes"], blend=meta.get("blend", 4), pool=meta.get("pool", 2))
+                   meta["classes"], settings=settings, sources=meta.get("sources"))
 
     def neighbours(self, query: torch.Tensor, *, pitch: float, k: int | None = None,
                    temperature: float = 0.05, generator: torch.Generator | None = None,
                    repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
                    ) -> Neighbours:
-        """Blend of ``k`` (default: the index's ``blend``) of the best matches of a unit-length
-        query embedding [384].
+        """Blend of ``k`` (default: the settings' ``blend``) of the best matches of a
+        unit-length query embedding [384].
 
         ``repitch(latents, semitones)`` (the codec's ``shift_pitch``) moves each tonal match to
         ``pitch`` before blending; without it, matches at different notes blend into a cluster
         and a render seeded from them keeps their notes, not the requested one.
         """
-        k = k or self.blend
+        s = self.settings
+        k = k or s.blend
         sims = self.embeddings @ query.float().cpu()
-        # Tonal samples far from the requested pitch are poorer seeds even after repitching, but
-        # only mildly: a stronger penalty let unpitched samples of the wrong class win.
-        distance = (self.pitches - pitch).abs() * PER_SEMITONE
-        scores = sims - torch.where(self.tonal, distance, torch.zeros_like(distance))
-        top = torch.topk(scores, min(self.pool * k, len(scores))).indices
+        candidates = torch.arange(len(sims))
+        if 0 < s.shortlist < len(sims):
+            candidates = torch.topk(sims, s.shortlist).indices
+        distance = (self.pitches[candidates] - pitch).abs() * s.per_semitone
+        scores = sims[candidates] - torch.where(self.tonal[candidates], distance,
+                                                torch.zeros_like(distance))
+        top = torch.topk(scores, min(s.pool * k, len(scores))).indices
         # Draw k of the best pool*k so that seeds vary between variations of one prompt.
         weights = torch.softmax(scores[top] / temperature, dim=0)
-        pick = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
-        w = torch.softmax(scores[pick] / temperature, dim=0)
+        chosen = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
+        w = torch.softmax(scores[chosen] / temperature, dim=0)
+        pick = candidates[chosen]
         latents = self.latents[pick].float()
         if repitch is not None:
             semitones = torch.where(self.tonal[pick], pitch - self.pitches[pick],

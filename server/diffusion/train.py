@@ -151,7 +151,8 @@ class _Data:
         keep_t = torch.tensor(keep)
         return RetrievalIndex(self.pooled[keep_t], self.latents[keep_t, :components],
                               self.pitch[keep_t],
-                              self.tonal[keep_t], [self.records[i]["class"] for i in keep])
+                              self.tonal[keep_t], [self.records[i]["class"] for i in keep],
+                              sources=[self.records[i]["path"] for i in keep])
 
 
 def train_diffusion(cfg: DiffusionTrainConfig) -> Path:

@@ -42,6 +42,17 @@ class EvalConfig:
     diversity_seeds: int = 4
 
 
+def novelty_reference(records: list[dict], pipe: ShotcallerPipeline) -> list[dict]:
+    """The corpus samples renders must not copy: a class-balanced draw of the train split plus
+    every sample in the model's seed library (which renders start from, so the likeliest
+    originals of a copy)."""
+    reference = select(records, split="train", per_class=300, seed=2, classes=set(CLASSES))
+    sources = set(getattr(pipe.retrieval, "sources", None) or [])
+    chosen = {r["path"] for r in reference}
+    return reference + [r for r in records if r["path"] in sources and r["path"] not in chosen
+                        and r["class"] in CLASSES]
+
+
 def _render(pipe: ShotcallerPipeline, prompt: str, seed: int, **kw) -> np.ndarray:
     return pipe(prompt, seed=seed, output_sampling_rate=RATE, **kw).audios
 
@@ -124,10 +135,12 @@ def evaluate(cfg: EvalConfig) -> dict:
     results["diversity_seed_spread"] = float(np.mean(spreads))
     results["diversity_real_same_class_spread"] = float(np.mean(real_spreads))
 
-    # Novelty: distance of each render to its nearest train sample of the prompt's class.
-    train = select(records, split="train", per_class=300, seed=2, classes=set(CLASSES))
+    # Novelty: distance of each render to its nearest corpus sample of the prompt's class.
+    reference = novelty_reference(records, pipe)
     novel = novelty_pairs(render_emb, [p["class"] for p in prompts],
-                          embed_records(clf, cfg.corpus, train), [r["class"] for r in train])
+                          embed_records(clf, cfg.corpus, reference),
+                          [r["class"] for r in reference])
+    results["novelty_reference_samples"] = len(reference)
     results["novelty_min_render_to_corpus"] = float(min(d for d, _ in novel))
     results["novelty_renders_closer_than_closest_real_pair"] = int(sum(d < c for d, c in novel))
     results["novelty_median_render_to_corpus"] = float(np.median([d for d, _ in novel]))
