@@ -397,7 +397,7 @@
 							"parameter_mmax": 1,
 							"parameter_initial_enable": 1,
 							"parameter_initial": [
-								0.2
+								0.1
 							],
 							"parameter_unitstyle": 1
 						}

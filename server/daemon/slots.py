@@ -30,7 +30,7 @@ class SlotParams:
     steps: int = 12
     guidance: float = 3.0
     duration: float = 1.4
-    strength: float = 0.2  # the shipped model's evaluated default (see its model card)
+    strength: float = 0.1  # the shipped model's evaluated default (see its model card)
     root: float = 60.0
     repitch: str = "resample"
     gain: float = 1.0

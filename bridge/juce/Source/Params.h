@@ -31,7 +31,7 @@ struct RenderSettings
     int seed = -1;
     int steps = 12;
     float guidance = 3.0f;
-    float strength = 0.2f;
+    float strength = 0.1f;
     float duration = 1.4f;
 
     bool operator== (const RenderSettings& o) const
