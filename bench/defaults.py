@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("--blends", default=None, help="library matches mixed into one seed")
     parser.add_argument("--shortlists", default=None, help="nearest captions the note ranks")
     parser.add_argument("--per-semitones", default=None, help="similarity lost per semitone")
+    parser.add_argument("--votes", default=None, help="class vote in the shortlist: 0,1")
     parser.add_argument("--pool", type=int, default=None,
                         help="each match is drawn among the best pool x blend")
     args = parser.parse_args()
@@ -52,11 +53,12 @@ def main() -> None:
         own = dataclasses.replace(own, pool=args.pool)
     listed = lambda text, kind, default: [kind(v) for v in text.split(",")] if text \
         else [default]  # noqa: E731
-    seed_settings = [dataclasses.replace(own, blend=b, shortlist=s, per_semitone=p)
-                     for b, s, p in itertools.product(
+    seed_settings = [dataclasses.replace(own, blend=b, shortlist=s, per_semitone=p, vote=v)
+                     for b, s, p, v in itertools.product(
                          listed(args.blends, int, own.blend),
                          listed(args.shortlists, int, own.shortlist),
-                         listed(args.per_semitones, float, own.per_semitone))]
+                         listed(args.per_semitones, float, own.per_semitone),
+                         listed(args.votes, lambda x: bool(int(x)), own.vote))]
     clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False)
     records = load_corpus(args.corpus)
     valid = select(records, split="valid", per_class=args.per_class, seed=5, classes=set(CLASSES))
@@ -86,7 +88,8 @@ def main() -> None:
             np.concatenate([emb, emb_b]), [r["class"] for r in valid + valid], reference_emb,
             reference_classes))
         print(f"blend {settings.blend} of {settings.blend * settings.pool}, shortlist "
-              f"{settings.shortlist}, {settings.per_semitone}/semitone, "
+              f"{settings.shortlist}{' with class vote' if settings.vote else ''}, "
+              f"{settings.per_semitone}/semitone, "
               f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps}: "
               f"valid-caption top-1 {top1:.3f} over {len(valid)}, "
               f"Fréchet {frechet_distance(np.concatenate([emb, emb_b]), real_valid):.1f}, "

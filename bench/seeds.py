@@ -9,7 +9,7 @@ Two tables, both judged by the eval classifier on seeds decoded straight from th
    class, drawn at the sample's own note, top-1 agreement with its class and the mean distance
    in semitones the chosen seeds had to be moved.
 
-    python bench/seeds.py --model DIR --corpus DIR [--per-class 20] [--settings 1/16/0.03,...]
+    python bench/seeds.py --model DIR --corpus DIR [--per-class 20] [--settings 1/16/0.03/1,...]
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def by_setting(pipe, clf, valid: list[dict], settings: list) -> None:
             audios.append(decode(pipe, nb.latent))
         names = classify(clf, audios, 44100)[0]
         top1 = np.mean([n == r["class"] for n, r in zip(names, valid, strict=True)])
-        print(f"  blend {setting.blend}, shortlist {setting.shortlist}, "
+        print(f"  blend {setting.blend}, shortlist {setting.shortlist}, vote {setting.vote}, "
               f"{setting.per_semitone}/semitone: top-1 {top1:.3f}, "
               f"seeds moved {np.mean(np.abs(moved)):.1f} semitones on average")
 
@@ -87,8 +87,9 @@ def main() -> None:
     parser.add_argument("--classifier", default="models/eval-classifier")
     parser.add_argument("--per-class", type=int, default=20)
     parser.add_argument("--distance-samples", type=int, default=300)
-    parser.add_argument("--settings", default="4/0/0.003,1/0/0.003,1/16/0.03,2/16/0.03",
-                        help="blend/shortlist/per_semitone, comma separated")
+    parser.add_argument("--settings",
+                        default="4/0/0.003/0,1/0/0.003/0,1/16/0.03/0,2/16/0.03/0,1/16/0.03/1",
+                        help="blend/shortlist/per_semitone/vote, comma separated")
     args = parser.parse_args()
     torch.set_num_threads(2)
     pipe = load_pipeline(args.model, device="cpu")
@@ -96,8 +97,9 @@ def main() -> None:
     valid = select(load_corpus(args.corpus), split="valid", per_class=args.per_class, seed=11,
                    classes=set(CLASSES))
     own = pipe.retrieval.settings
-    settings = [dataclasses.replace(own, blend=int(b), shortlist=int(s), per_semitone=float(p))
-                for b, s, p in (v.split("/") for v in args.settings.split(","))]
+    settings = [dataclasses.replace(own, blend=int(b), shortlist=int(s), per_semitone=float(p),
+                                    vote=bool(int(v)))
+                for b, s, p, v in (x.split("/") for x in args.settings.split(","))]
     print(f"{args.model}: library of {len(pipe.retrieval)} samples, "
           f"{pipe.retrieval.latents.shape[1]} components each")
     by_distance(pipe, clf, args.distance_samples)

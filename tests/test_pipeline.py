@@ -209,10 +209,11 @@ def test_render_cli_writes_a_wav_and_rejects_bad_notes(saved, tmp_path) -> None:
 
 
 def test_tonal_seeds_are_moved_to_the_requested_note_before_blending() -> None:
-    from server.diffusion.retrieval import RetrievalIndex
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
 
     index = RetrievalIndex(torch.eye(2, 384), torch.randn(2, 4, 1, 8), torch.tensor([60.0, 36.0]),
-                           torch.tensor([True, False]), ["keys", "kick"])
+                           torch.tensor([True, False]), ["keys", "kick"],
+                           settings=SeedSettings(vote=False))
     asked: list[float] = []
 
     def repitch(latents: torch.Tensor, semitones: torch.Tensor) -> torch.Tensor:
@@ -259,10 +260,28 @@ def test_the_shortlist_keeps_the_note_from_pulling_in_another_sound() -> None:
 
     query, embeddings, pitches, tonal, classes = _marimbas_and_a_cymbal()
     index = RetrievalIndex(embeddings, torch.randn(4, 4, 1, 8), pitches, tonal, classes,
-                           settings=SeedSettings(blend=1, pool=1, shortlist=0, per_semitone=0.1))
+                           settings=SeedSettings(blend=1, pool=1, shortlist=0, per_semitone=0.1,
+                                                 vote=False))
     assert index.neighbours(query, pitch=61.0).classes == ["cymbal"]
-    index.settings = SeedSettings(blend=1, pool=1, shortlist=3, per_semitone=0.1)
+    index.settings = SeedSettings(blend=1, pool=1, shortlist=3, per_semitone=0.1, vote=False)
     assert index.neighbours(query, pitch=61.0).classes == ["mallet_bell"]
+
+
+def test_the_shortlist_votes_so_a_lone_unpitched_sample_cannot_take_a_pitched_prompt() -> None:
+    """Unpitched samples pay no pitch penalty: in a guitar prompt's shortlist, a rim click would
+    beat guitars far from the note. The shortlist's classes vote first, so guitars seed it."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
+
+    query = torch.nn.functional.normalize(torch.ones(384), dim=0)
+    rows = torch.stack([query + w * torch.eye(384)[i] for i, w in enumerate((0.1, 0.15, 0.2,
+                                                                              0.12))])
+    index = RetrievalIndex(rows, torch.randn(4, 4, 1, 8), torch.tensor([40.0, 84.0, 86.0, 60.0]),
+                           torch.tensor([True, True, True, False]), ["guitar"] * 3 + ["rim"],
+                           settings=SeedSettings(blend=1, pool=1, shortlist=4, vote=False))
+    assert index.neighbours(query, pitch=60.0).classes == ["rim"]
+    index.settings = SeedSettings(blend=1, pool=1, shortlist=4)
+    assert index.settings.vote
+    assert index.neighbours(query, pitch=60.0).classes == ["guitar"]
 
 
 def test_index_keeps_its_seed_settings_and_sources_and_older_indexes_keep_theirs(

@@ -1,15 +1,16 @@
-"""Retrieval seeding after the thesis's ChopAN: start denoising from a blend of similar sounds.
+"""Retrieval seeding after the thesis's ChopAN: start denoising from similar library sounds.
 
 The index holds, for a library of samples, the unit-length caption embedding, the codec
-latent, the pitch, the tonal flag and the class. A prompt's nearest captions are blended by
-similarity (tonal neighbours near the requested pitch preferred), noised to ``strength`` and
-then denoised by the text-conditioned model, so the result is new but anchored.
+latent, the pitch, the tonal flag and the class. A prompt's seed is one matching sample (or a
+similarity-weighted blend of several) moved onto the requested note, noised to ``strength``
+and then denoised by the text-conditioned model, so the result is new but anchored.
 
 Which samples make a seed is chosen in two stages: a *shortlist* of the captions nearest the
 prompt, then, among those, the samples nearest the requested note. A sample moved far from
-its own note loses its character (a brass note shifted by an octave is recognised about half
-as often as one shifted by a tone, ``bench/seeds.py``), while ranking the whole library by
-pitch lets samples of the wrong sound in; the shortlist keeps the class, the rerank the pitch.
+its own note loses its character (``bench/seeds.py``: recognised less often the further it is
+moved), while ranking the whole library by pitch lets samples of the wrong sound in; the
+shortlist keeps the class, the rerank the pitch. Blending several matches, each moved to the
+note, measured worse than one match once seeds were near their notes.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class SeedSettings:
     pool: int = 2  # each match drawn among the best pool * blend, so variations differ
     shortlist: int = 16  # nearest captions considered; 0 = the whole library
     per_semitone: float = 0.03  # similarity a tonal match loses per semitone from the note
+    vote: bool = True  # the shortlist's classes vote, and only the winning class is drawn from
 
     def __post_init__(self) -> None:
         if self.blend < 1 or self.pool < 1 or self.shortlist < 0 or self.per_semitone < 0:
@@ -42,7 +44,7 @@ class SeedSettings:
 
 
 #: what indexes saved before the settings were stored did
-LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003)
+LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003, vote=False)
 
 
 @dataclass
@@ -112,6 +114,8 @@ class RetrievalIndex:
         candidates = torch.arange(len(sims))
         if 0 < s.shortlist < len(sims):
             candidates = torch.topk(sims, s.shortlist).indices
+        if s.vote:
+            candidates = self._winning_class(candidates, sims, temperature)
         distance = (self.pitches[candidates] - pitch).abs() * s.per_semitone
         scores = sims[candidates] - torch.where(self.tonal[candidates], distance,
                                                 torch.zeros_like(distance))
@@ -132,3 +136,17 @@ class RetrievalIndex:
         tonal_p = float((w * self.tonal[pick].float()).sum())
         return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
                           sims[pick].tolist())
+
+    def _winning_class(self, candidates: torch.Tensor, sims: torch.Tensor,
+                       temperature: float) -> torch.Tensor:
+        """The candidates of the class with the most similarity weight among them.
+
+        Unpitched samples pay no pitch penalty, so without the vote a lone rim click in a
+        guitar prompt's shortlist beats guitars a few semitones off.
+        """
+        weights = torch.softmax(sims[candidates] / temperature, dim=0)
+        totals: dict[str, float] = {}
+        for i, w in zip(candidates.tolist(), weights.tolist(), strict=True):
+            totals[self.classes[i]] = totals.get(self.classes[i], 0.0) + w
+        winner = max(totals, key=totals.__getitem__)
+        return candidates[torch.tensor([self.classes[i] == winner for i in candidates.tolist()])]
