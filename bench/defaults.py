@@ -3,8 +3,10 @@
 For each (strength, guidance) pair, renders one caption of each of N valid-split samples per
 class (two seeds each) and prints what the eval weighs: the classifier's top-1 agreement with
 the sample's class, the Fréchet distance to real valid audio, the spread between the two
-seeds, how many renders come closer to a corpus sample (the seed library included) than the closest
-pair of distinct real samples of their class (novelty; must stay 0), and the time per render.
+seeds, how many renders come closer to a corpus sample (the seed library included) than the
+closest pair of distinct real samples of their class (novelty; must stay 0), how often an
+attribute prompt built from the caption vocabulary ("bright kick" against "dark kick") measures
+as asked (spectral centroid, decay time, level), and the time per render.
 
     python bench/defaults.py --model DIR --corpus DIR [--per-class 4]
 """
@@ -22,12 +24,36 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from server.corpus.captions import CLASS_NOUNS, QUALITY_WORDS  # noqa: E402
 from server.corpus.dataset import load_corpus, select  # noqa: E402
 from server.corpus.gm import CLASSES  # noqa: E402
 from server.diffusion.pipeline import load_pipeline  # noqa: E402
 from server.eval.classifier import SoundClassifier, classify, embed_records  # noqa: E402
-from server.eval.evaluate import novelty_reference  # noqa: E402
+from server.eval.evaluate import attribute_value, novelty_reference  # noqa: E402
 from server.eval.metrics import frechet_distance, novelty_pairs  # noqa: E402
+
+#: attribute → (quality of the low prompt, of the high one), in the corpus captions' words
+ATTRIBUTES = {"brightness": ("dark", "bright"), "decay": ("fast_decay", "long_release"),
+              "level": ("soft", "hard")}
+
+
+def attribute_pairs() -> list[tuple[str, str, str]]:
+    """(attribute, low prompt, high prompt) for every class, from the caption vocabulary
+    (``corpus/captions.py``), not from tests/data: "dark kick" / "bright kick", …"""
+    return [(kind, f"{QUALITY_WORDS[lo][j]} {CLASS_NOUNS[c][0]}",
+             f"{QUALITY_WORDS[hi][j]} {CLASS_NOUNS[c][0]}")
+            for c in CLASSES for kind, (lo, hi) in ATTRIBUTES.items() for j in (0, 1)]
+
+
+def attribute_order(pipe, strength: float, guidance: float, steps: int) -> dict[str, float]:
+    """Share of attribute pairs whose high prompt measures higher, per attribute."""
+    hits: dict[str, list[bool]] = {k: [] for k in ATTRIBUTES}
+    for i, (kind, low, high) in enumerate(attribute_pairs()):
+        lo, hi = (attribute_value(pipe(p, seed=i, strength=strength, guidance_scale=guidance,
+                                       num_inference_steps=steps).audios, kind)
+                  for p in (low, high))
+        hits[kind].append(hi > lo)
+    return {k: float(np.mean(v)) for k, v in hits.items()}
 
 
 def main() -> None:
@@ -44,6 +70,7 @@ def main() -> None:
     parser.add_argument("--shortlists", default=None, help="nearest captions the note ranks")
     parser.add_argument("--per-semitones", default=None, help="similarity lost per semitone")
     parser.add_argument("--votes", default=None, help="class vote in the shortlist: 0,1")
+    parser.add_argument("--per-qualities", default=None, help="similarity per quality asked")
     parser.add_argument("--pool", type=int, default=None,
                         help="each match is drawn among the best pool x blend")
     args = parser.parse_args()
@@ -53,12 +80,14 @@ def main() -> None:
         own = dataclasses.replace(own, pool=args.pool)
     listed = lambda text, kind, default: [kind(v) for v in text.split(",")] if text \
         else [default]  # noqa: E731
-    seed_settings = [dataclasses.replace(own, blend=b, shortlist=s, per_semitone=p, vote=v)
-                     for b, s, p, v in itertools.product(
+    seed_settings = [dataclasses.replace(own, blend=b, shortlist=s, per_semitone=p, vote=v,
+                                         per_quality=q)
+                     for b, s, p, v, q in itertools.product(
                          listed(args.blends, int, own.blend),
                          listed(args.shortlists, int, own.shortlist),
                          listed(args.per_semitones, float, own.per_semitone),
-                         listed(args.votes, lambda x: bool(int(x)), own.vote))]
+                         listed(args.votes, lambda x: bool(int(x)), own.vote),
+                         listed(args.per_qualities, float, own.per_quality))]
     clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False)
     records = load_corpus(args.corpus)
     valid = select(records, split="valid", per_class=args.per_class, seed=5, classes=set(CLASSES))
@@ -87,14 +116,17 @@ def main() -> None:
         copies = sum(d < c for d, c in novelty_pairs(
             np.concatenate([emb, emb_b]), [r["class"] for r in valid + valid], reference_emb,
             reference_classes))
+        attributes = attribute_order(pipe, strength, guidance, args.steps)
         print(f"blend {settings.blend} of {settings.blend * settings.pool}, shortlist "
               f"{settings.shortlist}{' with class vote' if settings.vote else ''}, "
-              f"{settings.per_semitone}/semitone, "
+              f"{settings.per_semitone}/semitone, {settings.per_quality}/quality, "
               f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps}: "
               f"valid-caption top-1 {top1:.3f} over {len(valid)}, "
               f"Fréchet {frechet_distance(np.concatenate([emb, emb_b]), real_valid):.1f}, "
               f"seed spread {np.linalg.norm(emb - emb_b, axis=1).mean():.2f}, "
-              f"closer than closest real pair {copies} of {2 * len(valid)}, "
+              f"closer than closest real pair {copies} of {2 * len(valid)}, attribute order "
+              f"{np.mean(list(attributes.values())):.2f} (" +
+              "/".join(f"{v:.2f}" for v in attributes.values()) + f" {'/'.join(attributes)}), "
               f"{np.median(seconds):.2f} s per render", flush=True)
 
 

@@ -41,4 +41,5 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
              len({r["class"] for r in records}))
     return RetrievalIndex(pooled, latents[:, :components], pitch, tonal,
                           [r["class"] for r in records], settings=settings,
-                          sources=[r["path"] for r in records])
+                          sources=[r["path"] for r in records],
+                          qualities=[list(r.get("qualities_str", [])) for r in records])

@@ -28,6 +28,7 @@ from diffusers import DiffusionPipeline, DPMSolverMultistepScheduler, UNet2DCond
 from diffusers.utils import BaseOutput
 
 from ..codec.codec import SpectralCodec
+from ..corpus.captions import prompt_qualities
 from .conditioning import conditioning_vector, note_features
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
@@ -221,7 +222,8 @@ class ShotcallerPipeline(DiffusionPipeline):
         if self.retrieval is not None and len(self.retrieval):
             neighbours = self.retrieval.neighbours(pooled[1], pitch=float(pitch),
                                                    generator=generator,
-                                                   repitch=self.codec.shift_pitch)
+                                                   repitch=self.codec.shift_pitch,
+                                                   qualities=prompt_qualities(prompt))
         if tonal is None:
             tonal = neighbours.tonal_probability >= 0.5 if neighbours is not None else True
 

@@ -23,6 +23,8 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from ..corpus.captions import OPPOSITE_QUALITIES
+
 INDEX_FILE = "index.safetensors"
 META_FILE = "index.json"
 
@@ -34,17 +36,20 @@ class SeedSettings:
 
     blend: int = 1  # matches mixed into one seed
     pool: int = 2  # each match drawn among the best pool * blend, so variations differ
-    shortlist: int = 16  # nearest captions considered; 0 = the whole library
+    shortlist: int = 48  # nearest captions considered; 0 = the whole library
     per_semitone: float = 0.03  # similarity a tonal match loses per semitone from the note
     vote: bool = True  # the shortlist's classes vote, and only the winning class is drawn from
+    per_quality: float = 0.2  # similarity gained per quality the prompt names and a match has
 
     def __post_init__(self) -> None:
-        if self.blend < 1 or self.pool < 1 or self.shortlist < 0 or self.per_semitone < 0:
+        if (self.blend < 1 or self.pool < 1 or self.shortlist < 0 or self.per_semitone < 0
+                or self.per_quality < 0):
             raise ValueError(f"seed settings out of range: {self}")
 
 
 #: what indexes saved before the settings were stored did
-LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003, vote=False)
+LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003, vote=False,
+                               per_quality=0.0)
 
 
 @dataclass
@@ -58,9 +63,11 @@ class Neighbours:
 class RetrievalIndex:
     def __init__(self, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
                  tonal: torch.Tensor, classes: list[str], *,
-                 settings: SeedSettings | None = None, sources: list[str] | None = None) -> None:
+                 settings: SeedSettings | None = None, sources: list[str] | None = None,
+                 qualities: list[list[str]] | None = None) -> None:
         """``sources``: each sample's path in the corpus it came from, so that the eval can
-        check renders against the very samples that seeded them."""
+        check renders against the very samples that seeded them; ``qualities``: each sample's
+        quality words (``corpus/descriptors.py``), which prompts can ask for."""
         if not (len(embeddings) == len(latents) == len(pitches) == len(tonal) == len(classes)):
             raise ValueError("retrieval index arrays must have the same length")
         self.embeddings = torch.nn.functional.normalize(embeddings.float(), dim=-1)
@@ -72,6 +79,9 @@ class RetrievalIndex:
         if sources is not None and len(sources) != len(classes):
             raise ValueError("retrieval index sources must name every sample")
         self.sources = sources
+        if qualities is not None and len(qualities) != len(classes):
+            raise ValueError("retrieval index qualities must describe every sample")
+        self.qualities = qualities
 
     def __len__(self) -> int:
         return len(self.classes)
@@ -84,7 +94,8 @@ class RetrievalIndex:
                    "pitches": self.pitches.contiguous(), "tonal": self.tonal.to(torch.uint8)},
                   str(path / INDEX_FILE))
         (path / META_FILE).write_text(json.dumps(
-            {**asdict(self.settings), "classes": self.classes, "sources": self.sources}) + "\n")
+            {**asdict(self.settings), "classes": self.classes, "sources": self.sources,
+             "qualities": self.qualities}) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> RetrievalIndex:
@@ -95,18 +106,21 @@ class RetrievalIndex:
         settings = SeedSettings(**{f.name: meta.get(f.name, getattr(LEGACY_SETTINGS, f.name))
                                    for f in fields(SeedSettings)})
         return cls(t["embeddings"].float(), t["latents"].float(), t["pitches"], t["tonal"].bool(),
-                   meta["classes"], settings=settings, sources=meta.get("sources"))
+                   meta["classes"], settings=settings, sources=meta.get("sources"),
+                   qualities=meta.get("qualities"))
 
     def neighbours(self, query: torch.Tensor, *, pitch: float, k: int | None = None,
                    temperature: float = 0.05, generator: torch.Generator | None = None,
                    repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
-                   ) -> Neighbours:
+                   qualities: set[str] | frozenset[str] = frozenset()) -> Neighbours:
         """Blend of ``k`` (default: the settings' ``blend``) of the best matches of a
         unit-length query embedding [384].
 
         ``repitch(latents, semitones)`` (the codec's ``shift_pitch``) moves each tonal match to
         ``pitch`` before blending; without it, matches at different notes blend into a cluster
         and a render seeded from them keeps their notes, not the requested one.
+        ``qualities``: what the prompt asks for (``captions.prompt_qualities``); a match gains
+        ``per_quality`` for each it has and loses as much for each opposite.
         """
         s = self.settings
         k = k or s.blend
@@ -119,6 +133,8 @@ class RetrievalIndex:
         distance = (self.pitches[candidates] - pitch).abs() * s.per_semitone
         scores = sims[candidates] - torch.where(self.tonal[candidates], distance,
                                                 torch.zeros_like(distance))
+        if qualities and self.qualities is not None and s.per_quality:
+            scores = scores + s.per_quality * self._quality_match(candidates, qualities)
         top = torch.topk(scores, min(s.pool * k, len(scores))).indices
         # Draw k of the best pool*k so that seeds vary between variations of one prompt.
         weights = torch.softmax(scores[top] / temperature, dim=0)
@@ -136,6 +152,15 @@ class RetrievalIndex:
         tonal_p = float((w * self.tonal[pick].float()).sum())
         return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
                           sims[pick].tolist())
+
+    def _quality_match(self, candidates: torch.Tensor, wanted: set[str] | frozenset[str]
+                       ) -> torch.Tensor:
+        """Per candidate: qualities asked for that it has, less opposite ones that it has."""
+        match = []
+        for i in candidates.tolist():
+            has = set(self.qualities[i])
+            match.append(sum((q in has) - (OPPOSITE_QUALITIES[q] in has) for q in wanted))
+        return torch.tensor(match, dtype=torch.float32)
 
     def _winning_class(self, candidates: torch.Tensor, sims: torch.Tensor,
                        temperature: float) -> torch.Tensor:

@@ -152,7 +152,9 @@ class _Data:
         return RetrievalIndex(self.pooled[keep_t], self.latents[keep_t, :components],
                               self.pitch[keep_t],
                               self.tonal[keep_t], [self.records[i]["class"] for i in keep],
-                              sources=[self.records[i]["path"] for i in keep])
+                              sources=[self.records[i]["path"] for i in keep],
+                              qualities=[list(self.records[i].get("qualities_str", []))
+                                         for i in keep])
 
 
 def train_diffusion(cfg: DiffusionTrainConfig) -> Path:

@@ -96,7 +96,8 @@ def evaluate(cfg: EvalConfig) -> dict:
             for seed in (0, 1):
                 lo = _render(pipe, spec["low"].format(x=x), seed=seed)
                 hi = _render(pipe, spec["high"].format(x=x), seed=seed)
-                a, b = _attribute(lo, spec["attribute"]), _attribute(hi, spec["attribute"])
+                kind = spec["attribute"]
+                a, b = attribute_value(lo, kind), attribute_value(hi, kind)
                 attribute_hits[spec["attribute"]].append(b > a)
     results["attribute_adherence"] = float(np.mean([h for v in attribute_hits.values()
                                                      for h in v]))
@@ -155,7 +156,8 @@ def evaluate(cfg: EvalConfig) -> dict:
     return results
 
 
-def _attribute(audio: np.ndarray, kind: str) -> float:
+def attribute_value(audio: np.ndarray, kind: str) -> float:
+    """What an attribute prompt is judged by: spectral centroid, decay time or RMS level."""
     d = describe(audio, sr=RATE)
     if kind == "brightness":
         return d.centroid_hz
