@@ -266,6 +266,9 @@ def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_
     assert sorted(built.classes) == wanted and built.settings.blend == 2
     # Each library sample names its corpus file, which the eval's novelty check reads.
     assert all((tmp_path / "c" / path).is_file() for path in built.sources)
+    # ... and keeps its measured qualities, which prompts can ask for.
+    measured = {r["path"]: r["qualities_str"] for r in read_metadata(tmp_path / "c")}
+    assert built.qualities == [measured[path] for path in built.sources]
     pipe = ShotcallerPipeline.from_pretrained(model)
     out = pipe("glassy bell", seed=1, strength=0.5, num_inference_steps=2, duration_in_s=0.3)
     assert set(out.neighbours) <= set(wanted) and out.neighbours

@@ -293,20 +293,21 @@ def test_index_keeps_its_seed_settings_and_sources_and_older_indexes_keep_theirs
         SeedSettings,
     )
 
-    settings = SeedSettings(blend=2, pool=3, shortlist=5, per_semitone=0.05)
+    settings = SeedSettings(blend=2, pool=3, shortlist=5, per_semitone=0.05, per_quality=0.3)
     sources = [f"audio/x/{i}.wav" for i in range(6)]
+    qualities = [["bright"], [], ["dark", "fast_decay"], [], [], ["hard"]]
     index = RetrievalIndex(torch.eye(6, 384), torch.randn(6, 4, 1, 8), torch.full((6,), 60.0),
                            torch.zeros(6, dtype=torch.bool), ["kick"] * 6, settings=settings,
-                           sources=sources)
+                           sources=sources, qualities=qualities)
     index.save(tmp_path / "one")
     again = RetrievalIndex.load(tmp_path / "one")
-    assert again.settings == settings and again.sources == sources
+    assert (again.settings, again.sources, again.qualities) == (settings, sources, qualities)
     query = torch.nn.functional.normalize(torch.ones(384), dim=0)
     assert len(again.neighbours(query, pitch=60.0).classes) == 2
     meta = json.loads((tmp_path / "one" / META_FILE).read_text())
     (tmp_path / "one" / META_FILE).write_text(json.dumps({"classes": meta["classes"]}))
     old = RetrievalIndex.load(tmp_path / "one")
-    assert old.settings == LEGACY_SETTINGS and old.sources is None
+    assert old.settings == LEGACY_SETTINGS and old.sources is None and old.qualities is None
     assert len(old.neighbours(query, pitch=60.0).classes) == 4
     with pytest.raises(ValueError, match="seed settings out of range"):
         SeedSettings(blend=0)
@@ -330,3 +331,38 @@ def test_novelty_is_judged_against_the_seed_library_too() -> None:
     library = SimpleNamespace(retrieval=SimpleNamespace(sources=missed))
     reference = [r["path"] for r in novelty_reference(records, library)]
     assert set(missed) <= set(reference) and len(reference) == len(set(reference)) == 302
+
+
+def test_a_prompt_names_qualities_in_the_captions_words() -> None:
+    from server.corpus.captions import prompt_qualities
+
+    assert prompt_qualities("short tight kick") == {"fast_decay"}
+    assert prompt_qualities("Fat 808 kick with a LONG boom") == {"long_release"}
+    assert prompt_qualities("dark, muffled snare") == {"dark"}
+    assert prompt_qualities("hard loud bright crash") == {"hard", "bright"}
+    # Both sides named, or words only inside others ("shortlist", "darker"): nothing asked.
+    assert prompt_qualities("long short kick") == set()
+    assert prompt_qualities("shortlist darker hardware") == set()
+
+
+def test_a_seed_is_chosen_for_the_qualities_the_prompt_names() -> None:
+    """Caption embeddings hardly tell "short kick" from "long kick"; the library's measured
+    qualities do, so each prompt draws the kick that has what it asks for."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
+
+    query = torch.nn.functional.normalize(torch.ones(384), dim=0)
+    rows = torch.stack([query + w * torch.eye(384)[i] for i, w in enumerate((0.1, 0.12))])
+    index = RetrievalIndex(rows, torch.randn(2, 4, 1, 8), torch.full((2,), 60.0),
+                           torch.zeros(2, dtype=torch.bool), ["kick", "kick"],
+                           settings=SeedSettings(blend=1, pool=1),
+                           qualities=[["long_release", "dark"], ["fast_decay"]])
+    assert index.neighbours(query, pitch=60.0).similarities == [pytest.approx(
+        float(torch.nn.functional.normalize(rows[0], dim=0) @ query))]
+    short = index.neighbours(query, pitch=60.0, qualities={"fast_decay"})
+    long = index.neighbours(query, pitch=60.0, qualities={"long_release"})
+    assert short.similarities != long.similarities
+    assert long.similarities == index.neighbours(query, pitch=60.0).similarities
+
+    picked_short = short.similarities
+    # Opposites count against: asking for "bright" moves away from the dark kick.
+    assert index.neighbours(query, pitch=60.0, qualities={"bright"}).similarities == picked_short
