@@ -73,7 +73,7 @@ test("a Render press sends every parameter, then the prompt, all valid for the d
     ["/shot/set", 3, "seed", -1],
     ["/shot/set", 3, "steps", 12],
     ["/shot/set", 3, "guidance", 4.5],
-    ["/shot/set", 3, "strength", 0.2],
+    ["/shot/set", 3, "strength", 0.1],
     ["/shot/set", 3, "duration", 0.75],
     ["/shot/prompt", 3, "dusty vinyl snare"],
   ]);

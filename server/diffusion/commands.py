@@ -174,7 +174,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     # Seed settings default to SeedSettings' (not imported here: it would load torch).
     x.add_argument("--blend", type=int, help="samples mixed into a seed")
     x.add_argument("--shortlist", type=int,
-                   help="captions nearest the prompt among which the note decides (0: all)")
+                   help="captions nearest the prompt that vote for its kind of sound (0: all)")
     x.add_argument("--per-semitone", type=float,
                    help="similarity a pitched sample loses per semitone from the played note")
     x.set_defaults(func=_index)

@@ -5,12 +5,21 @@ latent, the pitch, the tonal flag and the class. A prompt's seed is one matching
 similarity-weighted blend of several) moved onto the requested note, noised to ``strength``
 and then denoised by the text-conditioned model, so the result is new but anchored.
 
-Which samples make a seed is chosen in two stages: a *shortlist* of the captions nearest the
-prompt, then, among those, the samples nearest the requested note. A sample moved far from
-its own note loses its character (``bench/seeds.py``: recognised less often the further it is
-moved), while ranking the whole library by pitch lets samples of the wrong sound in; the
-shortlist keeps the class, the rerank the pitch. Blending several matches, each moved to the
-note, measured worse than one match once seeds were near their notes.
+Which sample makes a seed is chosen in stages (``SeedSettings``):
+
+1. a *shortlist* of the library captions nearest the prompt;
+2. the shortlist's classes *vote*, weighted by similarity, and only the winner's samples stay;
+3. each remaining sample scores its caption similarity, less a little per semitone between a
+   pitched sample and the requested note, plus a bonus per quality the prompt names that the
+   sample has ("tight", "dark": ``captions.prompt_qualities``), less one per opposite;
+4. one of the best ``pool`` is drawn, so variations of a prompt differ.
+
+A sample moved far from its own note loses its character (``bench/seeds.py``: recognised
+less often the further it is moved), so the note matters; ranking a whole library by pitch
+lets samples of the wrong sound in, so the shortlist and vote keep the class; and the text
+embedding hardly tells "short kick" from "long kick", so measured qualities decide those.
+Blending several matches, each moved to the note, measured worse than one match once seeds
+were near their notes (model card, version 3.2).
 """
 
 from __future__ import annotations

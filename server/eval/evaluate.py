@@ -98,7 +98,7 @@ def evaluate(cfg: EvalConfig) -> dict:
                 hi = _render(pipe, spec["high"].format(x=x), seed=seed)
                 kind = spec["attribute"]
                 a, b = attribute_value(lo, kind), attribute_value(hi, kind)
-                attribute_hits[spec["attribute"]].append(b > a)
+                attribute_hits[kind].append(b > a)
     results["attribute_adherence"] = float(np.mean([h for v in attribute_hits.values()
                                                      for h in v]))
     results["attribute_per_kind"] = {k: float(np.mean(v)) for k, v in attribute_hits.items()}
