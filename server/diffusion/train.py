@@ -47,10 +47,10 @@ class DiffusionTrainConfig:
     per_class: int = 1200
     text_dropout: float = 0.1
     ema_decay: float = 0.999
-    retrieval_per_class: int = 60
+    retrieval_per_class: int = 80
     # Seeds keep their leading components only (the rest decode as the mean patch), to keep
-    # the index small. On valid captions, 60 per class x 192 components (16 MB) rendered
-    # better than 30 x 256, 80 x 128 or 160 x 64 (model card, version 3.2).
+    # the index small. On valid captions, 192 components rendered better than 128, 96 or 64,
+    # and 80 per class (21 MB) a little better than 60, most at random notes (model card).
     retrieval_components: int = 192
     checkpoint_minutes: float = 4.0
     resume: bool = False
