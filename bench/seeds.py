@@ -33,9 +33,8 @@ from server.eval.classifier import SoundClassifier, classify  # noqa: E402
 
 def decode(pipe, latent: torch.Tensor) -> np.ndarray:
     """A library latent [C, 1, T] (maybe fewer components than the codec's) as audio."""
-    full = pipe.codec.latent_shape[0]
-    z = torch.nn.functional.pad(latent.float(), (0, 0, 0, 0, 0, full - latent.shape[0]))
-    return pipe.codec.decode(z.unsqueeze(0), output_sampling_rate=44100)[0]
+    z = pipe.codec.full_latents(latent.float().unsqueeze(0))
+    return pipe.codec.decode(z, output_sampling_rate=44100)[0]
 
 
 def by_distance(pipe, clf, n: int) -> None:

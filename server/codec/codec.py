@@ -124,6 +124,12 @@ class SpectralCodec:
         mag = logmag_to_mag(frames, self.spectral)
         return griffin_lim(mag, self.spectral, n_iter=self.phase_iterations)
 
+    def full_latents(self, latents: torch.Tensor) -> torch.Tensor:
+        """Latents [batch, C, H, T] with the components an index left out (``C`` below the
+        codec's channels, leading components kept) restored as zeros: the mean patch."""
+        missing = self.autoencoder.config.latent_channels - latents.shape[1]
+        return torch.nn.functional.pad(latents, (0, 0, 0, 0, 0, missing)) if missing else latents
+
     @torch.inference_mode()
     def shift_pitch(self, latents: torch.Tensor, semitones: torch.Tensor) -> torch.Tensor:
         """Scaled latents [batch, C, H, T] with their sounds moved by ``semitones`` [batch].
@@ -133,9 +139,8 @@ class SpectralCodec:
         be fewer than the codec's channels (an index keeping the leading components only).
         """
         ae, scale = self.autoencoder, self.autoencoder.config.scaling_factor
-        full = ae.config.latent_channels
         kept = latents.shape[1]
-        z = torch.nn.functional.pad(latents.float(), (0, 0, 0, 0, 0, full - kept)) / scale
+        z = self.full_latents(latents.float()) / scale
         frames = ae.decode(z.to(ae.device))
         floor = (float(np.log(self.spectral.log_floor)) + self.spectral.log_offset) \
             / self.spectral.log_scale

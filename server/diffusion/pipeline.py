@@ -179,10 +179,9 @@ class ShotcallerPipeline(DiffusionPipeline):
         noise = torch.randn(shape, generator=generator).to(self.device, self.unet.dtype)
         if seed_latent is None:
             return noise * self.scheduler.init_noise_sigma
-        seed_latent = seed_latent.to(self.device, self.unet.dtype).unsqueeze(0)
-        if seed_latent.shape[1] < shape[1]:  # an index that keeps leading components only
-            seed_latent = torch.nn.functional.pad(
-                seed_latent, (0, 0, 0, 0, 0, shape[1] - seed_latent.shape[1]))
+        # An index may keep leading components only.
+        seed_latent = self.codec.full_latents(seed_latent.to(self.device, self.unet.dtype)
+                                              .unsqueeze(0))
         return self.scheduler.add_noise(seed_latent, noise, timesteps[:1])
 
     @torch.inference_mode()
