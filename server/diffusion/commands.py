@@ -168,7 +168,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--corpus", required=True, help="a corpus folder (shotcaller corpus build)")
     x.add_argument("--model", default=str(DEFAULT_MODEL), help="model folder to update")
     x.add_argument("--per-class", type=int, default=80, help="samples per sound class")
-    x.add_argument("--components", type=int, default=192,
+    x.add_argument("--components", type=int, default=384,
                    help="leading latent components kept per sample (size on disk)")
     x.add_argument("--split", default="train", choices=("train", "valid", "test"))
     # Seed settings default to SeedSettings' (not imported here: it would load torch).
