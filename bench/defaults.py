@@ -1,8 +1,8 @@
 """Choose render defaults on the corpus *valid* split (never on tests/data's prompts).
 
-For each (strength, guidance) pair, renders one caption of each of N valid-split samples per
-class (two seeds each) and prints what the eval weighs: the classifier's top-1 agreement with
-the sample's class, the Fréchet distance to real valid audio, the spread between the two
+For each (strength, guidance, duration), renders one caption of each of N valid-split samples
+per class (two seeds each) and prints what the eval weighs: the classifier's top-1 agreement
+with the sample's class, the Fréchet distance to real valid audio, the spread between the two
 seeds, how many renders come closer to a corpus sample (the seed library included) than the
 closest pair of distinct real samples of their class (novelty; must stay 0), how often an
 attribute prompt built from the caption vocabulary ("bright kick" against "dark kick") measures
@@ -45,12 +45,14 @@ def attribute_pairs() -> list[tuple[str, str, str]]:
             for c in CLASSES for kind, (lo, hi) in ATTRIBUTES.items() for j in (0, 1)]
 
 
-def attribute_order(pipe, strength: float, guidance: float, steps: int) -> dict[str, float]:
+def attribute_order(pipe, strength: float, guidance: float, steps: int,
+                    duration: float | None = None) -> dict[str, float]:
     """Share of attribute pairs whose high prompt measures higher, per attribute."""
     hits: dict[str, list[bool]] = {k: [] for k in ATTRIBUTES}
     for i, (kind, low, high) in enumerate(attribute_pairs()):
         lo, hi = (attribute_value(pipe(p, seed=i, strength=strength, guidance_scale=guidance,
-                                       num_inference_steps=steps).audios, kind)
+                                       num_inference_steps=steps,
+                                       duration_in_s=duration).audios, kind)
                   for p in (low, high))
         hits[kind].append(hi > lo)
     return {k: float(np.mean(v)) for k, v in hits.items()}
@@ -65,6 +67,8 @@ def main() -> None:
     parser.add_argument("--strengths", default="0.3,0.45,0.6,0.8,1.0")
     parser.add_argument("--guidances", default="3.0")
     parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--durations", default=None,
+                        help="render lengths in seconds (default: the model's)")
     # Seed settings (retrieval.SeedSettings): comma lists; each defaults to the model's own.
     parser.add_argument("--blends", default=None, help="library matches mixed into one seed")
     parser.add_argument("--shortlists", default=None, help="nearest captions the note ranks")
@@ -96,9 +100,10 @@ def main() -> None:
     reference = novelty_reference(records, pipe)
     reference_emb = embed_records(clf, args.corpus, reference)
     reference_classes = [r["class"] for r in reference]
-    for settings, strength, guidance in itertools.product(
+    for settings, strength, guidance, duration in itertools.product(
             seed_settings, [float(s) for s in args.strengths.split(",")],
-            [float(g) for g in args.guidances.split(",")]):
+            [float(g) for g in args.guidances.split(",")],
+            listed(args.durations, float, pipe.defaults.duration_in_s)):
         pipe.retrieval.settings = settings
         audios: list[list[np.ndarray]] = [[], []]
         seconds = []
@@ -107,7 +112,7 @@ def main() -> None:
                 t = time.perf_counter()
                 out.append(pipe(r["captions"][i % len(r["captions"])], seed=2 * i + s,
                                 strength=strength, guidance_scale=guidance,
-                                num_inference_steps=args.steps,
+                                num_inference_steps=args.steps, duration_in_s=duration,
                                 pitch=r["root_note"] or 60).audios)
                 seconds.append(time.perf_counter() - t)
         names, _, emb = classify(clf, audios[0], 44100)
@@ -116,11 +121,12 @@ def main() -> None:
         copies = sum(d < c for d, c in novelty_pairs(
             np.concatenate([emb, emb_b]), [r["class"] for r in valid + valid], reference_emb,
             reference_classes))
-        attributes = attribute_order(pipe, strength, guidance, args.steps)
+        attributes = attribute_order(pipe, strength, guidance, args.steps, duration)
         print(f"blend {settings.blend} of {settings.blend * settings.pool}, shortlist "
               f"{settings.shortlist}{' with class vote' if settings.vote else ''}, "
               f"{settings.per_semitone}/semitone, {settings.per_quality}/quality, "
-              f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps}: "
+              f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps} "
+              f"duration {duration:.3f} s: "
               f"valid-caption top-1 {top1:.3f} over {len(valid)}, "
               f"Fréchet {frechet_distance(np.concatenate([emb, emb_b]), real_valid):.1f}, "
               f"seed spread {np.linalg.norm(emb - emb_b, axis=1).mean():.2f}, "

@@ -438,7 +438,7 @@
 							"parameter_mmax": 10,
 							"parameter_initial_enable": 1,
 							"parameter_initial": [
-								1.4
+								1.48
 							],
 							"parameter_unitstyle": 9,
 							"parameter_units": "%.2f s"

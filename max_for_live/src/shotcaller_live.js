@@ -31,7 +31,7 @@ var PARAMS = {
   steps: { type: "i", min: 1, max: 200, initial: 12 },
   guidance: { type: "f", min: 0.0, max: 30.0, initial: 3.0 },
   strength: { type: "f", min: 0.01, max: 1.0, initial: 0.1 },
-  duration: { type: "f", min: 0.05, max: 10.0, initial: 1.4 }
+  duration: { type: "f", min: 0.05, max: 10.0, initial: 1.48 }
 };
 var PARAM_ORDER = ["seed", "steps", "guidance", "strength", "duration"];
 var PROMPT_MAX_CHARS = 1000;

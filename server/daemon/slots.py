@@ -29,7 +29,7 @@ class SlotParams:
     seed: int = -1
     steps: int = 12
     guidance: float = 3.0
-    duration: float = 1.4
+    duration: float = 1.48
     strength: float = 0.1  # the shipped model's evaluated default (see its model card)
     root: float = 60.0
     repitch: str = "resample"

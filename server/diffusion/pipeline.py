@@ -47,8 +47,8 @@ PIPELINE_CONFIG = "pipeline_config.json"
 class RenderDefaults:
     num_inference_steps: int = 12
     guidance_scale: float = 3.0
-    strength: float = 1.0  # pure generation; the daemon's slots default to it too
-    duration_in_s: float = 1.4
+    strength: float = 1.0  # pure generation, for a model folder without pipeline_config.json
+    duration_in_s: float = 1.48
     # Whether pitched renders are resampled onto their note (tuning.py). A model that already
     # lands on its note is better off without: the pitch tracker's own error is then larger
     # than the render's (shotcaller-small v3: 0.6 cents median untuned, 9.4 tuned).

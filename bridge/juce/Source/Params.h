@@ -32,7 +32,7 @@ struct RenderSettings
     int steps = 12;
     float guidance = 3.0f;
     float strength = 0.1f;
-    float duration = 1.4f;
+    float duration = 1.48f;
 
     bool operator== (const RenderSettings& o) const
     {
