@@ -39,7 +39,5 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
     pitch, _, tonal = note_arrays(records)
     log.info("indexed %d samples of %d classes", len(records),
              len({r["class"] for r in records}))
-    return RetrievalIndex(pooled, latents[:, :components], pitch, tonal,
-                          [r["class"] for r in records], settings=settings,
-                          sources=[r["path"] for r in records],
-                          qualities=[list(r.get("qualities_str", [])) for r in records])
+    return RetrievalIndex.of_records(pooled, latents[:, :components], pitch, tonal, records,
+                                     settings=settings)

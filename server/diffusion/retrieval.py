@@ -104,6 +104,16 @@ class RetrievalIndex:
             raise ValueError("retrieval index qualities must describe every sample")
         self.qualities = qualities
 
+    @classmethod
+    def of_records(cls, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
+                   tonal: torch.Tensor, records: list[dict], *,
+                   settings: SeedSettings | None = None) -> RetrievalIndex:
+        """An index of corpus ``records``: their classes, corpus paths and measured qualities
+        beside the given per-sample tensors (in the records' order)."""
+        return cls(embeddings, latents, pitches, tonal, [r["class"] for r in records],
+                   settings=settings, sources=[r["path"] for r in records],
+                   qualities=[list(r.get("qualities_str", [])) for r in records])
+
     def __len__(self) -> int:
         return len(self.classes)
 

@@ -149,12 +149,9 @@ class _Data:
             m = members.numpy()
             keep += sorted(rng.choice(m, min(per_class, len(m)), replace=False).tolist())
         keep_t = torch.tensor(keep)
-        return RetrievalIndex(self.pooled[keep_t], self.latents[keep_t, :components],
-                              self.pitch[keep_t],
-                              self.tonal[keep_t], [self.records[i]["class"] for i in keep],
-                              sources=[self.records[i]["path"] for i in keep],
-                              qualities=[list(self.records[i].get("qualities_str", []))
-                                         for i in keep])
+        return RetrievalIndex.of_records(self.pooled[keep_t], self.latents[keep_t, :components],
+                                         self.pitch[keep_t], self.tonal[keep_t],
+                                         [self.records[i] for i in keep])
 
 
 def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
