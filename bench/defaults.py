@@ -6,7 +6,9 @@ with the sample's class, the Fréchet distance to real valid audio, the spread b
 seeds, how many renders come closer to a corpus sample (the seed library included) than the
 closest pair of distinct real samples of their class (novelty; must stay 0), how often an
 attribute prompt built from the caption vocabulary ("bright kick" against "dark kick") measures
-as asked (spectral centroid, decay time, level), and the time per render.
+as asked (spectral centroid, decay time, level), and the time per render. Captions render at
+their samples' own notes, or all at ``--note`` (60 is where the daemon's slots and the eval
+render).
 
     python bench/defaults.py --model DIR --corpus DIR [--per-class 4]
 """
@@ -77,6 +79,9 @@ def main() -> None:
     parser.add_argument("--per-qualities", default=None, help="similarity per quality asked")
     parser.add_argument("--pool", type=int, default=None,
                         help="each match is drawn among the best pool x blend")
+    parser.add_argument("--note", type=int, default=None,
+                        help="render every caption at this note (the daemon's slot root is 60)"
+                             " instead of its sample's own")
     args = parser.parse_args()
     pipe = load_pipeline(args.model, device="cpu")
     own = pipe.retrieval.settings
@@ -113,7 +118,7 @@ def main() -> None:
                 out.append(pipe(r["captions"][i % len(r["captions"])], seed=2 * i + s,
                                 strength=strength, guidance_scale=guidance,
                                 num_inference_steps=args.steps, duration_in_s=duration,
-                                pitch=r["root_note"] or 60).audios)
+                                pitch=args.note or r["root_note"] or 60).audios)
                 seconds.append(time.perf_counter() - t)
         names, _, emb = classify(clf, audios[0], 44100)
         emb_b = classify(clf, audios[1], 44100)[2]
@@ -126,7 +131,7 @@ def main() -> None:
               f"{settings.shortlist}{' with class vote' if settings.vote else ''}, "
               f"{settings.per_semitone}/semitone, {settings.per_quality}/quality, "
               f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps} "
-              f"duration {duration:.3f} s: "
+              f"duration {duration:.3f} s{f' at note {args.note}' if args.note else ''}: "
               f"valid-caption top-1 {top1:.3f} over {len(valid)}, "
               f"Fréchet {frechet_distance(np.concatenate([emb, emb_b]), real_valid):.1f}, "
               f"seed spread {np.linalg.norm(emb - emb_b, axis=1).mean():.2f}, "
