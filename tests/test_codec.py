@@ -58,6 +58,28 @@ def test_save_and_load_give_the_same_audio(codec: SpectralCodec, tmp_path) -> No
     assert np.array_equal(a, SpectralCodec.from_pretrained(tmp_path / "codec").roundtrip(y, 44100))
 
 
+
+def test_the_encoder_is_derived_and_older_folders_still_load(codec: SpectralCodec,
+                                                             tmp_path) -> None:
+    from safetensors.torch import load_file, save_file
+
+    codec.save_pretrained(tmp_path / "codec")
+    weights = tmp_path / "codec" / "diffusion_pytorch_model.safetensors"
+    stored = load_file(str(weights))
+    assert sorted(stored) == ["unproject.bias", "unproject.weight"]  # no encoder matrix
+    # Encoding a decoded latent gives it back: the derived encoder inverts the decoder.
+    z = codec.encode(_pluck(250.0), 44100)
+    again = codec.autoencoder.encode(codec.autoencoder.decode(z / codec.autoencoder.config
+                                                              .scaling_factor))
+    assert torch.allclose(again * codec.autoencoder.config.scaling_factor, z, atol=1e-3)
+    # A folder saved when the encoder matrix was stored too loads and encodes the same.
+    ae = codec.autoencoder
+    w = ae.encoder_weight().T.contiguous()
+    save_file({**stored, "project.weight": w.half(),
+               "project.bias": (-(w @ ae.unproject.bias)).half().contiguous()}, str(weights))
+    older = SpectralCodec.from_pretrained(tmp_path / "codec")
+    assert torch.allclose(older.encode(_pluck(250.0), 44100), z, atol=0.05)
+
 @pytest.mark.parametrize(
     ("audio", "rate", "message"),
     [

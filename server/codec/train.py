@@ -123,7 +123,7 @@ def _export(model: SpectrogramAutoencoder, stats: PatchStatistics, spectral: Spe
     """Fit from the statistics so far, scale latents to unit variance, measure and save."""
     model.set_principal_components(*stats.mean_and_covariance())
     if valid is None:  # scale from the training patches' spread instead
-        w = model.project.weight.double()
+        w = model.encoder_weight().T.double()
         spread = (w @ stats.mean_and_covariance()[1] @ w.T).diagonal().mean().sqrt()
         model.register_to_config(scaling_factor=float(1.0 / spread))
         valid_l1 = None
