@@ -49,6 +49,7 @@ class SpectrogramAutoencoder(ModelMixin, ConfigMixin):
         if components > width:
             raise ValueError(f"{components} latent components exceed the patch size {width}")
         self.unproject = nn.Linear(components, width)
+        self._encoder: tuple[tuple, torch.Tensor] | None = None
 
     @property
     def downsample_factor(self) -> int:
@@ -99,7 +100,15 @@ class SpectrogramAutoencoder(ModelMixin, ConfigMixin):
         component / gain, the encoder the fit would have stored.
         """
         w = self.unproject.weight
-        return w / (w * w).sum(0, keepdim=True).clamp_min(1e-12)
+        # Cached until the decoder changes (a fit, a load or a move bumps the key), since a
+        # render encodes each seed again when it moves it to the note.
+        key = (w.data_ptr(), w._version, w.dtype, w.device)
+        if self._encoder is None or self._encoder[0] != key:
+            # A plain tensor even when first asked under inference_mode, so that later
+            # autograd-tracked encodes (the decoder's training) can use it too.
+            with torch.inference_mode(False), torch.no_grad():
+                self._encoder = (key, w / (w * w).sum(0, keepdim=True).clamp_min(1e-12))
+        return self._encoder[1]
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Frames [batch, bins, frames] → unscaled latents [batch, C, H, frames / patch]."""
