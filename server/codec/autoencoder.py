@@ -4,7 +4,7 @@ Frames are cut into patches of ``patch_frames`` frames; a patch (bins × frames,
 projected onto the ``latent_channels * latent_height`` leading principal components of the
 training patches, and decoded by the transposed projection. Only the decoder's matrix is
 stored: the encoder is derived from it (its columns are the components scaled by their gain),
-which keeps 4 MB of the weight budget for the seed library.
+which halves the codec folder (4 MB of the 60 MB weight budget).
 
 Chosen by measurement (session notes in the model card): on the corpus, this PCA code at 32×
 compression beat a 1-D conv KL autoencoder trained for twenty minutes (valid L1 0.116 vs 0.172

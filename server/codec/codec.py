@@ -28,7 +28,7 @@ DECODER_FOLDER = "decoder"
 class SpectralCodec:
     """Encode mono one-shots to latents and decode latents back to audio at any output rate.
 
-    Six phase iterations: on 48 test one-shots (``bench/codec.py``) the shipped codec's full
+    Six phase iterations: on 48 test one-shots (``bench/codec.py``) version 3.3's codec's full
     round trip scores 0.817 / 0.815 / 0.814 at 6 / 12 / 16 iterations, since its loss is the
     autoencoder's, while decoding takes 18 ms at 6 (p50) and about 2.2 ms per extra
     iteration. With the true magnitudes more iterations do help (0.398 / 0.351 / 0.332).
