@@ -58,7 +58,6 @@ def test_save_and_load_give_the_same_audio(codec: SpectralCodec, tmp_path) -> No
     assert np.array_equal(a, SpectralCodec.from_pretrained(tmp_path / "codec").roundtrip(y, 44100))
 
 
-
 def test_the_encoder_is_derived_and_older_folders_still_load(codec: SpectralCodec,
                                                              tmp_path) -> None:
     from safetensors.torch import load_file, save_file
