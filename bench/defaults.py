@@ -79,10 +79,19 @@ def main() -> None:
     parser.add_argument("--per-qualities", default=None, help="similarity per quality asked")
     parser.add_argument("--pool", type=int, default=None,
                         help="each match is drawn among the best pool x blend")
-    parser.add_argument("--note", type=int, default=None,
-                        help="render every caption at this note (the daemon's slot root is 60)"
-                             " instead of its sample's own")
+    parser.add_argument("--note", default=None,
+                        help="render every caption at this MIDI note, or 'register' to let each "
+                             "render take its seed's own register, instead of at its sample's "
+                             "own note")
     args = parser.parse_args()
+    if args.note not in (None, "register") and not args.note.isdigit():
+        parser.error(f"--note must be a MIDI note or 'register', got {args.note!r}")
+
+    def note_of(record: dict) -> float | None:
+        if args.note == "register":
+            return None
+        return float(args.note) if args.note else record["root_note"] or 60
+
     pipe = load_pipeline(args.model, device="cpu")
     own = pipe.retrieval.settings
     if args.pool is not None:
@@ -118,7 +127,7 @@ def main() -> None:
                 out.append(pipe(r["captions"][i % len(r["captions"])], seed=2 * i + s,
                                 strength=strength, guidance_scale=guidance,
                                 num_inference_steps=args.steps, duration_in_s=duration,
-                                pitch=args.note or r["root_note"] or 60).audios)
+                                pitch=note_of(r)).audios)
                 seconds.append(time.perf_counter() - t)
         names, _, emb = classify(clf, audios[0], 44100)
         emb_b = classify(clf, audios[1], 44100)[2]

@@ -117,6 +117,17 @@ def test_set_answers_with_the_slot_state(peer: OscPeer) -> None:
     assert args[5] == 12
 
 
+def test_a_new_slot_renders_in_the_sounds_own_register_unless_given_a_root(peer: OscPeer
+                                                                         ) -> None:
+    # The test model's library holds its one synth bass at note 36.
+    assert peer.request("/shot/get", 12, reply="/shot/slot")[9] == -1.0  # own register
+    assert render(peer, 12, "synth bass")[2] == 36.0
+    assert render(peer, 12, "synth bass", root=48.0)[2] == 48.0
+    args = peer.request("/shot/set", 12, "root", -1.0, reply="/shot/slot")
+    assert args[9] == 48.0  # the current render keeps its note ...
+    assert render(peer, 12, "synth bass")[2] == 36.0  # ... the next one takes its own again
+
+
 BAD_MESSAGES = [
     ("/shot/prompt", ("one", "text"), "expected an int"),
     ("/shot/prompt", (1,), "expected 2 argument"),

@@ -292,6 +292,9 @@ def test_slot_bank_persists_every_change_and_restores(tmp_path: Path) -> None:
     assert again.get(0).params.prompt == "kick" and again.get(0).wanted
     assert again.get(1).params.gain == 0.25
     assert again.get(2).render.root == 50.0 and again.get(2).playback_root() == 50.0
+    # An unpitched render in a slot left to its own register is played from middle C.
+    bank.install_render(3, SlotRender(str(render_file), None, 0.1, 8, 2))
+    assert bank.get(3).params.root == -1.0 and bank.get(3).playback_root() == 60.0
     render_file.unlink()
     third = SlotBank(4, StateStore(tmp_path / "state.json"))
     third.restore()

@@ -253,6 +253,38 @@ def test_among_the_nearest_captions_the_sample_nearest_the_note_seeds() -> None:
     assert moved == [-2.0]
 
 
+def test_without_a_note_the_seed_keeps_its_own_register() -> None:
+    """No note asked: the best caption seeds (nothing pulls it towards middle C), and the render
+    sounds at that sample's own root rounded to a semitone, so a high marimba stays high."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
+
+    query, embeddings, pitches, tonal, classes = _marimbas_and_a_cymbal()
+    pitches = pitches + torch.tensor([0.3, 0.0, 0.0, 0.0])  # the best caption's root: 84.3
+    index = RetrievalIndex(embeddings, torch.randn(4, 4, 1, 8), pitches, tonal, classes,
+                           settings=SeedSettings(blend=1, pool=1, shortlist=3))
+    moved: list[float] = []
+
+    def repitch(latents: torch.Tensor, semitones: torch.Tensor) -> torch.Tensor:
+        moved.extend(semitones.tolist())
+        return latents
+
+    assert index.neighbours(query, pitch=None, repitch=repitch).note == 84.0
+    assert moved == pytest.approx([-0.3], abs=1e-4)
+    # Asked for a note, the same library seeds from the marimba nearest it, moved there.
+    assert index.neighbours(query, pitch=60.0, repitch=repitch).note == 60.0
+    assert moved[-1] == pytest.approx(-2.0, abs=1e-4)
+
+
+def test_a_render_without_a_note_sounds_at_its_seeds_note(pipe) -> None:
+    # The tiny library holds a synth bass at note 36 and a bell at 72.
+    bass = _render(pipe, "synth bass", strength=0.5)
+    bell = _render(pipe, "bell pluck", strength=0.5)
+    assert (bass.tonal, bass.root_note) == (True, 36.0)
+    assert (bell.tonal, bell.root_note) == (True, 72.0)
+    assert _render(pipe, "synth bass", strength=0.5, pitch=60).root_note == 60.0
+    assert _render(pipe, "kick drum", strength=0.5).root_note is None
+
+
 def test_the_shortlist_keeps_the_note_from_pulling_in_another_sound() -> None:
     """Ranked over the whole library, the pitch penalty lets the unpitched cymbal win a marimba
     prompt; restricted to the nearest captions it cannot."""

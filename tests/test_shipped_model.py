@@ -40,6 +40,21 @@ def test_pitched_prompt_renders_with_its_root(pipe) -> None:
     assert 0.01 < np.max(np.abs(out.audios)) <= 1.0
 
 
+def test_without_a_note_a_sound_keeps_its_seeds_register_and_sounds_at_its_root(pipe) -> None:
+    """The daemon's default (no root set): a bass is not moved to middle C but sounds where the
+    library bass it starts from was played, and the root it reports is the pitch one hears."""
+    from server.eval.metrics import detected_pitch
+
+    index = pipe.retrieval
+    bass_notes = {float(p.round()) for p, c in zip(index.pitches, index.classes, strict=True)
+                  if c == "bass"}
+    for seed in (0, 1):
+        out = pipe("electric bass guitar note", seed=seed)
+        assert out.tonal and out.root_note in bass_notes
+        heard = detected_pitch(out.audios, out.sampling_rate)
+        assert heard is not None and abs(heard - out.root_note) < 1.0
+
+
 def test_drum_prompt_is_unpitched_and_has_an_attack(pipe) -> None:
     out = pipe("punchy techno kick", seed=2)
     assert out.root_note is None and not out.tonal

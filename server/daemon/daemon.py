@@ -198,7 +198,7 @@ class Daemon:
         else:
             status = "empty" if not p.prompt else "idle"
         return (s.index, status, p.prompt, p.negative, p.seed, p.steps, p.guidance, p.duration,
-                p.strength, s.playback_root(), p.repitch, p.gain,
+                p.strength, s.playback_root() if s.render else p.root, p.repitch, p.gain,
                 s.render.path if s.render else "")
 
     # -- commands: slots and renders ---------------------------------------------------------
@@ -269,7 +269,7 @@ class Daemon:
         request = RenderRequest(slot=slot, prompt=params.prompt, negative=params.negative,
                                 seed=seed, steps=params.steps, guidance=params.guidance,
                                 duration=params.duration, strength=params.strength,
-                                pitch=int(round(params.root)))
+                                pitch=int(round(params.root)) if params.root >= 0 else None)
         subtype = SUBTYPES[self.config.wav_format]
 
         def run(progress: Any, cancel: threading.Event) -> SlotRender:

@@ -40,7 +40,7 @@ class RenderRequest:
     duration: float
     strength: float
     negative: str = ""
-    pitch: int = 60
+    pitch: int | None = None  # None: the sound's own register (its seed's note)
     velocity: int = 100
 
 

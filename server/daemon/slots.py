@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 REPITCH_MODES = ("resample", "keep-length")
 
 
+#: ``root`` value that lets each render sound in its own register (a sub bass stays low)
+OWN_REGISTER = -1.0
+#: the note unpitched renders are played from when no root was set (keys then transpose them)
+UNPITCHED_ROOT = 60.0
+
+
 @dataclass(frozen=True)
 class SlotParams:
     prompt: str = ""
@@ -31,7 +37,7 @@ class SlotParams:
     guidance: float = 3.0
     duration: float = 1.48
     strength: float = 0.1  # the shipped model's evaluated default (see its model card)
-    root: float = 60.0
+    root: float = OWN_REGISTER  # -1: the render picks the sound's own register
     repitch: str = "resample"
     gain: float = 1.0
 
@@ -65,10 +71,11 @@ class Slot:
         return not self.params.prompt and self.render is None
 
     def playback_root(self) -> float:
-        """The note the current render sounds at (its own root, else the slot's root)."""
+        """The note the current render sounds at: its own root, else the slot's root, else
+        (an unpitched render in a slot left to its own register) middle C."""
         if self.render is not None and self.render.root is not None:
             return self.render.root
-        return self.params.root
+        return self.params.root if self.params.root >= 0 else UNPITCHED_ROOT
 
 
 class SlotBank:
@@ -145,7 +152,7 @@ class SlotBank:
             slot = self._slots[index]
             params = replace(slot.params, **changes)
             render = slot.render
-            if "root" in changes and render is not None:
+            if "root" in changes and render is not None and changes["root"] >= 0:
                 render = replace(render, root=float(changes["root"]))
             wanted = slot.wanted if want_render is None else want_render
             self._slots[index] = replace(slot, params=params, render=render, wanted=wanted)

@@ -183,7 +183,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("prompt")
     r.add_argument("-o", "--output", required=True)
     r.add_argument("--seed", type=int, default=-1, help="-1: a new variation each time")
-    r.add_argument("--note", type=int, default=60, help="MIDI pitch (root note) of the render")
+    r.add_argument("--note", type=int, default=None,
+                   help="MIDI pitch (root note) of the render (default: the sound's own "
+                        "register, the note of the sample it starts from)")
     r.add_argument("--velocity", type=int, default=100)
     r.add_argument("--steps", type=int, default=None, help="denoising steps (model default)")
     r.add_argument("--guidance", type=float, default=None, help="classifier-free guidance")

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # external.py imports this module; load_pipeline imports it l
 log = logging.getLogger(__name__)
 
 PIPELINE_CONFIG = "pipeline_config.json"
+DEFAULT_NOTE = 60.0  # middle C: where a render sounds without a note or a pitched seed
 
 
 @dataclass
@@ -145,8 +146,9 @@ class ShotcallerPipeline(DiffusionPipeline):
             raise ValueError(f"prompt is {len(prompt)} characters; at most 1000 are allowed")
         if negative_prompt is not None and not isinstance(negative_prompt, str):
             raise ValueError(f"negative_prompt must be a string, got {type(negative_prompt)}")
-        if not (isinstance(pitch, int | float) and math.isfinite(pitch) and 0 <= pitch <= 127):
-            raise ValueError(f"pitch must be a MIDI note in 0..127, got {pitch!r}")
+        if pitch is not None and not (isinstance(pitch, int | float) and math.isfinite(pitch)
+                                      and 0 <= pitch <= 127):
+            raise ValueError(f"pitch must be a MIDI note in 0..127 or None, got {pitch!r}")
         if not (isinstance(velocity, int | float) and 1 <= velocity <= 127):
             raise ValueError(f"velocity must be in 1..127, got {velocity!r}")
         max_s = self.max_duration_in_s
@@ -189,7 +191,7 @@ class ShotcallerPipeline(DiffusionPipeline):
         self,
         prompt: str,
         negative_prompt: str | None = None,
-        pitch: float = 60,
+        pitch: float | None = None,
         velocity: float = 100,
         duration_in_s: float | None = None,
         seed: int = -1,
@@ -219,12 +221,15 @@ class ShotcallerPipeline(DiffusionPipeline):
         # 3. Retrieve neighbours: the seed latent and whether the sound is pitched
         neighbours = None
         if self.retrieval is not None and len(self.retrieval):
-            neighbours = self.retrieval.neighbours(pooled[1], pitch=float(pitch),
+            neighbours = self.retrieval.neighbours(pooled[1], pitch=pitch if pitch is None
+                                                   else float(pitch),
                                                    generator=generator,
                                                    repitch=self.codec.shift_pitch,
                                                    qualities=prompt_qualities(prompt))
         if tonal is None:
             tonal = neighbours.tonal_probability >= 0.5 if neighbours is not None else True
+        if pitch is None:  # the sound's own register: where its seed was recorded
+            pitch = neighbours.note if neighbours is not None else DEFAULT_NOTE
 
         # 4. Global conditioning: the note, and each row's pooled prompt embedding
         note = note_features(torch.tensor([float(pitch)] * 2), torch.tensor([float(velocity)] * 2),

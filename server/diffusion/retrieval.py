@@ -79,6 +79,7 @@ class Neighbours:
     tonal_probability: float
     classes: list[str]
     similarities: list[float]
+    note: float  # the MIDI note the seed sounds at (the asked one, or its own register's)
 
 
 class RetrievalIndex:
@@ -144,13 +145,17 @@ class RetrievalIndex:
                    meta["classes"], settings=settings, sources=meta.get("sources"),
                    qualities=meta.get("qualities"))
 
-    def neighbours(self, query: torch.Tensor, *, pitch: float, k: int | None = None,
+    def neighbours(self, query: torch.Tensor, *, pitch: float | None, k: int | None = None,
                    temperature: float = 0.05, generator: torch.Generator | None = None,
                    repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
                    qualities: set[str] | frozenset[str] = frozenset()) -> Neighbours:
         """Blend of ``k`` (default: the settings' ``blend``) of the best matches of a
         unit-length query embedding [384].
 
+        ``pitch=None`` asks for the sound's own register: no match pays for its distance from a
+        note, and the render's note is the drawn match's own root (rounded to a semitone), so a
+        bass stays low instead of being moved to middle C. (Pulling the matches towards the
+        middle of their kind's register instead measured no better on the valid split.)
         ``repitch(latents, semitones)`` (the codec's ``shift_pitch``) moves each tonal match to
         ``pitch`` before blending; without it, matches at different notes blend into a cluster
         and a render seeded from them keeps their notes, not the requested one.
@@ -165,9 +170,11 @@ class RetrievalIndex:
             candidates = torch.topk(sims, s.shortlist).indices
         if s.vote:
             candidates = self._winning_class(candidates, sims, temperature)
-        distance = (self.pitches[candidates] - pitch).abs() * s.per_semitone
-        scores = sims[candidates] - torch.where(self.tonal[candidates], distance,
-                                                torch.zeros_like(distance))
+        scores = sims[candidates]
+        if pitch is not None:
+            distance = (self.pitches[candidates] - pitch).abs() * s.per_semitone
+            scores = scores - torch.where(self.tonal[candidates], distance,
+                                          torch.zeros_like(distance))
         if qualities and self.qualities is not None and s.per_quality:
             scores = scores + s.per_quality * self._quality_match(candidates, qualities)
         top = torch.topk(scores, min(s.pool * k, len(scores))).indices
@@ -176,6 +183,9 @@ class RetrievalIndex:
         chosen = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
         w = torch.softmax(scores[chosen] / temperature, dim=0)
         pick = candidates[chosen]
+        if pitch is None:
+            tonal_picks = pick[self.tonal[pick]]
+            pitch = float(self.pitches[tonal_picks[0]].round()) if len(tonal_picks) else 60.0
         latents = self.latents[pick].float()
         if repitch is not None:
             semitones = torch.where(self.tonal[pick], pitch - self.pitches[pick],
@@ -186,7 +196,7 @@ class RetrievalIndex:
         latent = latent / latent.std().clamp_min(1e-3) * latents.std()
         tonal_p = float((w * self.tonal[pick].float()).sum())
         return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
-                          sims[pick].tolist())
+                          sims[pick].tolist(), float(pitch))
 
     def _quality_match(self, candidates: torch.Tensor, wanted: set[str] | frozenset[str]
                        ) -> torch.Tensor:
