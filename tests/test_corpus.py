@@ -194,6 +194,20 @@ def test_train_codec_command_sets_the_latent_shape(corpus: Path, tmp_path: Path)
     assert SpectralCodec.from_pretrained(tmp_path / "run" / "codec").latent_shape == (6, 1, 16)
 
 
+def test_train_codec_asks_for_a_gpu_that_is_there(corpus: Path, tmp_path: Path) -> None:
+    """The learned decoder trains where it is told; a missing GPU is a usage error (exit 2)
+    before any work, not a crash minutes in. This machine has no CUDA device."""
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA device")
+    run = subprocess.run([sys.executable, "-m", "server.cli", "train", "codec", "--corpus",
+                          str(corpus), "--out", str(tmp_path / "run"), "--device", "cuda"],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "--device cuda: no CUDA device" in run.stderr
+    assert not (tmp_path / "run").exists()
+
+
 def test_decoder_training_lowers_the_round_trip_distance_and_resumes(corpus: Path,
                                                                      tmp_path: Path) -> None:
     """The learned decoder on a small corpus: its MR-STFT distance falls below the untrained

@@ -14,11 +14,19 @@ def _given(**options) -> dict:
 
 
 def _train(args: argparse.Namespace) -> int:
+    import torch
+
+    from ..diffusion.pipeline import pick_device
     from ..errors import UsageError
     from .codec import SPECTRAL_FILE
     from .decoder_train import DecoderTrainConfig, train_decoder
     from .train import CodecTrainConfig, train_codec
 
+    device = pick_device(args.device)
+    if device == "cuda" and not torch.cuda.is_available():
+        raise UsageError("--device cuda: no CUDA device on this machine (try --device auto)")
+    if device == "mps" and not torch.backends.mps.is_available():
+        raise UsageError("--device mps: no MPS device on this machine (try --device auto)")
     out = Path(args.out)
     if args.projection is None:
         cfg = CodecTrainConfig(corpus=Path(args.corpus), out=out, resume=args.resume,
@@ -34,7 +42,7 @@ def _train(args: argparse.Namespace) -> int:
     if args.decoder_steps == 0:
         return 0
     dcfg = DecoderTrainConfig(corpus=Path(args.corpus), codec=projection, out=out,
-                              resume=args.resume,
+                              resume=args.resume, device=device,
                               **_given(steps=args.decoder_steps, batch_size=args.batch_size,
                                        learning_rate=args.learning_rate))
     folder = train_decoder(dcfg)
@@ -109,6 +117,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--batch-size", type=int, help="decoder training batch (default 12)")
     t.add_argument("--learning-rate", type=float,
                    help="decoder training peak learning rate (default 1.5e-3)")
+    t.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
+                   help="where the decoder trains (default: a GPU when there is one)")
     t.add_argument("--resume", action="store_true",
                    help="continue from the checkpoints in OUT")
     t.set_defaults(func=_train)

@@ -45,6 +45,7 @@ class DecoderTrainConfig:
     checkpoint_minutes: float = 4.0
     resume: bool = False
     seed: int = 0
+    device: str = "cpu"  # the decoder needs far more steps than 2 CPU cores give: use a GPU
 
 
 def _magnitudes(wave: torch.Tensor, n_fft: int) -> torch.Tensor:
@@ -73,9 +74,10 @@ def _frames(codec: SpectralCodec, waves: torch.Tensor) -> torch.Tensor:
 
 def _validate(codec: SpectralCodec, decoder: SpectralDecoder, waves: torch.Tensor) -> float:
     decoder.eval()
+    device = next(decoder.parameters()).device
     with torch.no_grad():
-        losses = [mrstft_loss(decoder.waveform(_frames(codec, w), codec.spectral), w)
-                  for w in waves.split(8)]
+        losses = [mrstft_loss(decoder.waveform(_frames(codec, w), codec.spectral), w).cpu()
+                  for w in (w.to(device) for w in waves.split(8))]
     decoder.train()
     return float(torch.cat(losses).mean())
 
@@ -85,7 +87,8 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     ckpt = out / "decoder_checkpoint.pt"
-    codec = SpectralCodec.from_pretrained(cfg.codec)
+    device = torch.device(cfg.device)
+    codec = SpectralCodec.from_pretrained(cfg.codec, device=cfg.device)
     spectral = codec.spectral
     corpus = load_corpus(cfg.corpus)
     train = select(corpus, split="train", per_class=cfg.per_class, seed=cfg.seed)
@@ -98,14 +101,16 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
                                               progress=False)) if valid else None
 
     decoder = SpectralDecoder(num_bins=spectral.num_bins, channels=cfg.channels,
-                              hidden_channels=cfg.hidden_channels, num_blocks=cfg.num_blocks)
+                              hidden_channels=cfg.hidden_channels, num_blocks=cfg.num_blocks
+                              ).to(device)
     optimizer = torch.optim.AdamW(decoder.parameters(), lr=cfg.learning_rate, weight_decay=0.0)
     warmup = min(200, cfg.steps // 10 + 1)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.05, 1 - s / cfg.steps))
     step = 0
     if cfg.resume and ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
+        # On the CPU: the RNG state must stay there; the optimiser moves its own to the params.
+        state = torch.load(ckpt, map_location="cpu", weights_only=False)
         decoder.load_state_dict(state["decoder"])
         optimizer.load_state_dict(state["optimizer"])
         schedule.load_state_dict(state["schedule"])
@@ -120,6 +125,7 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
     with tqdm(total=cfg.steps, initial=step, desc="codec decoder", unit="step") as bar:
         while step < cfg.steps:
             batch = train_waves[rng.choice(len(train_waves), cfg.batch_size, replace=False)]
+            batch = batch.to(device)
             loss = mrstft_loss(decoder.waveform(_frames(codec, batch), spectral), batch).mean()
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
