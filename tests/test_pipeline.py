@@ -235,12 +235,12 @@ def _marimbas_and_a_cymbal():
         torch.tensor([True, True, True, False]), ["mallet_bell"] * 3 + ["cymbal"]
 
 
-def test_among_the_nearest_captions_the_sample_nearest_the_note_seeds() -> None:
-    """A sample moved far from its note loses its character, so the note picks the seed among
-    the shortlisted captions: the marimba at 62, not the better-captioned one two octaves up."""
+def _marimba_library(best_root: float = 84.0):
+    """The marimbas and cymbal as a one-seed library, with a repitch that records its moves."""
     from server.diffusion.retrieval import RetrievalIndex, SeedSettings
 
     query, embeddings, pitches, tonal, classes = _marimbas_and_a_cymbal()
+    pitches[0] = best_root
     index = RetrievalIndex(embeddings, torch.randn(4, 4, 1, 8), pitches, tonal, classes,
                            settings=SeedSettings(blend=1, pool=1, shortlist=3))
     moved: list[float] = []
@@ -249,6 +249,13 @@ def test_among_the_nearest_captions_the_sample_nearest_the_note_seeds() -> None:
         moved.extend(semitones.tolist())
         return latents
 
+    return query, index, moved, repitch
+
+
+def test_among_the_nearest_captions_the_sample_nearest_the_note_seeds() -> None:
+    """A sample moved far from its note loses its character, so the note picks the seed among
+    the shortlisted captions: the marimba at 62, not the better-captioned one two octaves up."""
+    query, index, moved, repitch = _marimba_library()
     assert index.neighbours(query, pitch=60.0, repitch=repitch).classes == ["mallet_bell"]
     assert moved == [-2.0]
 
@@ -256,18 +263,7 @@ def test_among_the_nearest_captions_the_sample_nearest_the_note_seeds() -> None:
 def test_without_a_note_the_seed_keeps_its_own_register() -> None:
     """No note asked: the best caption seeds (nothing pulls it towards middle C), and the render
     sounds at that sample's own root rounded to a semitone, so a high marimba stays high."""
-    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
-
-    query, embeddings, pitches, tonal, classes = _marimbas_and_a_cymbal()
-    pitches = pitches + torch.tensor([0.3, 0.0, 0.0, 0.0])  # the best caption's root: 84.3
-    index = RetrievalIndex(embeddings, torch.randn(4, 4, 1, 8), pitches, tonal, classes,
-                           settings=SeedSettings(blend=1, pool=1, shortlist=3))
-    moved: list[float] = []
-
-    def repitch(latents: torch.Tensor, semitones: torch.Tensor) -> torch.Tensor:
-        moved.extend(semitones.tolist())
-        return latents
-
+    query, index, moved, repitch = _marimba_library(best_root=84.3)
     assert index.neighbours(query, pitch=None, repitch=repitch).note == 84.0
     assert moved == pytest.approx([-0.3], abs=1e-4)
     # Asked for a note, the same library seeds from the marimba nearest it, moved there.
