@@ -60,6 +60,20 @@ def attribute_order(pipe, strength: float, guidance: float, steps: int,
     return {k: float(np.mean(v)) for k, v in hits.items()}
 
 
+def register_order(pipe, records: list[dict], strength: float, guidance: float, steps: int,
+                   duration: float | None = None) -> float:
+    """Share of pitched valid captions whose "high …" render, in its own register, sits above
+    its "low …" render (the root each render reports)."""
+    hits = []
+    for i, r in enumerate(rec for rec in records if rec["tonal"]):
+        lo, hi = (pipe(f"{side} {r['captions'][0]}", seed=i, strength=strength,
+                       guidance_scale=guidance, num_inference_steps=steps,
+                       duration_in_s=duration).root_note for side in ("low", "high"))
+        if lo is not None and hi is not None:
+            hits.append(hi > lo)
+    return float(np.mean(hits)) if hits else float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="models/shotcaller-small")
@@ -136,6 +150,10 @@ def main() -> None:
             np.concatenate([emb, emb_b]), [r["class"] for r in valid + valid], reference_emb,
             reference_classes))
         attributes = attribute_order(pipe, strength, guidance, args.steps, duration)
+        register = ""
+        if args.note == "register":
+            order = register_order(pipe, valid, strength, guidance, args.steps, duration)
+            register = f"register order {order:.2f}, "
         print(f"blend {settings.blend} of {settings.blend * settings.pool}, shortlist "
               f"{settings.shortlist}{' with class vote' if settings.vote else ''}, "
               f"{settings.per_semitone}/semitone, {settings.per_quality}/quality, "
@@ -147,7 +165,7 @@ def main() -> None:
               f"closer than closest real pair {copies} of {2 * len(valid)}, attribute order "
               f"{np.mean(list(attributes.values())):.2f} (" +
               "/".join(f"{v:.2f}" for v in attributes.values()) + f" {'/'.join(attributes)}), "
-              f"{np.median(seconds):.2f} s per render", flush=True)
+              f"{register}{np.median(seconds):.2f} s per render", flush=True)
 
 
 if __name__ == "__main__":

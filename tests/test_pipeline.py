@@ -398,6 +398,26 @@ def test_a_prompt_names_qualities_in_the_captions_words() -> None:
     assert prompt_qualities("shortlist darker hardware") == set()
 
 
+def test_a_prompt_names_its_register() -> None:
+    from server.corpus.captions import prompt_register
+
+    assert prompt_register("deep sub bass") == "low"
+    assert prompt_register("High glassy bell") == "high"
+    assert prompt_register("low and high strings") is None  # both sides: neither
+    assert prompt_register("crisp hi-hat") is None and prompt_register("highlight") is None
+
+
+def test_a_register_word_moves_a_render_without_a_note_up_or_down() -> None:
+    """Without a note, "low" pulls the draw towards the lower quartile of the matches' notes
+    and "high" towards the upper one; a given note still decides."""
+    query, index, _, repitch = _marimba_library()  # marimbas at 84, 62 and 40
+    found = {side: index.neighbours(query, pitch=None, repitch=repitch, register=side).note
+             for side in ("low", "high", None)}
+    # The lower quartile is 51: 62 and 40 are as near, and 62's caption is the better one.
+    assert found == {"low": 62.0, "high": 84.0, None: 84.0}
+    assert index.neighbours(query, pitch=60.0, repitch=repitch, register="high").note == 60.0
+
+
 def test_a_seed_is_chosen_for_the_qualities_the_prompt_names() -> None:
     """Caption embeddings hardly tell "short kick" from "long kick"; the library's measured
     qualities do, so each prompt draws the kick that has what it asks for."""

@@ -128,6 +128,18 @@ def prompt_qualities(prompt: str) -> set[str]:
     return {q for q in found if OPPOSITE_QUALITIES[q] not in found}
 
 
+#: words that ask for a pitched sound's lower or upper register ("deep pad", "high bell")
+REGISTER_WORDS = {"low": ("low", "deep", "sub", "lower"), "high": ("high", "higher")}
+
+
+def prompt_register(prompt: str) -> str | None:
+    """"low", "high" or None: the register a prompt asks for, when it asks for one side only."""
+    text = " " + re.sub(r"[^a-z0-9 ]+", " ", prompt.lower()) + " "
+    found = [side for side, words in REGISTER_WORDS.items()
+             if any(f" {w} " in text for w in words)]
+    return found[0] if len(found) == 1 else None
+
+
 def _rng(key: str) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha1(key.encode()).digest()[:8], "big"))
 

@@ -28,7 +28,7 @@ from diffusers import DiffusionPipeline, DPMSolverMultistepScheduler, UNet2DCond
 from diffusers.utils import BaseOutput
 
 from ..codec.codec import SpectralCodec
-from ..corpus.captions import prompt_qualities
+from ..corpus.captions import prompt_qualities, prompt_register
 from .conditioning import conditioning_vector, note_features
 from .retrieval import RetrievalIndex
 from .text import TextEncoder
@@ -148,7 +148,8 @@ class ShotcallerPipeline(DiffusionPipeline):
             raise ValueError(f"negative_prompt must be a string, got {type(negative_prompt)}")
         if pitch is not None and not (isinstance(pitch, int | float) and math.isfinite(pitch)
                                       and 0 <= pitch <= 127):
-            raise ValueError(f"pitch must be a MIDI note in 0..127 or None, got {pitch!r}")
+            raise ValueError(f"pitch must be a MIDI note in 0..127 (or left out for the sound's "
+                             f"own register), got {pitch!r}")
         if not (isinstance(velocity, int | float) and 1 <= velocity <= 127):
             raise ValueError(f"velocity must be in 1..127, got {velocity!r}")
         max_s = self.max_duration_in_s
@@ -225,7 +226,8 @@ class ShotcallerPipeline(DiffusionPipeline):
                                                    else float(pitch),
                                                    generator=generator,
                                                    repitch=self.codec.shift_pitch,
-                                                   qualities=prompt_qualities(prompt))
+                                                   qualities=prompt_qualities(prompt),
+                                                   register=prompt_register(prompt))
         if tonal is None:
             tonal = neighbours.tonal_probability >= 0.5 if neighbours is not None else True
         if pitch is None:  # the sound's own register: where its seed was recorded

@@ -38,6 +38,9 @@ INDEX_FILE = "index.safetensors"
 META_FILE = "index.json"
 
 
+#: where a register word pulls a render without a note: a quantile of its matches' notes
+REGISTER_QUANTILES = {"low": 0.25, "high": 0.75}
+
 @dataclass(frozen=True)
 class SeedSettings:
     """How a prompt's seed is drawn from the library (saved with the index, so each model keeps
@@ -148,7 +151,8 @@ class RetrievalIndex:
     def neighbours(self, query: torch.Tensor, *, pitch: float | None, k: int | None = None,
                    temperature: float = 0.05, generator: torch.Generator | None = None,
                    repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
-                   qualities: set[str] | frozenset[str] = frozenset()) -> Neighbours:
+                   qualities: set[str] | frozenset[str] = frozenset(),
+                   register: str | None = None) -> Neighbours:
         """Blend of ``k`` (default: the settings' ``blend``) of the best matches of a
         unit-length query embedding [384].
 
@@ -156,6 +160,9 @@ class RetrievalIndex:
         note, and the render's note is the drawn match's own root (rounded to a semitone), so a
         bass stays low instead of being moved to middle C. (Pulling the matches towards the
         middle of their kind's register instead measured no better on the valid split.)
+        ``register`` ("low" or "high", from ``captions.prompt_register``) then pulls them
+        towards the lower or upper quartile of the shortlisted pitched matches' notes, as a
+        given note would; with a note given it is ignored.
         ``repitch(latents, semitones)`` (the codec's ``shift_pitch``) moves each tonal match to
         ``pitch`` before blending; without it, matches at different notes blend into a cluster
         and a render seeded from them keeps their notes, not the requested one.
@@ -171,10 +178,14 @@ class RetrievalIndex:
         if s.vote:
             candidates = self._winning_class(candidates, sims, temperature)
         scores = sims[candidates]
-        if pitch is not None:
-            distance = (self.pitches[candidates] - pitch).abs() * s.per_semitone
-            scores = scores - torch.where(self.tonal[candidates], distance,
-                                          torch.zeros_like(distance))
+        pitched = self.tonal[candidates]
+        target = pitch
+        if target is None and register in REGISTER_QUANTILES and pitched.any():
+            notes = self.pitches[candidates][pitched].float()
+            target = float(notes.quantile(REGISTER_QUANTILES[register]))
+        if target is not None:
+            distance = (self.pitches[candidates] - target).abs() * s.per_semitone
+            scores = scores - torch.where(pitched, distance, torch.zeros_like(distance))
         if qualities and self.qualities is not None and s.per_quality:
             scores = scores + s.per_quality * self._quality_match(candidates, qualities)
         top = torch.topk(scores, min(s.pool * k, len(scores))).indices
