@@ -222,8 +222,8 @@ class ShotcallerPipeline(DiffusionPipeline):
         # 3. Retrieve neighbours: the seed latent and whether the sound is pitched
         neighbours = None
         if self.retrieval is not None and len(self.retrieval):
-            neighbours = self.retrieval.neighbours(pooled[1], pitch=pitch if pitch is None
-                                                   else float(pitch),
+            neighbours = self.retrieval.neighbours(pooled[1],
+                                                   pitch=None if pitch is None else float(pitch),
                                                    generator=generator,
                                                    repitch=self.codec.shift_pitch,
                                                    qualities=prompt_qualities(prompt),

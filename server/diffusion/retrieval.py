@@ -41,6 +41,7 @@ META_FILE = "index.json"
 #: where a register word pulls a render without a note: a quantile of its matches' notes
 REGISTER_QUANTILES = {"low": 0.25, "high": 0.75}
 
+
 @dataclass(frozen=True)
 class SeedSettings:
     """How a prompt's seed is drawn from the library (saved with the index, so each model keeps
