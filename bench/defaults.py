@@ -7,8 +7,9 @@ seeds, how many renders come closer to a corpus sample (the seed library include
 closest pair of distinct real samples of their class (novelty; must stay 0), how often an
 attribute prompt built from the caption vocabulary ("bright kick" against "dark kick") measures
 as asked (spectral centroid, decay time, level), and the time per render. Captions render at
-their samples' own notes, or all at ``--note`` (60 is where the daemon's slots and the eval
-render).
+their samples' own notes, all at ``--note N``, or with ``--note register`` each in its seed's
+own register, as the daemon's slots and the eval do by default (then a register order is
+printed too: how often "high …" renders above "low …").
 
     python bench/defaults.py --model DIR --corpus DIR [--per-class 4]
 """
