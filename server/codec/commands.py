@@ -14,19 +14,16 @@ def _given(**options) -> dict:
 
 
 def _train(args: argparse.Namespace) -> int:
-    import torch
-
     from ..diffusion.pipeline import pick_device
     from ..errors import UsageError
     from .codec import SPECTRAL_FILE
     from .decoder_train import DecoderTrainConfig, train_decoder
     from .train import CodecTrainConfig, train_codec
 
-    device = pick_device(args.device)
-    if device == "cuda" and not torch.cuda.is_available():
-        raise UsageError("--device cuda: no CUDA device on this machine (try --device auto)")
-    if device == "mps" and not torch.backends.mps.is_available():
-        raise UsageError("--device mps: no MPS device on this machine (try --device auto)")
+    try:
+        device = pick_device(args.device)
+    except ValueError as exc:
+        raise UsageError(f"--device {args.device}: {exc}") from exc
     out = Path(args.out)
     if args.projection is None:
         cfg = CodecTrainConfig(corpus=Path(args.corpus), out=out, resume=args.resume,

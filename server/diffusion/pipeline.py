@@ -30,7 +30,7 @@ from diffusers.utils import BaseOutput
 from ..codec.codec import SpectralCodec
 from ..corpus.captions import prompt_qualities, prompt_register
 from .conditioning import conditioning_vector, note_features
-from .retrieval import RetrievalIndex
+from .retrieval import DEFAULT_NOTE, RetrievalIndex
 from .text import TextEncoder
 from .tuning import tune_to_note
 from .unet import FrameUNet
@@ -41,7 +41,6 @@ if TYPE_CHECKING:  # external.py imports this module; load_pipeline imports it l
 log = logging.getLogger(__name__)
 
 PIPELINE_CONFIG = "pipeline_config.json"
-DEFAULT_NOTE = 60.0  # middle C: where a render sounds without a note or a pitched seed
 
 
 @dataclass
@@ -82,6 +81,12 @@ def pick_device(device: str = "auto") -> str:
         return "cpu"
     if device not in ("cpu", "cuda", "mps"):
         raise ValueError(f"device must be auto, cpu, cuda or mps, got {device!r}")
+    # Asked for by name but absent: say so now, not as a torch assertion at the first move.
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("no CUDA device on this machine (try --device auto)")
+    if device == "mps" and not (getattr(torch.backends, "mps", None)
+                                and torch.backends.mps.is_available()):
+        raise ValueError("no MPS device on this machine (try --device auto)")
     return device
 
 

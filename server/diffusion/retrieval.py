@@ -38,6 +38,8 @@ INDEX_FILE = "index.safetensors"
 META_FILE = "index.json"
 
 
+#: middle C: where a render sounds without a note or a pitched seed
+DEFAULT_NOTE = 60.0
 #: where a register word pulls a render without a note: a quantile of its matches' notes
 REGISTER_QUANTILES = {"low": 0.25, "high": 0.75}
 
@@ -197,7 +199,8 @@ class RetrievalIndex:
         pick = candidates[chosen]
         if pitch is None:
             tonal_picks = pick[self.tonal[pick]]
-            pitch = float(self.pitches[tonal_picks[0]].round()) if len(tonal_picks) else 60.0
+            pitch = float(self.pitches[tonal_picks[0]].round()) if len(tonal_picks) \
+                else DEFAULT_NOTE
         latents = self.latents[pick].float()
         if repitch is not None:
             semitones = torch.where(self.tonal[pick], pitch - self.pitches[pick],
