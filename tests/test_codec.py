@@ -79,6 +79,7 @@ def test_the_encoder_is_derived_and_older_folders_still_load(codec: SpectralCode
     older = SpectralCodec.from_pretrained(tmp_path / "codec")
     assert torch.allclose(older.encode(_pluck(250.0), 44100), z, atol=0.05)
 
+
 @pytest.mark.parametrize(
     ("audio", "rate", "message"),
     [
