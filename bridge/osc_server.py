@@ -1,9 +1,13 @@
 """The OSC transport: our own UDP socket loop (large receive buffer, sender address known),
-python-osc's packet parser, the spec validator, then a routing table of thin handlers.
+a strict framing check, python-osc's packet parser, the spec validator, then a routing table of
+thin handlers.
 
-Every datagram is answered or logged: an unparseable packet, an unknown address, a wrong type
+Every datagram is answered or logged: a badly framed packet, an unknown address, a wrong type
 or arity or an out-of-range value gets ``/shot/error address message`` back; a handler's
-ValueError does too. Nothing a peer sends can stop the loop.
+ValueError or OSError (disk full, permissions) does too, naming the command. A rejected
+datagram costs one error reply and at most one log line, with its untrusted text escaped.
+Nothing a peer sends can stop the loop: the framing check (``osc_framing``) is linear in the
+datagram's size, so the parser never sees a packet that could make it loop.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from typing import Any
 
 from pythonosc.osc_packet import OscPacket, ParseError
 
+from server.atomic_file import describe_os_error
+
+from .osc_framing import OscFramingError, check_datagram, guess_address
 from .replies import Address, Replies
 from .spec import OscArgumentError, Validator
 
@@ -108,44 +115,51 @@ class OscServer:
                 log.exception("unexpected error handling a datagram from %s", sender)
 
     def handle_datagram(self, data: bytes, sender: Address | None) -> None:
-        """Parse one datagram (a message or a bundle) and dispatch its messages in order."""
+        """Check, parse one datagram (a message or a bundle) and dispatch its messages in order."""
         if sender is not None:
             self.replies.heard_from(sender)
         try:
+            check_datagram(data)
             packet = OscPacket(data)
+        except OscFramingError as exc:
+            self._reject(data, sender, exc.address, str(exc))
+            return
         except (ParseError, Exception) as exc:  # python-osc raises more than ParseError
-            self.errors += 1
-            address = _guess_address(data)
-            log.warning("malformed OSC packet (%d bytes) from %s: %s", len(data), sender, exc)
-            self.replies.error(sender, address, f"malformed OSC packet ({len(data)} bytes): "
-                               f"{_first_line(exc)}")
+            self._reject(data, sender, guess_address(data), _first_line(exc))
             return
         for timed in packet.messages:
             self.dispatch(timed.message.address, list(timed.message.params), sender)
+
+    def _reject(self, data: bytes, sender: Address | None, address: str, why: str) -> None:
+        self.errors += 1
+        message = f"malformed OSC packet ({len(data)} bytes): {why}"
+        if self.replies.error(sender, address, message):
+            log.warning("from %s: %s", _peer(sender), message)
 
     def dispatch(self, address: str, args: list[Any], sender: Address | None) -> None:
         try:
             values = self.validator.validate(address, args)
         except OscArgumentError as exc:
-            self.errors += 1
-            self.replies.error(sender, address, str(exc))
+            self._refuse(sender, address, str(exc))
             return
         try:
             self.handlers[address](Request(address, values, sender))
         except ValueError as exc:  # the daemon's errors for bad requests
-            self.errors += 1
-            self.replies.error(sender, address, str(exc))
+            self._refuse(sender, address, str(exc))
+        except OSError as exc:  # the disk refused (full, read-only, permissions): say so
+            self._refuse(sender, address, describe_os_error(exc), level=logging.ERROR)
+
+    def _refuse(self, sender: Address | None, address: str, message: str,
+                level: int = logging.INFO) -> None:
+        self.errors += 1
+        if self.replies.error(sender, address, message):
+            log.log(level, "%s from %s: %s", ascii(address), _peer(sender), ascii(message))
 
 
-def _guess_address(data: bytes) -> str:
-    if data.startswith(b"/"):
-        head = data.split(b"\x00", 1)[0][:128]
-        try:
-            return head.decode("ascii")
-        except UnicodeDecodeError:
-            pass
-    return ""
+def _peer(sender: Address | None) -> str:
+    return f"{sender[0]}:{sender[1]}" if sender else "MIDI"
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return ascii(text)[1:-1]

@@ -84,6 +84,8 @@ class Validator:
             if not isinstance(value, str):
                 raise OscArgumentError(
                     f"{name}: expected a string, got {_osc_type(value)} {_short(value)}")
+            if param.get("strip"):  # a prompt of spaces is no prompt: it would fail every render
+                value = value.strip()
         else:  # pragma: no cover - spec authoring error
             raise OscArgumentError(f"{name}: spec type {kind!r} unsupported")
         self._check_range(param, name, value)
@@ -93,7 +95,8 @@ class Validator:
         if isinstance(value, str):
             lo, hi = param.get("min_len"), param.get("max_len")
             if lo is not None and len(value) < lo:
-                raise OscArgumentError(f"{name}: must not be empty" if lo == 1
+                blank = " (or only spaces)" if param.get("strip") else ""
+                raise OscArgumentError(f"{name}: must not be empty{blank}" if lo == 1
                                        else f"{name}: shorter than {lo} characters")
             if hi is not None and len(value) > hi:
                 raise OscArgumentError(
@@ -120,9 +123,7 @@ class Validator:
 
 
 def _as_int(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):  # T/F are not numbers
         return value
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         return int(value)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 import soxr
+
+from .atomic_file import replace_atomic
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +73,10 @@ def write_wav_atomic(
 ) -> Path:
     """Write ``y`` to ``path`` so that readers see either the old file or the complete new one.
 
-    The data goes to a temporary file in the same folder, is flushed to disk, then renamed over
-    the target (rename is atomic within one filesystem).
+    The WAV is encoded in memory, written to a temporary file in the same folder, fsynced, then
+    renamed over the target (rename is atomic within one filesystem). A full disk raises
+    ``OSError`` (ENOSPC) naming the temporary file; nothing half-written is left.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".wav.part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            sf.write(handle, np.asarray(y, dtype=np.float32), sr, subtype=subtype, format="WAV")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    buffer = io.BytesIO()
+    sf.write(buffer, np.asarray(y, dtype=np.float32), sr, subtype=subtype, format="WAV")
+    return replace_atomic(Path(path), [buffer.getbuffer()], fsync=True)

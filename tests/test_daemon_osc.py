@@ -222,7 +222,8 @@ def test_state_reports_every_slot(peer: OscPeer) -> None:
 
 
 def test_shipped_presets_load_and_render(peer: OscPeer) -> None:
-    names = peer.request("/shot/preset/list", reply="/shot/preset/list")
+    page, pages, *names = peer.request("/shot/preset/list", reply="/shot/preset/list")
+    assert (page, pages) == (0, 1)
     assert {"808-kit", "acoustic-kit", "lofi-keys", "ambient-set"} <= set(names)
     assert peer.request("/shot/preset/load", "lofi-keys", reply="/shot/preset/loaded") == [
         "lofi-keys", 8]

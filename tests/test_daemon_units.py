@@ -171,7 +171,7 @@ def test_shipped_presets_parse() -> None:
 
 def test_preset_roundtrip_and_errors(tmp_path: Path) -> None:
     lib = PresetLibrary(tmp_path / "user", tmp_path / "shipped", 16)
-    slots = {0: SlotParams(prompt='say "hi"\n', seed=3), 5: SlotParams(prompt="b", gain=0.5)}
+    slots = {0: SlotParams(prompt='say "hi"\nnow', seed=3), 5: SlotParams(prompt="b", gain=0.5)}
     path = lib.save("My kit", slots, "drums")
     assert path.parent == tmp_path / "user"
     loaded = lib.load("My kit")
@@ -288,7 +288,7 @@ def test_slot_bank_persists_every_change_and_restores(tmp_path: Path) -> None:
     bank.install_render(2, SlotRender(str(render_file), None, 0.1, 7, 1))
     bank.set_params(2, root=50.0)  # retunes the render
     again = SlotBank(4, StateStore(tmp_path / "state.json"))
-    assert again.restore() == [0]
+    assert again.restore().clean and again.wanted_slots() == [0]
     assert again.get(0).params.prompt == "kick" and again.get(0).wanted
     assert again.get(1).params.gain == 0.25
     assert again.get(2).render.root == 50.0 and again.get(2).playback_root() == 50.0
@@ -304,8 +304,10 @@ def test_slot_bank_persists_every_change_and_restores(tmp_path: Path) -> None:
 def test_corrupt_state_file_is_moved_aside(tmp_path: Path) -> None:
     (tmp_path / "state.json").write_text("{not json")
     bank = SlotBank(2, StateStore(tmp_path / "state.json"))
-    assert bank.restore() == []
-    assert (tmp_path / "state.corrupt.json").read_text() == "{not json"
+    loaded = bank.restore()
+    assert not loaded.clean and bank.wanted_slots() == []
+    (moved,) = tmp_path.glob("state.json.corrupt-*")
+    assert moved.read_text() == "{not json" and "not valid JSON" in loaded.problems[0]
 
 
 def test_player_keep_length_mode(tmp_path: Path) -> None:

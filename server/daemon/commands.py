@@ -42,6 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--model", type=Path, help="model folder (default models/shotcaller-small)")
     s.add_argument("--device", choices=DEVICES)
     s.add_argument("--threads", type=int, help="torch CPU threads (default: half the cores)")
+    s.add_argument("--render-nice", type=int, help="nice steps below normal for render "
+                   "threads, so a DAW on the same cores keeps its CPU (default 10)")
+    s.add_argument("--cache", type=Path, help="cache folder for numba/torch (default "
+                   "SLOTS/cache)")
     s.add_argument("--rate", type=int, dest="sample_rate", help="host sample rate (44100)")
     s.add_argument("--wav-format", choices=WAV_FORMATS, help="pcm24 (default) or float")
     s.add_argument("--num-slots", type=int, help="slots in the bank (default 16)")
@@ -77,7 +81,7 @@ def build_config(args: argparse.Namespace) -> DaemonConfig:
     flags = {k: getattr(args, k, None) for k in (
         "osc_host", "osc_port", "reply_port", "reply_host", "midi_port", "virtual_midi",
         "midi_api", "keymap", "chromatic_slot", "slots", "user_presets", "model", "device",
-        "threads",
+        "threads", "render_nice", "cache",
         "sample_rate", "wav_format", "num_slots", "warmup", "log_format")}
     if args.import_dirs:
         flags["import_dirs"] = [str(p) for p in args.import_dirs]

@@ -60,6 +60,8 @@ class DaemonConfig:
     model: Path = DEFAULT_MODEL
     device: str = "auto"
     threads: int = 0  # torch CPU threads; 0 = half the cores, at most 4
+    render_nice: int = 10  # renders run this many nice steps below the daemon's priority
+    cache: Path | None = None  # library caches (numba, torch); None: SLOTS/cache
     num_slots: int = 16
     sample_rate: int = 44100
     wav_format: str = "pcm24"
@@ -76,6 +78,10 @@ class DaemonConfig:
         return self.slots / "import"
 
     @property
+    def cache_dir(self) -> Path:
+        return self.cache if self.cache is not None else self.slots / "cache"
+
+    @property
     def allowed_import_dirs(self) -> tuple[Path, ...]:
         return (self.import_dir, *self.import_dirs)
 
@@ -83,7 +89,8 @@ class DaemonConfig:
         """Raise ConfigError naming the first bad value; return self for chaining."""
         for name, lo, hi in (("osc_port", 0, 65535), ("chromatic_slot", 0, self.num_slots - 1),
                              ("num_slots", 1, 128), ("sample_rate", 8000, 192000),
-                             ("prewarm_semitones", 0, 127)):
+                             ("prewarm_semitones", 0, 127), ("render_nice", 0, 19),
+                             ("threads", 0, 256)):
             value = getattr(self, name)
             if not lo <= value <= hi:
                 raise ConfigError(f"{name} = {value}: must be in [{lo}, {hi}]")
@@ -104,7 +111,7 @@ class DaemonConfig:
         return self
 
 
-_PATH_KEYS = {"slots", "user_presets", "shipped_presets", "model"}
+_PATH_KEYS = {"slots", "user_presets", "shipped_presets", "model", "cache"}
 #: flag spellings accepted as TOML keys too (``--rate`` → sample_rate, ``--import-dir``)
 _ALIASES = {"rate": "sample_rate", "import_dir": "import_dirs"}
 

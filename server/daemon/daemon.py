@@ -4,6 +4,11 @@ Every public method is one command of the OSC address space (the handlers in
 ``handlers.py`` call them with validated arguments). A method raises ValueError for a request
 it refuses (the OSC layer answers ``/shot/error``); asynchronous results and failures are
 sent as replies from the worker thread.
+
+A change of parameters, keymap or prompt is handed to the slot bank's writer and takes effect
+(and is answered) once it is on disk; the OSC receive thread never waits for a write, so a note
+is never held up by a fader. A write the disk refuses is answered with ``/shot/error`` naming
+the command, the path and the OS's message, and changes nothing.
 """
 
 from __future__ import annotations
@@ -22,16 +27,27 @@ from bridge.osc_server import OscServer, open_socket
 from bridge.replies import Address, Replies
 from bridge.spec import OscArgumentError, Validator, load_spec
 from server import __version__
+from server.atomic_file import describe_os_error
 from server.audio_io import AudioReadError, load_mono, write_wav_atomic
 
 from .config import DaemonConfig
 from .engine import Engine, EngineError, RenderRequest, check_model_dir
+from .folder_lock import FolderLock
+from .housekeeping import empty_trash, move_to_trash, use_cache_folder
 from .pitch import detect_root
 from .player import NotePlayer, SlotEmpty
 from .preparer import CachePreparer
 from .presets import PresetError, PresetLibrary
 from .render_queue import Job, QueueEvents, RenderQueue
-from .slots import Slot, SlotBank, SlotRender
+from .slots import (
+    BankState,
+    Slot,
+    SlotBank,
+    SlotRender,
+    keymap_change,
+    params_change,
+    wanted_change,
+)
 from .state import StateStore
 
 log = logging.getLogger(__name__)
@@ -46,22 +62,30 @@ class Daemon:
         self.config = config
         self.slots_dir = Path(config.slots)
         self.renders_dir = self.slots_dir / "renders"
-        for folder in (self.slots_dir, self.renders_dir, config.import_dir):
+        self.trash_dir = self.slots_dir / "trash"
+        self.slots_dir.mkdir(parents=True, exist_ok=True)
+        self.lock = FolderLock(self.slots_dir).acquire()  # before anything reads or writes
+        for folder in (self.renders_dir, config.import_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        use_cache_folder(config.cache_dir)
         self.validator = Validator(config.num_slots)
         self.bank = SlotBank(config.num_slots,
-                             StateStore(self.slots_dir / "state.json", fsync=config.fsync))
+                             StateStore(self.slots_dir / "state.json", fsync=config.fsync,
+                                        num_slots=config.num_slots),
+                             renders_dir=self.renders_dir)
         self.engine = Engine(config.model, device=config.device, sample_rate=config.sample_rate,
                              threads=config.threads)
         self.queue = RenderQueue(QueueEvents(started=self._job_started,
                                              progress=self._job_progress,
                                              finished=self._job_finished,
                                              failed=self._job_failed,
-                                             cancelled=self._job_cancelled))
+                                             cancelled=self._job_cancelled,
+                                             superseded=self._job_superseded,
+                                             discarded=self._job_discarded))
         self.player = NotePlayer(self.slots_dir / "notes", sample_rate=config.sample_rate,
                                  wav_format=config.wav_format,
                                  max_note_seconds=config.max_note_seconds)
-        self.preparer = CachePreparer(self.player)
+        self.preparer = CachePreparer(self.player, nice=config.render_nice)
         self.presets = PresetLibrary(config.user_presets, config.shipped_presets,
                                      config.num_slots)
         self.keymap = keymaps.drums(config.num_slots)
@@ -81,8 +105,13 @@ class Daemon:
     def start(self) -> None:
         """Bind OSC, restore state, open MIDI, load the model on the worker; return at once."""
         check_model_dir(self.config.model)
-        restored = self.bank.restore()
-        self._remove_orphan_renders()
+        loaded = self.bank.restore()
+        if loaded.clean:
+            self._remove_orphan_renders()
+        else:  # renders only the lost state knew must not be collected
+            log.warning("state: %s; renders are not cleaned up until a state loads as saved",
+                        "; ".join(loaded.problems))
+        restored = self.bank.wanted_slots()
         self.keymap = self._initial_keymap()
         self.sock = open_socket(self.config.osc_host, self.config.osc_port)
         self.replies = Replies(self.sock, reply_port=self.config.reply_port,
@@ -96,8 +125,9 @@ class Daemon:
         self._open_midi()
         for index in restored:
             log.info("slot %d: render interrupted before the restart, queued again", index)
-            self._queue_render(index, None)
-        self.queue.start(self._load_engine, self._on_ready, self._on_startup_error)
+            self._queue_render(index, None, "/shot/render")
+        self.queue.start(self._load_engine, self._on_ready, self._on_startup_error,
+                         nice=self.config.render_nice)
 
     def _load_engine(self) -> None:
         self.engine.load()
@@ -142,12 +172,14 @@ class Daemon:
         if self.midi is not None:
             self.midi.close()
         self.queue.stop()
+        self.bank.close()
         if self.osc is not None:
             self.osc.stop()
             log.info("OSC: %d datagrams, %d errors, %d replies", self.osc.received,
                      self.osc.errors, self.replies.sent if self.replies else 0)
         if self.sock is not None:
             self.sock.close()
+        self.lock.release()
         self.stopped.set()
         log.info("stopped")
 
@@ -166,11 +198,31 @@ class Daemon:
         return keymaps.drums(self.config.num_slots)
 
     def _remove_orphan_renders(self) -> None:
+        """Move renders the (cleanly loaded) state does not refer to into ``trash/``."""
         keep = {p.resolve() for p in self.bank.referenced_paths()}
+        moved = 0
         for path in self.renders_dir.glob("*.wav*"):
             if path.resolve() not in keep:
-                log.info("removing unreferenced render %s", path.name)
-                path.unlink(missing_ok=True)
+                try:
+                    move_to_trash(path, self.trash_dir)
+                    moved += 1
+                except OSError as exc:
+                    log.warning("render %s not moved to the trash: %s", path.name, exc)
+        removed = empty_trash(self.trash_dir)
+        if moved or removed:
+            log.info("clean-up: %d unreferenced render(s) moved to %s, %d old one(s) deleted "
+                     "from it", moved, self.trash_dir, removed)
+
+    def _discard_render(self, path: str) -> None:
+        """A render nothing will play any more (superseded or cancelled): delete it now.
+
+        The one rule for superseded renders; the front ends keep the files they took by
+        copying or embedding them."""
+        self.player.forget(path)
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("superseded render %s not deleted: %s", path, exc)
 
     # -- commands: status --------------------------------------------------------------------
     def ping(self, sender: Address | None) -> None:
@@ -203,29 +255,55 @@ class Daemon:
 
     # -- commands: slots and renders ---------------------------------------------------------
     def prompt(self, slot: int, text: str, sender: Address | None) -> None:
-        self.bank.set_params(slot, prompt=text, want_render=True)
-        self._queue_render(slot, sender)
+        def saved(state: BankState) -> None:
+            self._queue_render(slot, sender, "/shot/prompt")
+
+        self._commit(params_change(slot, prompt=text, want_render=True), sender, "/shot/prompt",
+                     saved)
 
     def set_param(self, slot: int, key: str, value: Any, sender: Address | None) -> None:
         longest = self.engine.max_duration
         if key == "duration" and longest is not None and value > longest + 1e-6:
             raise ValueError(f"duration: {value} s is longer than the model renders "
                              f"({longest:.3f} s)")
-        updated = self.bank.set_params(slot, **{key: value})
-        if key in CACHE_KEYS:
-            self._prepare_cache(updated)
-        self._reply(sender, "/shot/slot", *self._slot_args(updated))
+
+        def saved(state: BankState) -> None:
+            updated = state.slots[slot]
+            if key in CACHE_KEYS:
+                self._prepare_cache(updated)
+            self._reply(sender, "/shot/slot", *self._slot_args(updated))
+
+        self._commit(params_change(slot, **{key: value}), sender, "/shot/set", saved)
 
     def render(self, slot: int, sender: Address | None) -> None:
-        if not self.bank.get(slot).params.prompt:
+        if not self.bank.latest(slot).params.prompt:
             raise ValueError(f"slot {slot} has no prompt: send /shot/prompt {slot} TEXT first")
-        self.bank.set_wanted(slot, True)
-        self._queue_render(slot, sender)
+        self._commit(wanted_change(slot, True), sender, "/shot/render",
+                     lambda state: self._queue_render(slot, sender, "/shot/render"))
 
     def cancel(self, slot: int, sender: Address | None) -> None:
         if not self.queue.cancel(slot):
             raise ValueError(f"slot {slot}: nothing queued or rendering")
-        self.bank.set_wanted(slot, False)
+        self._commit(wanted_change(slot, False), sender, "/shot/cancel")
+
+    def _commit(self, change: Any, sender: Address | None, address: str,
+                then: Any = None) -> None:
+        """Hand ``change`` to the bank's writer; ``then(state)`` runs once it is on disk, an
+        error is answered under ``address`` (the command that asked)."""
+        def done(state: BankState | None, exc: BaseException | None) -> None:
+            if exc is None:
+                if then is not None:
+                    then(state)
+                return
+            if isinstance(exc, OSError):
+                message = f"not saved, nothing changed: {describe_os_error(exc)}"
+            else:
+                message = str(exc)
+            if self.replies is not None:
+                self.replies.error(sender, address, message)
+            log.error("%s: %s", address, message)
+
+        self.bank.submit(change, done)
 
     def load_sample(self, slot: int, path: str, root: float | None,
                     sender: Address | None) -> None:
@@ -248,7 +326,7 @@ class Daemon:
             write_wav_atomic(out, y, sr=rate, subtype=subtype)
             return SlotRender(str(out), float(found), y.size / rate, -1, render_id, "import")
 
-        self.queue.submit(Job(slot, "import", run, sender))
+        self.queue.submit(Job(slot, "import", run, sender, address="/shot/load"))
 
     def _import_path(self, path: str) -> Path:
         """Resolve ``path`` inside an allowed import folder, else raise ValueError."""
@@ -262,7 +340,7 @@ class Daemon:
             raise ValueError(f"no such file {path!r} in the import folder")
         return full
 
-    def _queue_render(self, slot: int, sender: Address | None) -> None:
+    def _queue_render(self, slot: int, sender: Address | None, address: str) -> None:
         params = self.bank.get(slot).params
         # Draw "random" seeds here so every seed fits the int32 of /shot/ready.
         seed = params.seed if params.seed >= 0 else random.randrange(2**31)
@@ -282,7 +360,7 @@ class Daemon:
             return SlotRender(str(out), result.root_note, result.audio.size / result.sampling_rate,
                               result.seed, render_id, "model")
 
-        self.queue.submit(Job(slot, "render", run, sender))
+        self.queue.submit(Job(slot, "render", run, sender, address=address))
 
     # -- worker events (render-worker thread) ------------------------------------------------
     def _job_started(self, job: Job) -> None:
@@ -292,11 +370,15 @@ class Daemon:
         self._reply(job.reply_to, "/shot/progress", job.slot, fraction)
 
     def _job_finished(self, job: Job, render: SlotRender) -> None:
-        slot, old = self.bank.install_render(job.slot, render,
-                                             still_wanted=self.queue.has_pending(job.slot))
+        try:
+            slot, old = self.bank.install_render(job.slot, render,
+                                                 still_wanted=self.queue.has_pending(job.slot))
+        except OSError as exc:  # the render is not in the state: it must not stay on disk
+            self._discard_render(render.path)
+            self._job_failed(job, exc)
+            return
         if old is not None and old.path != render.path:
-            self.player.forget(old.path)
-            Path(old.path).unlink(missing_ok=True)
+            self._discard_render(old.path)
         root = render.root if render.root is not None else -1.0
         self._reply(job.reply_to, "/shot/ready", job.slot, render.path, root, render.seconds,
                     render.seed)
@@ -304,24 +386,41 @@ class Daemon:
         self._prepare_cache(slot)
 
     def _job_failed(self, job: Job, exc: BaseException) -> None:
-        address = "/shot/load" if job.kind == "import" else "/shot/prompt"
-        message = str(exc) if isinstance(exc, (ValueError, EngineError)) else \
-            f"render failed: {type(exc).__name__}: {exc}"
+        if isinstance(exc, OSError):  # disk full, permissions: say which file and why
+            message = f"{job.kind} failed: {describe_os_error(exc)}"
+        elif isinstance(exc, (ValueError, EngineError)):
+            message = str(exc)
+        else:
+            message = f"{job.kind} failed: {type(exc).__name__}: {exc}"
         if not self.queue.has_pending(job.slot):
-            self.bank.set_wanted(job.slot, False)
-        self._reply(job.reply_to, "/shot/error", address, f"slot {job.slot}: {message}")
+            self.bank.submit(wanted_change(job.slot, False))
+        self._reply(job.reply_to, "/shot/error", job.address, f"slot {job.slot}: {message}")
         for note, _, sender, _ in self._take_pending(job.slot):
             self._reply(sender, "/shot/error", "/shot/note",
                         f"note {note}: slot {job.slot} render failed: {message}")
 
     def _job_cancelled(self, job: Job) -> None:
-        if self._stopping or self.queue.has_pending(job.slot):
-            return  # shutting down (stays wanted) or superseded by a newer request
-        self.bank.set_wanted(job.slot, False)
+        if self._stopping:
+            return  # shutting down: the render stays wanted and is queued after a restart
+        newer = self.queue.pending(job.slot)
+        if newer is not None:  # superseded while running
+            self._job_superseded(job, newer)
+            return
+        self.bank.submit(wanted_change(job.slot, False))
         self._reply(job.reply_to, "/shot/cancelled", job.slot)
         for note, _, sender, _ in self._take_pending(job.slot):
             self._reply(sender, "/shot/error", "/shot/note",
                         f"note {note}: slot {job.slot} render was cancelled")
+
+    def _job_superseded(self, old: Job, new: Job) -> None:
+        """A newer request took the slot: a different sender hears its render was cancelled
+        (the newer request's own sender gets the newer render's replies)."""
+        if old.reply_to is not None and old.reply_to != new.reply_to:
+            self._reply(old.reply_to, "/shot/cancelled", old.slot)
+
+    def _job_discarded(self, job: Job, result: Any) -> None:
+        if isinstance(result, SlotRender):
+            self._discard_render(result.path)
 
     # -- notes -------------------------------------------------------------------------------
     def note(self, note: int, velocity: int, sender: Address | None) -> None:
@@ -340,9 +439,13 @@ class Daemon:
             with self._lock:
                 self._pending_notes.setdefault(target.slot, []).append(
                     (note, velocity, sender, target.repitch))
+
+            def saved(state: BankState, index: int = target.slot) -> None:
+                if not self.queue.busy(index):
+                    self._queue_render(index, sender, "/shot/note")
+
             if not self.queue.busy(target.slot):
-                self.bank.set_wanted(target.slot, True)
-                self._queue_render(target.slot, sender)
+                self._commit(wanted_change(target.slot, True), sender, "/shot/note", saved)
             return
         try:
             played = self.player.play(slot, note, velocity, target.repitch)
@@ -395,38 +498,57 @@ class Daemon:
                 if keys[m.key]["type"] == "i":
                     scaled = int(round(scaled))
                 checked = self.validator.check_value(keys[m.key], m.key, scaled)
-                updated = self.bank.set_params(slot, **{m.key: checked})
             except (KeyError, OscArgumentError) as exc:
                 self._reply(None, "/shot/error", "/shot/set", f"cc {number}: {exc}")
                 continue
-            if m.key in CACHE_KEYS:
-                self._prepare_cache(updated)
+
+            def saved(state: BankState, index: int = slot, key: str = m.key) -> None:
+                if key in CACHE_KEYS:
+                    self._prepare_cache(state.slots[index])
+
+            self._commit(params_change(slot, **{m.key: checked}), None, "/shot/set", saved)
 
     # -- keymap and presets ------------------------------------------------------------------
     def set_keymap(self, name: str, slot: int, sender: Address | None) -> None:
         km = keymaps.resolve(name, num_slots=self.config.num_slots, chromatic_slot=slot)
-        self.keymap = km
-        self.bank.set_keymap(km.to_dict())
-        for s in self.bank.all():
-            self._prepare_cache(s)
-        self._reply(sender, "/shot/keymap", km.name, slot if name == "chromatic" else -1)
+
+        def saved(state: BankState) -> None:
+            self.keymap = km
+            for s in state.slots:
+                self._prepare_cache(s)
+            self._reply(sender, "/shot/keymap", km.name, slot if name == "chromatic" else -1)
+
+        self._commit(keymap_change(km.to_dict()), sender, "/shot/keymap", saved)
 
     def preset_load(self, name: str, sender: Address | None) -> None:
         try:
             preset = self.presets.load(name)
         except PresetError as exc:
             raise ValueError(str(exc)) from exc
+        km = None
         if preset.keymap:
-            self.keymap = keymaps.resolve(preset.keymap, num_slots=self.config.num_slots,
-                                          chromatic_slot=min(preset.slots or [0]))
-            self.bank.set_keymap(self.keymap.to_dict())
-        for index, params in preset.slots.items():
-            self.bank.set_params(index, want_render=bool(params.prompt),
+            km = keymaps.resolve(preset.keymap, num_slots=self.config.num_slots,
+                                 chromatic_slot=min(preset.slots or [0]))
+        changes = [params_change(index, want_render=bool(params.prompt),
                                  **{f: getattr(params, f) for f in params.__dataclass_fields__})
-        self._reply(sender, "/shot/preset/loaded", name, len(preset.slots))
-        for index, params in sorted(preset.slots.items()):
-            if params.prompt:
-                self._queue_render(index, sender)
+                   for index, params in preset.slots.items()]
+        if km is not None:
+            changes.append(keymap_change(km.to_dict()))
+
+        def change(state: BankState) -> BankState:  # one commit: all of the kit or none
+            for one in changes:
+                state = one(state)
+            return state
+
+        def saved(state: BankState) -> None:
+            if km is not None:
+                self.keymap = km
+            self._reply(sender, "/shot/preset/loaded", name, len(preset.slots))
+            for index, params in sorted(preset.slots.items()):
+                if params.prompt:
+                    self._queue_render(index, sender, "/shot/preset/load")
+
+        self._commit(change, sender, "/shot/preset/load", saved)
 
     def preset_save(self, name: str, sender: Address | None) -> None:
         slots = {s.index: replace(s.params) for s in self.bank.all() if s.params.prompt}
@@ -436,11 +558,15 @@ class Daemon:
         except PresetError as exc:
             raise ValueError(str(exc)) from exc
         except OSError as exc:
-            raise ValueError(f"cannot write preset {name!r}: {exc.strerror}") from exc
+            raise ValueError(f"preset {name!r} not saved: {describe_os_error(exc)}") from exc
         self._reply(sender, "/shot/preset/saved", name, str(path))
 
-    def preset_list(self, sender: Address | None) -> None:
-        self._reply(sender, "/shot/preset/list", *self.presets.names())
+    def preset_list(self, page: int, sender: Address | None) -> None:
+        try:
+            names, pages = self.presets.page(page)
+        except PresetError as exc:
+            raise ValueError(str(exc)) from exc
+        self._reply(sender, "/shot/preset/list", page, pages, *names)
 
     # -- helpers -----------------------------------------------------------------------------
     def _reply(self, sender: Address | None, address: str, *args: Any) -> None:

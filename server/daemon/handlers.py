@@ -31,5 +31,5 @@ def build_handlers(d: Daemon) -> dict[str, Handler]:
         "/shot/state": lambda r: d.state(r.sender),
         "/shot/preset/load": lambda r: d.preset_load(a(r)["name"], r.sender),
         "/shot/preset/save": lambda r: d.preset_save(a(r)["name"], r.sender),
-        "/shot/preset/list": lambda r: d.preset_list(r.sender),
+        "/shot/preset/list": lambda r: d.preset_list(a(r)["page"], r.sender),
     }

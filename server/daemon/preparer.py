@@ -11,6 +11,7 @@ import logging
 import threading
 from collections import OrderedDict
 
+from .housekeeping import lower_thread_priority
 from .player import NotePlayer
 from .slots import Slot
 
@@ -18,8 +19,9 @@ log = logging.getLogger(__name__)
 
 
 class CachePreparer:
-    def __init__(self, player: NotePlayer) -> None:
+    def __init__(self, player: NotePlayer, *, nice: int = 0) -> None:
         self._player = player
+        self._nice = nice
         self._cond = threading.Condition()
         self._requests: OrderedDict[int, tuple[Slot, list[int]]] = OrderedDict()
         self._stop = threading.Event()
@@ -39,6 +41,7 @@ class CachePreparer:
         self._thread.join(2.0)
 
     def _work(self) -> None:
+        lower_thread_priority(self._nice)  # background work: the note-on path comes first
         while not self._stop.is_set():
             with self._cond:
                 while not self._requests and not self._stop.is_set():

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from server.atomic_file import replace_atomic
 
 from .slots import SlotParams
 
@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,63}")
 SUFFIX = ".toml"
+#: user presets /shot/preset/save may create; overwriting an existing one is always allowed
+MAX_USER_PRESETS = 256
+#: names per /shot/preset/list reply (64 names of 64 characters fit one datagram many times)
+PAGE_SIZE = 64
 
 
 class PresetError(ValueError):
@@ -86,19 +90,27 @@ class PresetLibrary:
             raise PresetError(f"preset {name!r} ({path.name}): {exc}") from exc
         return parse_preset(data, name=name, num_slots=self.num_slots)
 
+    def page(self, page: int) -> tuple[list[str], int]:
+        """The names on ``page`` (from 0) and how many pages there are (at least 1)."""
+        names = self.names()
+        pages = max(1, -(-len(names) // PAGE_SIZE))
+        if not 0 <= page < pages:
+            raise PresetError(f"page {page} out of range: there {'is' if pages == 1 else 'are'} "
+                              f"{pages} page{'s' if pages > 1 else ''} of presets")
+        return names[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], pages
+
     def save(self, name: str, slots: dict[int, SlotParams], keymap: str | None) -> Path:
         check_name(name)
         path = self.user_dir / f"{name}{SUFFIX}"
         self.user_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".preset.", suffix=".part", dir=self.user_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(format_preset(Preset(name, slots, keymap)))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        if not path.exists():
+            count = sum(1 for _ in self.user_dir.glob(f"*{SUFFIX}"))
+            if count >= MAX_USER_PRESETS:
+                raise PresetError(f"the user preset folder holds {count} presets, the most "
+                                  f"/shot/preset/save creates: overwrite an existing name or "
+                                  f"delete some from {self.user_dir}")
+        text = format_preset(Preset(name, slots, keymap))
+        return replace_atomic(path, [text.encode("utf-8")], prefix=".preset.")
 
 
 def parse_preset(data: dict[str, Any], *, name: str, num_slots: int) -> Preset:

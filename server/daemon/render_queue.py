@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import RenderCancelled
+from .housekeeping import lower_thread_priority
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ class Job:
     kind: str
     run: Callable[[Callable[[float], None], threading.Event], Any]
     reply_to: Any = None
+    address: str = "/shot/render"  # the command that asked for it: failures are reported there
     job_id: int = 0
     cancel: threading.Event = field(default_factory=threading.Event)
 
@@ -42,6 +44,10 @@ class QueueEvents:
     finished: Callable[[Job, Any], None] = lambda job, result: None
     failed: Callable[[Job, BaseException], None] = lambda job, exc: None
     cancelled: Callable[[Job], None] = lambda job: None
+    #: a queued job dropped for a newer one of its slot (``old``, ``new``)
+    superseded: Callable[[Job, Job], None] = lambda old, new: None
+    #: a job that finished after it was cancelled: its result is not used
+    discarded: Callable[[Job, Any], None] = lambda job, result: None
 
 
 class RenderQueue:
@@ -58,8 +64,11 @@ class RenderQueue:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self, startup: Callable[[], None], on_ready: Callable[[], None],
-              on_startup_error: Callable[[BaseException], None]) -> None:
+              on_startup_error: Callable[[BaseException], None], *, nice: int = 0) -> None:
+        """Run ``startup`` then the jobs on the worker thread, ``nice`` steps below normal
+        priority (renders must leave a DAW on the same cores its CPU)."""
         def main() -> None:
+            lower_thread_priority(nice)
             try:
                 startup()
             except BaseException as exc:  # reported to the daemon, which shuts down
@@ -98,6 +107,8 @@ class RenderQueue:
                 self._running.cancel.set()
             self._pending[job.slot] = job
             self._cond.notify_all()
+        if old is not None:
+            self._events.superseded(old, job)
         return job
 
     def cancel(self, slot: int) -> bool:
@@ -119,6 +130,11 @@ class RenderQueue:
         with self._cond:
             return slot in self._pending or (
                 self._running is not None and self._running.slot == slot)
+
+    def pending(self, slot: int) -> Job | None:
+        """The job waiting for ``slot`` (not the running one), if any."""
+        with self._cond:
+            return self._pending.get(slot)
 
     def has_pending(self, slot: int) -> bool:
         """True when a job for ``slot`` waits in the queue (not counting the running one)."""
@@ -177,6 +193,7 @@ class RenderQueue:
             return
         if job.cancel.is_set():
             self._release(job)
+            self._events.discarded(job, result)
             self._events.cancelled(job)
             return
         self._events.finished(job, result)  # still running until the slot holds the result

@@ -1,4 +1,4 @@
-"""The slot bank: per-slot parameters and current render, thread-safe, persisted on every change.
+"""The slot bank: per-slot parameters and current render, thread-safe, on disk before in effect.
 
 A slot holds what a producer set (prompt, negative prompt, seed, steps, guidance, duration,
 strength, root note, repitch mode, gain) and what the daemon made from it (the current render:
@@ -15,7 +15,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .state import StateStore
+from server.atomic_file import describe_os_error
+
+from .state import STATE_VERSION, Loaded, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -78,114 +80,274 @@ class Slot:
         return self.params.root if self.params.root >= 0 else UNPITCHED_ROOT
 
 
-class SlotBank:
-    """``num_slots`` slots behind one lock; every change is written through ``store``."""
+@dataclass(frozen=True)
+class BankState:
+    """Everything the state file holds, as one immutable value."""
 
-    def __init__(self, num_slots: int, store: StateStore) -> None:
-        self._lock = threading.RLock()
+    slots: tuple[Slot, ...]
+    keymap: tuple[tuple[str, Any], ...] = ()  # the keymap dict's items, frozen
+
+
+Change = Callable[[BankState], BankState]
+Done = Callable[[BankState | None, BaseException | None], None]
+
+
+class SlotBank:
+    """``num_slots`` slots whose changes take effect only once they are on disk.
+
+    A change is a function from the committed :class:`BankState` to a new one. Changes are
+    grouped by a background writer (``state-writer``): it applies everything queued since its
+    last write, saves the result in one fsynced write, and only then makes it the state that
+    :meth:`get` returns and calls each change's ``done``. A failed write (disk full, read-only)
+    leaves the committed state as it was and hands the ``OSError`` to every ``done`` of the
+    batch: memory never disagrees with disk. :meth:`submit` returns at once (the OSC receive
+    thread uses it, so a fader cannot hold up a note); the ``set_*`` methods wait for their
+    commit and raise its error.
+    """
+
+    def __init__(self, num_slots: int, store: StateStore, *,
+                 renders_dir: Path | None = None) -> None:
         self._store = store
-        self._slots = [Slot(i) for i in range(num_slots)]
-        self._keymap: dict[str, Any] = {}
+        self._renders_dir = Path(renders_dir).resolve() if renders_dir else None
+        self._state = BankState(tuple(Slot(i) for i in range(num_slots)))
+        self._id_lock = threading.Lock()
         self._next_render_id = 1
-        self._listeners: list[Callable[[Slot], None]] = []
+        self._cond = threading.Condition()
+        self._queued: list[tuple[Change, Done | None]] = []
+        self._writing: list[Change] = []
+        self._closed = False
+        self.commits = 0
+        self._writer = threading.Thread(target=self._write_loop, name="state-writer",
+                                        daemon=True)
+        self._writer.start()
 
     # -- persistence -------------------------------------------------------------------------
-    def restore(self) -> list[int]:
-        """Load the saved state; return the slots whose requested render never finished."""
-        data = self._store.load()
+    def restore(self) -> Loaded:
+        """Load the saved state (see StateStore.load); ``wanted_slots()`` lists the slots
+        whose requested render never finished."""
+        loaded = self._store.load()
+        data = loaded.data
         if not data:
-            return []
-        with self._lock:
-            for item in data.get("slots", []):
-                idx = int(item.get("index", -1))
-                if not 0 <= idx < len(self._slots):
-                    log.warning("state: ignoring slot %s (bank has %d)", idx, len(self._slots))
-                    continue
-                params = _params_from_dict(item.get("params", {}))
-                render = None
-                if item.get("render"):
-                    render = SlotRender(**item["render"])
-                    if not Path(render.path).is_file():
-                        log.warning("state: slot %d render %s is missing", idx, render.path)
-                        render = None
-                self._slots[idx] = Slot(idx, params, render, bool(item.get("wanted")))
-            self._keymap = dict(data.get("keymap") or {})
+            return loaded
+        slots = list(self._state.slots)
+        for item in data.get("slots", []):
+            idx = item["index"]
+            if not 0 <= idx < len(slots):
+                log.warning("state: ignoring slot %s (bank has %d)", idx, len(slots))
+                continue
+            params = _params_from_dict(item.get("params", {}))
+            render = None
+            if item.get("render"):
+                render = SlotRender(**item["render"])
+                if not self._render_file_ok(render.path):
+                    log.warning("state: slot %d render %r is missing or outside %s", idx,
+                                render.path, self._renders_dir)
+                    render = None
+            slots[idx] = Slot(idx, params, render, bool(item.get("wanted")))
+        keymap = data.get("keymap") or {}
+        self._state = BankState(tuple(slots), tuple(keymap.items()))
+        with self._id_lock:
             self._next_render_id = max(int(data.get("next_render_id", 1)), 1)
-            return [s.index for s in self._slots if s.wanted and s.params.prompt]
+        return loaded
 
-    def _save(self) -> None:
-        self._store.save({
-            "version": 1,
-            "next_render_id": self._next_render_id,
-            "keymap": self._keymap,
+    def wanted_slots(self) -> list[int]:
+        return [s.index for s in self._state.slots if s.wanted and s.params.prompt]
+
+    def _render_file_ok(self, path: str) -> bool:
+        full = Path(path)
+        if self._renders_dir is not None:
+            full = full.resolve()
+            if not full.is_relative_to(self._renders_dir):
+                return False
+        return full.is_file()
+
+    def _document(self, state: BankState) -> dict[str, Any]:
+        with self._id_lock:
+            next_id = self._next_render_id
+        return {
+            "version": STATE_VERSION,
+            "next_render_id": next_id,
+            "keymap": dict(state.keymap),
             "slots": [{"index": s.index, "params": asdict(s.params),
                        "render": asdict(s.render) if s.render else None, "wanted": s.wanted}
-                      for s in self._slots
+                      for s in state.slots
                       if s.params != SlotParams() or s.render is not None or s.wanted],
-        })
+        }
 
-    # -- reads -------------------------------------------------------------------------------
+    # -- the writer --------------------------------------------------------------------------
+    def submit(self, change: Change, done: Done | None = None) -> None:
+        """Queue ``change``; ``done(state, None)`` runs on the writer once it is on disk, or
+        ``done(None, error)`` if the change raised or the write failed."""
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("slot bank closed")
+            self._queued.append((change, done))
+            self._cond.notify_all()
+
+    def apply(self, change: Change) -> BankState:
+        """Queue ``change`` and wait for its commit; raises the change's or the write's error."""
+        if threading.current_thread() is self._writer:
+            raise RuntimeError("SlotBank.apply called from the writer (it would wait forever)")
+        finished = threading.Event()
+        outcome: list[Any] = [None, None]
+
+        def done(state: BankState | None, exc: BaseException | None) -> None:
+            outcome[0], outcome[1] = state, exc
+            finished.set()
+
+        self.submit(change, done)
+        finished.wait()
+        if outcome[1] is not None:
+            raise outcome[1]
+        return outcome[0]
+
+    def flush(self) -> None:
+        """Wait until everything queued so far is committed (or failed)."""
+        self.apply(lambda state: state)
+
+    def close(self) -> None:
+        """Commit what is queued, then stop the writer."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._writer.join(10.0)
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queued and not self._closed:
+                    self._cond.wait()
+                if not self._queued:
+                    return
+                batch, self._queued = self._queued, []
+                self._writing = [change for change, _ in batch]
+            self._commit(batch)
+
+    def _commit(self, batch: list[tuple[Change, Done | None]]) -> None:
+        state = self._state
+        outcomes: list[tuple[Done | None, BaseException | None]] = []
+        for change, done in batch:
+            try:
+                state = change(state)
+                outcomes.append((done, None))
+            except Exception as exc:  # a refused change; the rest of the batch goes ahead
+                outcomes.append((done, exc))
+        error: OSError | None = None
+        if state is not self._state:
+            try:
+                self._store.save(self._document(state))
+            except OSError as exc:
+                error = exc
+                log.error("state not saved, %d change(s) not applied: %s", len(batch),
+                          describe_os_error(exc))
+        with self._cond:
+            if error is None:
+                self._state = state
+                self.commits += 1
+            self._writing = []
+        for done, exc in outcomes:
+            if done is None:
+                continue
+            try:
+                done(None if (exc or error) else state, exc or error)
+            except Exception:  # a reply that failed must not stop the writer
+                log.exception("state change callback failed")
+
+    # -- reads (the committed state) ---------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._slots)
+        return len(self._state.slots)
 
     def get(self, index: int) -> Slot:
-        with self._lock:
-            return self._slots[index]
+        return self._state.slots[index]
 
     def all(self) -> list[Slot]:
-        with self._lock:
-            return list(self._slots)
+        return list(self._state.slots)
+
+    def latest(self, index: int) -> Slot:
+        """The slot with every queued change applied (to check a request against what the
+        producer has already asked for); falls back to the committed slot."""
+        with self._cond:
+            changes = [*self._writing, *(c for c, _ in self._queued)]
+        state = self._state
+        for change in changes:
+            try:
+                state = change(state)
+            except Exception:
+                continue
+        return state.slots[index]
 
     @property
     def keymap(self) -> dict[str, Any]:
-        with self._lock:
-            return dict(self._keymap)
+        return dict(self._state.keymap)
 
     def referenced_paths(self) -> set[Path]:
-        with self._lock:
-            return {Path(s.render.path) for s in self._slots if s.render}
-
-    # -- writes (each persists before returning) ---------------------------------------------
-    def set_params(self, index: int, *, want_render: bool | None = None, **changes: Any) -> Slot:
-        """Change parameters; a ``root`` change also retunes the current render."""
-        with self._lock:
-            slot = self._slots[index]
-            params = replace(slot.params, **changes)
-            render = slot.render
-            if "root" in changes and render is not None and changes["root"] >= 0:
-                render = replace(render, root=float(changes["root"]))
-            wanted = slot.wanted if want_render is None else want_render
-            self._slots[index] = replace(slot, params=params, render=render, wanted=wanted)
-            self._save()
-            return self._slots[index]
-
-    def set_wanted(self, index: int, wanted: bool) -> Slot:
-        with self._lock:
-            self._slots[index] = replace(self._slots[index], wanted=wanted)
-            self._save()
-            return self._slots[index]
+        return {Path(s.render.path) for s in self._state.slots if s.render}
 
     def new_render_id(self) -> int:
-        with self._lock:
+        with self._id_lock:
             rid = self._next_render_id
             self._next_render_id += 1
             return rid
 
+    # -- writes that wait for their commit ---------------------------------------------------
+    def set_params(self, index: int, *, want_render: bool | None = None, **changes: Any) -> Slot:
+        """Change parameters; a ``root`` change also retunes the current render."""
+        return self.apply(params_change(index, want_render=want_render, **changes)).slots[index]
+
+    def set_wanted(self, index: int, wanted: bool) -> Slot:
+        return self.apply(wanted_change(index, wanted)).slots[index]
+
     def install_render(self, index: int, render: SlotRender, *, params: SlotParams | None = None,
                        still_wanted: bool = False) -> tuple[Slot, SlotRender | None]:
         """Make ``render`` the slot's current render; return the new slot and the old render."""
-        with self._lock:
-            slot = self._slots[index]
-            old = slot.render
-            self._slots[index] = replace(slot, render=render, wanted=still_wanted,
-                                         params=params or slot.params)
-            self._save()
-            return self._slots[index], old
+        old = self._state.slots[index].render
+        state = self.apply(render_change(index, render, params=params,
+                                         still_wanted=still_wanted))
+        return state.slots[index], old
 
     def set_keymap(self, keymap: dict[str, Any]) -> None:
-        with self._lock:
-            self._keymap = dict(keymap)
-            self._save()
+        self.apply(keymap_change(keymap))
+
+
+# -- changes (pure functions of the state) ---------------------------------------------------
+def _with_slot(state: BankState, index: int, slot: Slot) -> BankState:
+    slots = list(state.slots)
+    slots[index] = slot
+    return replace(state, slots=tuple(slots))
+
+
+def params_change(index: int, *, want_render: bool | None = None, **changes: Any) -> Change:
+    def change(state: BankState) -> BankState:
+        slot = state.slots[index]
+        params = replace(slot.params, **changes)
+        render = slot.render
+        if "root" in changes and render is not None and changes["root"] >= 0:
+            render = replace(render, root=float(changes["root"]))
+        wanted = slot.wanted if want_render is None else want_render
+        return _with_slot(state, index, replace(slot, params=params, render=render,
+                                                 wanted=wanted))
+    return change
+
+
+def wanted_change(index: int, wanted: bool) -> Change:
+    def change(state: BankState) -> BankState:
+        return _with_slot(state, index, replace(state.slots[index], wanted=wanted))
+    return change
+
+
+def render_change(index: int, render: SlotRender, *, params: SlotParams | None = None,
+                  still_wanted: bool = False) -> Change:
+    def change(state: BankState) -> BankState:
+        slot = state.slots[index]
+        return _with_slot(state, index, replace(slot, render=render, wanted=still_wanted,
+                                                 params=params or slot.params))
+    return change
+
+
+def keymap_change(keymap: dict[str, Any]) -> Change:
+    def change(state: BankState) -> BankState:
+        return replace(state, keymap=tuple(dict(keymap).items()))
+    return change
 
 
 def _params_from_dict(data: dict[str, Any]) -> SlotParams:

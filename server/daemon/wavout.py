@@ -13,11 +13,12 @@ import ctypes.util
 import os
 import struct
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from server.atomic_file import create_temp, write_all
 
 _FORMATS = {"pcm24": (1, 3), "float": (3, 4)}  # WAVE_FORMAT_PCM / IEEE_FLOAT, bytes per sample
 
@@ -88,15 +89,13 @@ def write_note_wav(path: Path, y: np.ndarray, *, sr: int, fmt: str = "pcm24") ->
     milliseconds on the note-on path.
     """
     parts = wav_parts(y, sr=sr, fmt=fmt)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".wav.part", dir=path.parent)
+    fd, tmp = create_temp(path.parent, prefix=f".{path.stem}.", suffix=".wav.part")
     try:
         try:
             total = sum(len(p) for p in parts)
-            if os.writev(fd, parts) != total:  # short write (disk full, signal): retry plainly
-                os.lseek(fd, 0, os.SEEK_SET)
-                os.ftruncate(fd, 0)
-                with open(fd, "wb", closefd=False) as handle:
-                    handle.write(b"".join(parts))
+            written = os.writev(fd, parts)
+            if written != total:  # short write (disk full, signal): write the rest plainly
+                write_all(fd, [b"".join(parts)[written:]])
         finally:
             os.close(fd)
         if _exchange is not None and _exchange(tmp, str(path)):
