@@ -59,10 +59,20 @@ def replace_atomic(path: Path, parts: Iterable[bytes | memoryview], *, fsync: bo
         finally:
             os.close(fd)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise named(exc, path) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def named(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming ``path`` (``os.write`` errors name no file)."""
+    if exc.filename is not None:
+        return exc
+    return type(exc)(exc.errno, exc.strerror, str(path))
 
 
 def describe_os_error(exc: OSError, action: str = "write") -> str:

@@ -278,13 +278,25 @@ class Daemon:
     def render(self, slot: int, sender: Address | None) -> None:
         if not self.bank.latest(slot).params.prompt:
             raise ValueError(f"slot {slot} has no prompt: send /shot/prompt {slot} TEXT first")
-        self._commit(wanted_change(slot, True), sender, "/shot/render",
-                     lambda state: self._queue_render(slot, sender, "/shot/render"))
+        self._render_after_commit(slot, sender, "/shot/render", only_if_idle=False)
 
     def cancel(self, slot: int, sender: Address | None) -> None:
         if not self.queue.cancel(slot):
             raise ValueError(f"slot {slot}: nothing queued or rendering")
         self._commit(wanted_change(slot, False), sender, "/shot/cancel")
+
+    def _render_after_commit(self, slot: int, sender: Address | None, address: str, *,
+                             only_if_idle: bool = True) -> None:
+        """Mark the slot's render wanted (so a restart redoes it), then queue it once the
+        changes queued before it are committed. A render is tried even if the mark cannot be
+        saved: its own write then says what the disk said."""
+        def done(state: BankState | None, exc: BaseException | None) -> None:
+            if exc is not None:
+                log.warning("slot %d: render not marked in the state: %s", slot, exc)
+            if not (only_if_idle and self.queue.busy(slot)):
+                self._queue_render(slot, sender, address)
+
+        self.bank.submit(wanted_change(slot, True), done)
 
     def _commit(self, change: Any, sender: Address | None, address: str,
                 then: Any = None) -> None:
@@ -440,12 +452,8 @@ class Daemon:
                 self._pending_notes.setdefault(target.slot, []).append(
                     (note, velocity, sender, target.repitch))
 
-            def saved(state: BankState, index: int = target.slot) -> None:
-                if not self.queue.busy(index):
-                    self._queue_render(index, sender, "/shot/note")
-
             if not self.queue.busy(target.slot):
-                self._commit(wanted_change(target.slot, True), sender, "/shot/note", saved)
+                self._render_after_commit(target.slot, sender, "/shot/note")
             return
         try:
             played = self.player.play(slot, note, velocity, target.repitch)
