@@ -1,6 +1,8 @@
-"""Note-on → /shot/note/ready latency on a rendered slot, over OSC and over MIDI through JACK.
+"""Note-on → /shot/note/ready latency on a rendered slot, over OSC and over MIDI through JACK,
+alone, under a fader and during renders; and JACK xruns while the daemon renders.
 
     python bench/note_latency.py [--model DIR] [--notes 1000] [--jack-period 64]
+                                 [--xrun-prompts 20] [--xrun-period 64]
 
 Starts the daemon (the shipped model, or the tiny random one when it is missing: printed),
 renders slot 0 from a prompt, then plays ``--notes`` notes one after another and times each
@@ -9,6 +11,14 @@ keymap: not), then MIDI note-ons from a JACK client into the daemon's virtual po
 delivers MIDI once per period, so the MIDI figure includes up to one period of the server
 (started here with ``--jack-period`` frames at 48 kHz when no JACK server is running;
 below 256 frames a non-realtime JACK on a busy machine may drop clients that miss a cycle).
+
+Two more OSC runs time the same notes while a second sender moves a fader (``/shot/set 0 gain``
+at ``--fader-rate`` messages a second; every change is fsynced by the daemon's state writer)
+and while slot 1 renders without pause (pure generation at 60 steps, a new prompt every 0.3 s
+cancelling the one before). Last, a JACK client on its
+own dummy-driver server at ``--xrun-period`` frames (a DAW's audio thread stand-in, needs the
+``JACK-Client`` package: ``pip install -e '.[bench]'``) counts xruns while the daemon renders
+``--xrun-prompts`` prompts one after another.
 """
 
 from __future__ import annotations
@@ -18,7 +28,10 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,27 +40,112 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from daemon_harness import Daemon, Peer, free_port, percentiles, pick_model  # noqa: E402
 
 
-def start_jack(period: int) -> tuple[subprocess.Popen | None, dict[str, str], str]:
+def start_jack(period: int, name: str = "shotcaller_bench", *, reuse: bool = True
+               ) -> tuple[subprocess.Popen | None, dict[str, str], str]:
     from bridge.midi_in import jack_server_running
 
-    if jack_server_running():
-        name = os.environ.get("JACK_DEFAULT_SERVER", "default")
-        return None, {"JACK_NO_START_SERVER": "1"}, f"JACK: running server {name!r}"
+    if reuse and jack_server_running():
+        running = os.environ.get("JACK_DEFAULT_SERVER", "default")
+        return None, {"JACK_NO_START_SERVER": "1"}, f"JACK: running server {running!r}"
     if shutil.which("jackd") is None:
         return None, {}, "JACK: jackd not installed, MIDI part skipped"
-    name = "shotcaller_bench"
     env = {"JACK_DEFAULT_SERVER": name, "JACK_NO_START_SERVER": "1"}
     proc = subprocess.Popen(["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000",
                              "-p", str(period)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env={**os.environ, **env})
-    os.environ.update(env)
-    deadline = time.monotonic() + 20
-    while not jack_server_running():
-        if time.monotonic() > deadline:
-            raise RuntimeError("jackd did not start")
-        time.sleep(0.1)
+    old = os.environ.get("JACK_DEFAULT_SERVER")
+    os.environ["JACK_DEFAULT_SERVER"] = name
+    try:
+        deadline = time.monotonic() + 20
+        while not jack_server_running():
+            if time.monotonic() > deadline:
+                raise RuntimeError("jackd did not start")
+            time.sleep(0.1)
+    finally:
+        if not reuse:  # a side server: don't make it the default for the daemon
+            if old is None:
+                os.environ.pop("JACK_DEFAULT_SERVER", None)
+            else:
+                os.environ["JACK_DEFAULT_SERVER"] = old
+    if reuse:
+        os.environ.update(env)
     return proc, env, f"JACK: started {name!r}, dummy driver, 48 kHz, period {period} frames " \
                       f"({period / 48:.2f} ms)"
+
+
+@contextmanager
+def background(work: Callable[[threading.Event], None]) -> Iterator[None]:
+    """Run ``work(stop)`` on a thread for the duration of the block."""
+    stop = threading.Event()
+    thread = threading.Thread(target=work, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def fader(port: int, rate: float) -> Callable[[threading.Event], None]:
+    """A second sender moving slot 0's gain ``rate`` times a second."""
+    def work(stop: threading.Event) -> None:
+        peer = Peer(port)
+        t0, n = time.perf_counter(), 0
+        while not stop.is_set():
+            peer.send("/shot/set", 0, "gain", 0.5 + 0.5 * ((n % 100) / 100))
+            n += 1
+            time.sleep(max(0.0, t0 + n / rate - time.perf_counter()))
+        peer.sock.close()
+    return work
+
+
+def renders(port: int, period_s: float = 0.3) -> Callable[[threading.Event], None]:
+    """A second sender keeping slot 1 rendering: a new prompt every ``period_s``."""
+    prompts = ["dusty vinyl snare", "glassy bell pluck", "fat 808 kick", "warm rhodes note"]
+
+    def work(stop: threading.Event) -> None:
+        peer = Peer(port)
+        n = 0
+        while not stop.wait(period_s if n else 0.0):
+            peer.send("/shot/prompt", 1, prompts[n % len(prompts)])
+            n += 1
+        peer.sock.close()
+    return work
+
+
+def count_xruns(daemon_peer: Peer, period: int, prompts: int) -> str:
+    """xruns seen by a JACK client at ``period`` frames while the daemon renders ``prompts``."""
+    try:
+        import jack
+    except ImportError:
+        return "xruns: skipped (pip install JACK-Client, or pip install -e '.[bench]')"
+    server, _, line = start_jack(period, "shotcaller_xrun", reuse=False)
+    if server is None:
+        return f"xruns: skipped ({line})"
+    try:
+        client = jack.Client("xrun-counter", no_start_server=True, servername="shotcaller_xrun")
+        out = client.outports.register("out")
+        xruns: list[float] = []
+        client.set_xrun_callback(lambda delay: xruns.append(delay))
+
+        @client.set_process_callback
+        def process(frames: int) -> None:  # a DAW's audio thread: silence, every period
+            out.get_array().fill(0.0)
+
+        with client:
+            time.sleep(1.0)
+            settle = len(xruns)  # start-up glitches of the server itself are not counted
+            t0 = time.perf_counter()
+            for n in range(prompts):
+                daemon_peer.send("/shot/prompt", 2, f"punchy kick variation {n}")
+                daemon_peer.wait_for("/shot/ready", timeout=120, match=lambda a: a[0] == 2)
+            seconds = time.perf_counter() - t0
+            counted = len(xruns) - settle
+        return (f"xruns: {counted} at {period} frames ({period / 48:.2f} ms, JACK dummy driver) "
+                f"while the daemon rendered {prompts} prompts in {seconds:.1f} s")
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def time_notes(peer: Peer, send_note, notes: list[tuple[int, int]]) -> list[float]:
@@ -66,6 +164,10 @@ def main() -> int:
     parser.add_argument("--notes", type=int, default=1000)
     parser.add_argument("--jack-period", type=int, default=256)
     parser.add_argument("--no-midi", action="store_true")
+    parser.add_argument("--fader-rate", type=float, default=400.0,
+                        help="/shot/set messages a second in the fader run (default 400)")
+    parser.add_argument("--xrun-prompts", type=int, default=20)
+    parser.add_argument("--xrun-period", type=int, default=64)
     args = parser.parse_args()
 
     model, why = pick_model(args.model)
@@ -91,6 +193,21 @@ def main() -> int:
         time.sleep(1.0)  # let the repitch cache fill (the daemon does it after a render)
         osc = time_notes(peer, lambda n, v: peer.send("/shot/note", n, v), notes)
         print(f"OSC  /shot/note → /shot/note/ready, chromatic (repitched): {percentiles(osc)}")
+        with background(fader(daemon.port, args.fader_rate)):
+            time.sleep(0.5)
+            osc_f = time_notes(peer, lambda n, v: peer.send("/shot/note", n, v), notes)
+        print(f"OSC  /shot/note, chromatic, fader at {args.fader_rate:.0f} /shot/set/s: "
+              f"{percentiles(osc_f)}")
+        for key, value in (("strength", 1.0), ("steps", 60)):  # about a second a render
+            peer.send("/shot/set", 1, key, value)
+            peer.wait_for("/shot/slot", match=lambda a: a[0] == 1)
+        peer.send("/shot/prompt", 1, "dusty vinyl snare")
+        peer.wait_for("/shot/ready", match=lambda a: a[0] == 1)
+        with background(renders(daemon.port)):
+            time.sleep(0.5)
+            osc_r = time_notes(peer, lambda n, v: peer.send("/shot/note", n, v), notes)
+        print(f"OSC  /shot/note, chromatic, slot 1 rendering throughout: {percentiles(osc_r)}")
+        time.sleep(1.0)  # the last render finishes
 
         peer.send("/shot/keymap", "drums")
         peer.wait_for("/shot/keymap")
@@ -111,6 +228,8 @@ def main() -> int:
             print(f"MIDI note-on (JACK) → /shot/note/ready, chromatic:    {percentiles(mid)}")
             out.close_port()
             out.delete()
+        if args.xrun_prompts:
+            print(count_xruns(peer, args.xrun_period, args.xrun_prompts))
         print(f"daemon resident memory: {daemon.rss_mb():.0f} MB")
     except BaseException:
         print(daemon.stop()[-3000:])
