@@ -158,6 +158,18 @@ def time_notes(peer: Peer, send_note, notes: list[tuple[int, int]]) -> list[floa
     return out
 
 
+def time_acks(peer: Peer, count: int) -> list[float]:
+    """Send-to-acknowledgement times of ``/shot/set 2 seed N``: the reply comes once the change
+    is in the fsynced state file."""
+    out = []
+    for n in range(count):
+        t0 = time.perf_counter()
+        peer.send("/shot/set", 2, "seed", n)
+        peer.wait_for("/shot/slot", timeout=30, match=lambda a, n=n: a[0] == 2 and a[4] == n)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model")
@@ -196,8 +208,11 @@ def main() -> int:
         with background(fader(daemon.port, args.fader_rate)):
             time.sleep(0.5)
             osc_f = time_notes(peer, lambda n, v: peer.send("/shot/note", n, v), notes)
+            acks = time_acks(peer, 200)
         print(f"OSC  /shot/note, chromatic, fader at {args.fader_rate:.0f} /shot/set/s: "
               f"{percentiles(osc_f)}")
+        print(f"OSC  /shot/set → /shot/slot (on disk, fsynced), under the fader: "
+              f"{percentiles(acks)}")
         for key, value in (("strength", 1.0), ("steps", 60)):  # about a second a render
             peer.send("/shot/set", 1, key, value)
             peer.wait_for("/shot/slot", match=lambda a: a[0] == 1)

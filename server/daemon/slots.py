@@ -180,7 +180,7 @@ class SlotBank:
         ``done(None, error)`` if the change raised or the write failed."""
         with self._cond:
             if self._closed:
-                raise RuntimeError("slot bank closed")
+                raise ValueError("the daemon is shutting down: change not saved")
             self._queued.append((change, done))
             self._cond.notify_all()
 
