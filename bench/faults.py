@@ -141,7 +141,11 @@ def start(model: Path, root: Path, name: str, slots: Path | None = None) -> Case
     peer = Peer(daemon.port)
     try:
         seconds = daemon.wait_ready(peer, READY_TIMEOUT_S)
-    except BaseException:
+    except BaseException as exc:
+        if daemon.proc.poll() is not None:  # it exited while starting
+            TALLY.crashes += 1
+        elif isinstance(exc, TimeoutError):
+            TALLY.hangs += 1
         daemon.shutdown(signal.SIGKILL)
         raise
     finally:
@@ -155,7 +159,7 @@ def stop(daemon: CaseDaemon, row: Row | None = None) -> None:
     check_modes(daemon.slots)
     code = daemon.shutdown()
     if row is not None:
-        row.expect(code == 0, f"exit code {code} after SIGTERM")
+        row.expect(code == 0, f"{daemon.log_path.stem}: exit code {code} after SIGTERM")
 
 
 def alive(daemon: CaseDaemon) -> str:
@@ -308,56 +312,72 @@ def nested_bundle(inner: bytes, depth: int) -> bytes:
 
 
 def garbage(rng: random.Random, n: int) -> list[bytes]:
-    out = [b""]  # an empty datagram is garbage too
+    """An empty datagram, then random bytes (half of them a multiple of 4 long, a third
+    starting like a message or a bundle) that the framing check refuses."""
+    from bridge.osc_framing import OscFramingError, check_datagram
+
+    out = [b""]
     while len(out) < n:
-        data = bytearray(rng.randbytes(rng.randrange(1, 1500)))
-        data[0] = rng.choice(b"\x00\x01\x7f\xff~a")  # never '/' or '#': not a message
-        out.append(bytes(data))
+        size = rng.randrange(1, 375) * 4 if rng.random() < 0.5 else rng.randrange(1, 1500)
+        data = bytearray(rng.randbytes(size))
+        if rng.random() < 1 / 3:
+            head = rng.choice([b"/", b"/shot/", BUNDLE])
+            data[:len(head)] = head  # same length: overwrite the first bytes
+        try:
+            check_datagram(bytes(data))
+        except OscFramingError:
+            out.append(bytes(data))
     return out[:n]
 
 
-def malformed(n: int) -> list[tuple[str, list[bytes]]]:
-    """(name, ``n`` datagrams): each must get exactly one /shot/error."""
+MALFORMED = "malformed OSC packet"
+
+
+def malformed(n: int) -> list[tuple[str, list[bytes], str]]:
+    """(name, ``n`` datagrams, text every error must hold): one /shot/error per datagram."""
     rng = random.Random(1234)
 
     def alternate(*choices: bytes) -> list[bytes]:
         return [choices[i % len(choices)] for i in range(n)]
 
     return [
-        ("bundle: element size -4", alternate(BUNDLE + struct.pack(">Qi", 1, -4))),
-        ("bundle: element size 0", alternate(BUNDLE + struct.pack(">Qi", 1, 0))),
+        ("bundle: element size -4", alternate(BUNDLE + struct.pack(">Qi", 1, -4)), MALFORMED),
+        ("bundle: element size 0", alternate(BUNDLE + struct.pack(">Qi", 1, 0)), MALFORMED),
         ("bundle: size past the end",
-         alternate(BUNDLE + struct.pack(">Qi", 1, 64) + message("/shot/ping"))),
-        ("bundles nested 6 deep", alternate(nested_bundle(message("/shot/ping"), 6))),
-        ("length not a multiple of 4", alternate(message("/shot/get", 0)[:-1])),
+         alternate(BUNDLE + struct.pack(">Qi", 1, 64) + message("/shot/ping")), MALFORMED),
+        ("bundles nested 6 deep", alternate(nested_bundle(message("/shot/ping"), 6)),
+         MALFORMED),
+        ("length not a multiple of 4", alternate(message("/shot/get", 0)[:-1]), MALFORMED),
         ("unknown type tag ,x",
-         alternate(osc_string(b"/shot/get") + osc_string(b",x") + struct.pack(">i", 0))),
+         alternate(osc_string(b"/shot/get") + osc_string(b",x") + struct.pack(">i", 0)),
+         MALFORMED),
         ("float tag, 4 bytes missing",
          alternate(osc_string(b"/shot/set") + osc_string(b",isf") + struct.pack(">i", 0)
-                   + osc_string(b"gain"))),
+                   + osc_string(b"gain")), MALFORMED),
         ("NUL inside string padding",
          alternate(osc_string(b"/shot/prompt") + osc_string(b",is") + struct.pack(">i", 0)
-                   + b"ab\x00c")),
+                   + b"ab\x00c"), MALFORMED),
         ("60 KB type-tag string",
-         alternate(osc_string(b"/shot/get") + osc_string(b"," + b"i" * 60000))),
+         alternate(osc_string(b"/shot/get") + osc_string(b"," + b"i" * 60000)), MALFORMED),
         ("address with newline + ANSI",
-         alternate(osc_string(f"/shot/\n{FORGED}".encode()) + osc_string(b","))),
+         alternate(osc_string(f"/shot/\n{FORGED}".encode()) + osc_string(b",")), MALFORMED),
         ("T/F as slot of /shot/get",
          alternate(osc_string(b"/shot/get") + osc_string(b",T"),
-                   osc_string(b"/shot/get") + osc_string(b",F"))),
-        ('blank prompt "   "', alternate(message("/shot/prompt", 0, "   "))),
-        ("random garbage bytes", garbage(rng, n)),
+                   osc_string(b"/shot/get") + osc_string(b",F")), "expected an int"),
+        ('blank prompt "   "', alternate(message("/shot/prompt", 0, "   ")), "empty"),
+        ("random garbage bytes", garbage(rng, n), MALFORMED),
         ("64 KB strings",
          alternate(message("/shot/prompt", 0, "x" * 65000),
-                   message("/shot/set", 0, "negative", "y" * 65000))),
+                   message("/shot/set", 0, "negative", "y" * 65000)), "too long"),
         ("/shot/load ../../etc/passwd",
          alternate(message("/shot/load", 0, "../../etc/passwd"),
-                   message("/shot/load", 0, "/etc/passwd"))),
-        ("/shot/load symlink to outside", alternate(message("/shot/load", 0, "outside.wav"))),
+                   message("/shot/load", 0, "/etc/passwd")), "outside the import folders"),
+        ("/shot/load symlink to outside", alternate(message("/shot/load", 0, "outside.wav")),
+         "outside the import folders"),
     ]
 
 
-def datagram_case(daemon: CaseDaemon, name: str, datagrams: list[bytes]) -> Row:
+def datagram_case(daemon: CaseDaemon, name: str, datagrams: list[bytes], says: str) -> Row:
     row = Row(f"1 {name}", sent=len(datagrams))
     before = renders(daemon.slots)
     peer = Peer(daemon.port)  # a fresh receiver: its own error budget (burst 200)
@@ -374,6 +394,8 @@ def datagram_case(daemon: CaseDaemon, name: str, datagrams: list[bytes]) -> Row:
     row.expect(row.errors == row.sent, f"{row.errors} /shot/error for {row.sent} datagrams")
     others = [item for item in got if item[0] != "/shot/error"]
     row.expect(not others, f"replies other than /shot/error: {others[:3]}")
+    off = [args for address, args in got if address == "/shot/error" and says not in args[1]]
+    row.expect(not off, f"{len(off)} errors without {says!r}, e.g. {off[:1]}")
     if name.startswith("address with newline"):
         lines = daemon.log_text().split("\n")
         forged = [line for line in lines if line.startswith(FORGED)]
@@ -507,8 +529,8 @@ def shared_daemon_cases(model: Path, scratch: Path, quick: bool) -> tuple[list[R
         outside.mkdir()
         write_sine(outside / "outside.wav")
         (daemon.slots / "import" / "outside.wav").symlink_to(outside / "outside.wav")
-        for name, datagrams in malformed(5 if quick else 100):
-            rows.append(datagram_case(daemon, name, datagrams))
+        for name, datagrams, says in malformed(5 if quick else 100):
+            rows.append(datagram_case(daemon, name, datagrams, says))
             say(f"  {rows[-1].case}: {rows[-1].errors}/{rows[-1].sent} errors, "
                 f"alive {rows[-1].alive}")
         seconds = 0.5 if quick else 2.0
@@ -831,13 +853,11 @@ def main() -> int:
 
     print_table(rows)
     holds = all(r.result != "FAIL" for r in rows)
-    print(f"malformed datagrams answered: {TALLY.malformed_answered}/{TALLY.malformed_sent}; "
-          f"hangs: {TALLY.hangs}; crashes: {TALLY.crashes}; "
-          f"renders lost: {len(TALLY.renders_lost)}; "
-          f"writes outside the daemon's folders: {len(TALLY.outside_writes)}; "
-          f"files not 0644: {len(TALLY.bad_modes)}")
-    print(f"verdict: {'every case holds' if holds else 'FAILED'} "
-          f"({time.monotonic() - t0:.0f} s)")
+    print(f"verdict: {'every case holds' if holds else 'FAILED'}: malformed datagrams "
+          f"answered {TALLY.malformed_answered}/{TALLY.malformed_sent}, hangs {TALLY.hangs}, "
+          f"crashes {TALLY.crashes}, renders lost {len(TALLY.renders_lost)}, writes outside "
+          f"the daemon's folders {len(TALLY.outside_writes)}, files not 0644 "
+          f"{len(TALLY.bad_modes)} ({time.monotonic() - t0:.0f} s)")
     return 0 if holds else 1
 
 

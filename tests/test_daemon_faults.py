@@ -9,6 +9,7 @@ installed packages, superseded renders left on disk and their senders left waiti
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -55,6 +56,12 @@ def assert_alive(peer: OscPeer, timeout: float = 5.0) -> None:
 
 def renders(root: Path) -> set[str]:
     return {p.name for p in (root / "slots" / "renders").glob("*.wav")}
+
+
+def contents(root: Path) -> dict[str, str]:
+    """Render file name → hash of its bytes."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in (root / "slots" / "renders").glob("*.wav")}
 
 
 def render(peer: OscPeer, slot: int, prompt: str) -> list:
@@ -234,14 +241,17 @@ def test_a_corrupt_state_file_loses_no_render(tiny_model_dir: Path, tmp_path: Pa
             render(peer, slot, "kick drum")
         peer.request("/shot/set", 2, "gain", 0.5, reply="/shot/slot")  # rotates a backup
         proc.stop()
-        kept = renders(tmp_path)
+        kept = contents(tmp_path)
         assert len(kept) == 2
         for attempt in (1, 2):
             state.write_text("{not json")
             proc = start(tiny_model_dir, tmp_path)
             peer.target = ("127.0.0.1", proc.osc_port)
             proc.wait_ready()
-            assert renders(tmp_path) == kept  # nothing deleted as "unreferenced"
+            render(peer, 0, "kick drum again")  # a new render must not reuse an old file name
+            now = contents(tmp_path)
+            assert {name: now[name] for name in kept} == kept  # nothing deleted or overwritten
+            kept = now
             quarantined = sorted(state.parent.glob("state.json.corrupt-*"))
             assert len(quarantined) == attempt  # the first copy is never overwritten
             assert all(q.read_text() == "{not json" for q in quarantined)

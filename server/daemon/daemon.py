@@ -44,8 +44,10 @@ from .slots import (
     Slot,
     SlotBank,
     SlotRender,
+    highest_render_id,
     keymap_change,
     params_change,
+    render_file_name,
     wanted_change,
 )
 from .state import StateStore
@@ -106,6 +108,9 @@ class Daemon:
         """Bind OSC, restore state, open MIDI, load the model on the worker; return at once."""
         check_model_dir(self.config.model)
         loaded = self.bank.restore()
+        # Ids go up across the files on disk too: after a lost or older state, a new render
+        # must not be written over a render that state did not know.
+        self.bank.reserve_render_ids(highest_render_id(self.renders_dir, self.trash_dir))
         if loaded.clean:
             self._remove_orphan_renders()
         else:  # renders only the lost state knew must not be collected
@@ -323,7 +328,7 @@ class Daemon:
         rate = self.config.sample_rate
         subtype = SUBTYPES[self.config.wav_format]
         render_id = self.bank.new_render_id()
-        out = self.renders_dir / f"slot{slot:02d}-r{render_id:06d}.wav"
+        out = self.renders_dir / render_file_name(slot, render_id)
 
         def run(progress: Any, cancel: threading.Event) -> SlotRender:
             try:
@@ -365,7 +370,7 @@ class Daemon:
         def run(progress: Any, cancel: threading.Event) -> SlotRender:
             result = self.engine.render(request, progress, cancel)
             render_id = self.bank.new_render_id()
-            out = self.renders_dir / f"slot{slot:02d}-r{render_id:06d}.wav"
+            out = self.renders_dir / render_file_name(slot, render_id)
             write_wav_atomic(out, result.audio, sr=result.sampling_rate, subtype=subtype)
             log.info("slot %d rendered %r in %.2f s (seed %d)", slot, request.prompt,
                      result.compute_seconds, result.seed)

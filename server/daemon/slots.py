@@ -9,6 +9,7 @@ for and has not finished yet; a daemon restarted after a crash queues those agai
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -283,6 +284,12 @@ class SlotBank:
     def referenced_paths(self) -> set[Path]:
         return {Path(s.render.path) for s in self._state.slots if s.render}
 
+    def reserve_render_ids(self, highest_used: int) -> None:
+        """Never hand out an id at or below ``highest_used`` (files on disk may carry ids a
+        lost or older state does not know; a new render must not overwrite them)."""
+        with self._id_lock:
+            self._next_render_id = max(self._next_render_id, highest_used + 1)
+
     def new_render_id(self) -> int:
         with self._id_lock:
             rid = self._next_render_id
@@ -348,6 +355,26 @@ def keymap_change(keymap: dict[str, Any]) -> Change:
     def change(state: BankState) -> BankState:
         return replace(state, keymap=tuple(dict(keymap).items()))
     return change
+
+
+#: a render's file name: the slot and a render id that is never reused in a slot folder
+RENDER_NAME = re.compile(r"slot(\d{2,})-r(\d{6,})\.wav")
+
+
+def render_file_name(slot: int, render_id: int) -> str:
+    return f"slot{slot:02d}-r{render_id:06d}.wav"
+
+
+def highest_render_id(*folders: Path) -> int:
+    """The largest render id among the render files in ``folders`` (0 if none)."""
+    found = 0
+    for folder in folders:
+        if Path(folder).is_dir():
+            for path in Path(folder).iterdir():
+                match = RENDER_NAME.match(path.name)
+                if match:
+                    found = max(found, int(match.group(2)))
+    return found
 
 
 def _params_from_dict(data: dict[str, Any]) -> SlotParams:
