@@ -16,14 +16,18 @@ Two more OSC runs time the same notes while a second sender moves a fader (``/sh
 at ``--fader-rate`` messages a second; every change is fsynced by the daemon's state writer)
 and while slot 1 renders without pause (pure generation at 60 steps, a new prompt every 0.3 s
 cancelling the one before). Last, a JACK client on its
-own dummy-driver server at ``--xrun-period`` frames (a DAW's audio thread stand-in, needs the
-``JACK-Client`` package: ``pip install -e '.[bench]'``) counts xruns while the daemon renders
-``--xrun-prompts`` prompts one after another.
+own dummy-driver server at ``--xrun-period`` frames (``bench/jack_xruns.py``, a DAW's audio
+thread stand-in in its own process; it needs the ``JACK-Client`` package: ``pip install -e
+'.[bench]'``) counts xruns while the daemon renders ``--xrun-prompts`` prompts one after
+another, and for as long again with the daemon idle. The server runs realtime where allowed
+(root or an rtprio limit), as a DAW's audio thread does; without realtime scheduling JACK
+misses periods on a busy 2-core machine whatever the daemon does (the idle figure shows it).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -40,8 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from daemon_harness import Daemon, Peer, free_port, percentiles, pick_model  # noqa: E402
 
 
-def start_jack(period: int, name: str = "shotcaller_bench", *, reuse: bool = True
-               ) -> tuple[subprocess.Popen | None, dict[str, str], str]:
+def start_jack(period: int, name: str = "shotcaller_bench", *, reuse: bool = True,
+               realtime: bool = False) -> tuple[subprocess.Popen | None, dict[str, str], str]:
     from bridge.midi_in import jack_server_running
 
     if reuse and jack_server_running():
@@ -50,7 +54,8 @@ def start_jack(period: int, name: str = "shotcaller_bench", *, reuse: bool = Tru
     if shutil.which("jackd") is None:
         return None, {}, "JACK: jackd not installed, MIDI part skipped"
     env = {"JACK_DEFAULT_SERVER": name, "JACK_NO_START_SERVER": "1"}
-    proc = subprocess.Popen(["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000",
+    scheduling = ["-R", "-P", "70"] if realtime else ["--no-realtime"]
+    proc = subprocess.Popen(["jackd", "-n", name, *scheduling, "-d", "dummy", "-r", "48000",
                              "-p", str(period)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env={**os.environ, **env})
     old = os.environ.get("JACK_DEFAULT_SERVER")
@@ -58,6 +63,8 @@ def start_jack(period: int, name: str = "shotcaller_bench", *, reuse: bool = Tru
     try:
         deadline = time.monotonic() + 20
         while not jack_server_running():
+            if proc.poll() is not None:  # e.g. realtime scheduling refused
+                return None, {}, f"jackd {' '.join(scheduling)} exited ({proc.returncode})"
             if time.monotonic() > deadline:
                 raise RuntimeError("jackd did not start")
             time.sleep(0.1)
@@ -113,37 +120,50 @@ def renders(port: int, period_s: float = 0.3) -> Callable[[threading.Event], Non
     return work
 
 
-def count_xruns(daemon_peer: Peer, period: int, prompts: int) -> str:
-    """xruns seen by a JACK client at ``period`` frames while the daemon renders ``prompts``."""
-    try:
-        import jack
-    except ImportError:
-        return "xruns: skipped (pip install JACK-Client, or pip install -e '.[bench]')"
-    server, _, line = start_jack(period, "shotcaller_xrun", reuse=False)
+def count_xruns(daemon_peer: Peer, period: int, prompts: int) -> list[str]:
+    """xruns seen by a JACK client at ``period`` frames, idle and while the daemon renders
+    ``prompts`` prompts one after another. The server runs with realtime scheduling where the
+    system allows it (as a DAW's audio thread does), else without, and says which."""
+    if importlib.util.find_spec("jack") is None:
+        return ["xruns: skipped (pip install JACK-Client, or pip install -e '.[bench]')"]
+    lines = []
+    for realtime in (True, False):
+        server, _, line = start_jack(period, "shotcaller_xrun", reuse=False, realtime=realtime)
+        if server is not None:
+            break
+        lines.append(f"xruns: {line}")
     if server is None:
-        return f"xruns: skipped ({line})"
+        return lines + ["xruns: skipped (no JACK server)"]
+    mode = "realtime" if realtime else "not realtime"
+    client = subprocess.Popen([sys.executable, str(Path(__file__).with_name("jack_xruns.py")),
+                               "shotcaller_xrun"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+
+    def xruns() -> int:
+        client.stdin.write("?\n")
+        client.stdin.flush()
+        return int(client.stdout.readline())
+
     try:
-        client = jack.Client("xrun-counter", no_start_server=True, servername="shotcaller_xrun")
-        out = client.outports.register("out")
-        xruns: list[float] = []
-        client.set_xrun_callback(lambda delay: xruns.append(delay))
-
-        @client.set_process_callback
-        def process(frames: int) -> None:  # a DAW's audio thread: silence, every period
-            out.get_array().fill(0.0)
-
-        with client:
-            time.sleep(1.0)
-            settle = len(xruns)  # start-up glitches of the server itself are not counted
-            t0 = time.perf_counter()
-            for n in range(prompts):
-                daemon_peer.send("/shot/prompt", 2, f"punchy kick variation {n}")
-                daemon_peer.wait_for("/shot/ready", timeout=120, match=lambda a: a[0] == 2)
-            seconds = time.perf_counter() - t0
-            counted = len(xruns) - settle
-        return (f"xruns: {counted} at {period} frames ({period / 48:.2f} ms, JACK dummy driver) "
-                f"while the daemon rendered {prompts} prompts in {seconds:.1f} s")
+        if client.stdout.readline().strip() != "ready":
+            return lines + ["xruns: the JACK client did not start"]
+        time.sleep(2.0)  # start-up glitches of the server itself are not counted
+        settle = xruns()
+        t0 = time.perf_counter()
+        for n in range(prompts):
+            daemon_peer.send("/shot/prompt", 2, f"punchy kick variation {n}")
+            daemon_peer.wait_for("/shot/ready", timeout=120, match=lambda a: a[0] == 2)
+        seconds = time.perf_counter() - t0
+        busy = xruns() - settle
+        time.sleep(seconds)  # the same time with the daemon idle, for comparison
+        idle = xruns() - settle - busy
+        lines.append(f"xruns: {busy} at {period} frames ({period / 48:.2f} ms, JACK dummy "
+                     f"driver, {mode}) while the daemon rendered {prompts} prompts in "
+                     f"{seconds:.1f} s; {idle} in the same time idle")
+        return lines
     finally:
+        client.terminate()
+        client.wait(10)
         server.terminate()
         server.wait(10)
 
@@ -244,7 +264,7 @@ def main() -> int:
             out.close_port()
             out.delete()
         if args.xrun_prompts:
-            print(count_xruns(peer, args.xrun_period, args.xrun_prompts))
+            print("\n".join(count_xruns(peer, args.xrun_period, args.xrun_prompts)))
         print(f"daemon resident memory: {daemon.rss_mb():.0f} MB")
     except BaseException:
         print(daemon.stop()[-3000:])
