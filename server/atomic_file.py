@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -44,14 +45,28 @@ def write_all(fd: int, parts: Iterable[bytes | memoryview]) -> None:
             view = view[written:]
 
 
+@contextmanager
+def temp_beside(path: Path, *, prefix: str | None = None) -> Iterator[tuple[int, str]]:
+    """A temporary file ``(fd, name)`` in ``path``'s folder for the caller to fill, close and
+    rename over ``path``. On failure it is removed, and an ``OSError`` names ``path``."""
+    fd, tmp = create_temp(path.parent, prefix=prefix or f".{path.stem}.",
+                          suffix=f"{path.suffix}.part")
+    try:
+        yield fd, tmp
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise named(exc, path) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def replace_atomic(path: Path, parts: Iterable[bytes | memoryview], *, fsync: bool = True,
                    prefix: str | None = None) -> Path:
     """Atomically replace ``path`` with the concatenation of ``parts``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = create_temp(path.parent, prefix=prefix or f".{path.stem}.",
-                          suffix=f"{path.suffix}.part")
-    try:
+    with temp_beside(path, prefix=prefix) as (fd, tmp):
         try:
             write_all(fd, parts)
             if fsync:
@@ -59,12 +74,6 @@ def replace_atomic(path: Path, parts: Iterable[bytes | memoryview], *, fsync: bo
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise named(exc, path) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

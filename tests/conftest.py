@@ -188,6 +188,14 @@ def drums_daemon(model_dir: Path, root: Path, *, rate: int) -> Iterator[DaemonPr
         assert code == 0, f"daemon exit code {code}:\n{proc.log_text()[-3000:]}"
 
 
+@pytest.fixture
+def peer(daemon: DaemonProcess) -> Iterator[OscPeer]:
+    """An OSC peer talking to the test module's ``daemon`` fixture."""
+    p = OscPeer(("127.0.0.1", daemon.osc_port))
+    yield p
+    p.close()
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A saved random-weight Shotcaller pipeline (server.diffusion.tiny)."""

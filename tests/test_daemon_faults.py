@@ -43,13 +43,6 @@ def daemon(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory):
         yield proc
 
 
-@pytest.fixture
-def peer(daemon: DaemonProcess):
-    p = OscPeer(("127.0.0.1", daemon.osc_port))
-    yield p
-    p.close()
-
-
 def assert_alive(peer: OscPeer, timeout: float = 5.0) -> None:
     assert peer.request("/shot/ping", reply="/shot/pong", timeout=timeout)[2] == "ready"
 

@@ -18,7 +18,7 @@ import soundfile as sf
 from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
 from pythonosc.osc_message_builder import OscMessageBuilder
 
-from tests.conftest import REPO, DaemonProcess, OscPeer, drums_daemon
+from tests.conftest import REPO, OscPeer, drums_daemon
 
 pytestmark = pytest.mark.integration
 
@@ -29,13 +29,6 @@ RATE = 48000
 def daemon(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     with drums_daemon(tiny_model_dir, tmp_path_factory.mktemp("daemon_osc"), rate=RATE) as proc:
         yield proc
-
-
-@pytest.fixture
-def peer(daemon: DaemonProcess):
-    p = OscPeer(("127.0.0.1", daemon.osc_port))
-    yield p
-    p.close()
 
 
 def render(peer: OscPeer, slot: int, prompt: str, **params: object) -> list:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from server.atomic_file import create_temp, named, write_all
+from server.atomic_file import temp_beside, write_all
 
 _FORMATS = {"pcm24": (1, 3), "float": (3, 4)}  # WAVE_FORMAT_PCM / IEEE_FLOAT, bytes per sample
 
@@ -89,8 +89,7 @@ def write_note_wav(path: Path, y: np.ndarray, *, sr: int, fmt: str = "pcm24") ->
     milliseconds on the note-on path.
     """
     parts = wav_parts(y, sr=sr, fmt=fmt)
-    fd, tmp = create_temp(path.parent, prefix=f".{path.stem}.", suffix=".wav.part")
-    try:
+    with temp_beside(path) as (fd, tmp):  # disk full: the error names the note's file
         try:
             total = sum(len(p) for p in parts)
             written = os.writev(fd, parts)
@@ -102,10 +101,4 @@ def write_note_wav(path: Path, y: np.ndarray, *, sr: int, fmt: str = "pcm24") ->
             os.unlink(tmp)  # now holds the previous note
         else:  # first write of this note, or no renameat2
             os.replace(tmp, path)
-    except OSError as exc:  # disk full: the caller answers with the note file's path
-        Path(tmp).unlink(missing_ok=True)
-        raise named(exc, path) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
