@@ -110,32 +110,50 @@ def test_validator_coerces_controller_numbers_and_fills_defaults() -> None:
 def test_front_ends_and_the_shipped_model_start_where_a_new_slot_starts() -> None:
     """A new pad in the Max device or the plugin renders with the daemon's slot defaults, and
     those are the shipped model's evaluated defaults (a front end sends every setting with its
-    prompt, so a stale initial value there would silently override the daemon)."""
+    prompt, so a stale initial value there would silently override the daemon). The defaults
+    live in the spec; the daemon reads them there and the front ends' tables are generated
+    from it (test_generated_protocol_tables_are_fresh)."""
     import json
+    from dataclasses import asdict
 
     from server.daemon.slots import SlotParams
 
     root = DOC.parents[1]
-    slot = SlotParams()
-    want = {"seed": slot.seed, "steps": slot.steps, "guidance": slot.guidance,
-            "strength": slot.strength, "duration": slot.duration}
-    live = (root / "max_for_live" / "src" / "shotcaller_live.js").read_text()
-    device = {k: float(v) for k, v in
-              re.findall(r"(\w+): \{ type: \"\w\", min: [-\d.]+, max: [\w.]+, "
-                         r"initial: ([-\d.]+) \}", live)}
-    header = (root / "bridge" / "juce" / "Source" / "Params.h").read_text()
-    settings = header[header.index("struct RenderSettings"):]
-    plugin = {k: float(v) for k, v in
-              re.findall(r"(?:int|float) (\w+) = ([-\d.]+)f?;", settings[:settings.index("}")])}
+    keys = load_spec()["slot_keys"]
+    assert asdict(SlotParams()) == {k: v["default"] for k, v in keys.items()}
+    want = {k: keys[k]["default"] for k in ("seed", "steps", "guidance", "strength", "duration")}
     shipped = json.loads((root / "models" / "shotcaller-small" / "pipeline_config.json")
                          .read_text())
     model = {"steps": shipped["num_inference_steps"], "guidance": shipped["guidance_scale"],
              "strength": shipped["strength"], "duration": shipped["duration_in_s"]}
-    assert device == want, "max_for_live/src/shotcaller_live.js PARAMS initial values"
-    assert plugin == want, "bridge/juce/Source/Params.h RenderSettings"
     assert model == {k: want[k] for k in model}, "the shipped model's pipeline_config.json"
     doc = re.search(r"A new slot starts with steps (\d+), guidance ([\d.]+), duration ([\d.]+) s, "
                     r"strength ([\d.]+)", DOC.read_text())
     assert doc and [float(x) for x in doc.groups()] == [want[k] for k in
                                                         ("steps", "guidance", "duration",
                                                          "strength")]
+
+
+def test_generated_protocol_tables_are_fresh() -> None:
+    """The Max device's tables, the plugin's Protocol.h and the patch's parameter ranges are
+    what ``python -m bridge.codegen`` makes from the spec."""
+    from bridge import codegen
+
+    assert codegen.stale_files() == [], "run python -m bridge.codegen"
+
+
+def test_a_spec_change_makes_the_generated_tables_stale() -> None:
+    import copy
+
+    from bridge import codegen
+
+    spec = copy.deepcopy(load_spec())
+    spec["slot_keys"]["steps"]["default"] = 13
+    spec["slot_keys"]["guidance"]["max"] = 20.0
+    changed = {path for path, text in codegen.generated(spec).items()
+               if text != path.read_text(encoding="utf-8")}
+    assert changed == {codegen.JS_FILE, codegen.CPP_FILE, codegen.PATCH_FILE}
+    js = codegen.generated(spec)[codegen.JS_FILE]
+    assert "steps: { type: \"i\", min: 1, max: 200, initial: 13 }" in js
+    assert "Range<float> guidance { 0.0f, 20.0f, 3.0f }" in codegen.generated(spec)[
+        codegen.CPP_FILE]

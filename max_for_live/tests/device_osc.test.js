@@ -49,6 +49,7 @@ test("parameter ranges are within the daemon's slot-key table", () => {
     assert.equal(p.type, s.type, key);
     assert.ok(p.min >= s.min && p.max <= s.max, `${key} ${p.min}..${p.max} vs ${s.min}..${s.max}`);
     assert.ok(p.initial >= p.min && p.initial <= p.max);
+    assert.equal(p.initial, s.default, `${key}: a new pad starts where a new daemon slot starts`);
   }
   assert.equal(logic.NUM_SLOTS, 16);
 });

@@ -31,18 +31,26 @@ OWN_REGISTER = -1.0
 UNPITCHED_ROOT = 60.0
 
 
+def _default(key: str) -> Any:
+    """A new slot's value of ``key``: the OSC spec's slot-key table holds the defaults, so the
+    daemon, the docs and the front ends' generated tables start from the same values."""
+    from bridge.spec import load_spec
+
+    return load_spec()["slot_keys"][key]["default"]
+
+
 @dataclass(frozen=True)
 class SlotParams:
-    prompt: str = ""
-    negative: str = ""
-    seed: int = -1
-    steps: int = 12
-    guidance: float = 3.0
-    duration: float = 1.48
-    strength: float = 0.1  # the shipped model's evaluated default (see its model card)
-    root: float = OWN_REGISTER  # -1: the render picks the sound's own register
-    repitch: str = "resample"
-    gain: float = 1.0
+    prompt: str = _default("prompt")
+    negative: str = _default("negative")
+    seed: int = _default("seed")
+    steps: int = _default("steps")
+    guidance: float = _default("guidance")
+    duration: float = _default("duration")
+    strength: float = _default("strength")  # the shipped model's evaluated default
+    root: float = _default("root")  # -1 (OWN_REGISTER): the render picks the sound's register
+    repitch: str = _default("repitch")
+    gain: float = _default("gain")
 
 
 #: keys whose change makes the next render differ (the others only affect playback)

@@ -1,4 +1,5 @@
 #include "DaemonClient.h"
+#include "Protocol.h"
 
 #include <cstring>
 
@@ -296,7 +297,7 @@ void DaemonClient::run()
         if (nowMs() - lastPingMs >= (juce::uint32) pingIntervalMs)
         {
             lastPingMs = nowMs();
-            send (juce::OSCMessage ("/shot/ping"));
+            send (juce::OSCMessage (protocol::in::ping));
             changed();  // the online indicator may have timed out
         }
 
@@ -355,7 +356,7 @@ void DaemonClient::sendPending()
     }
 
     if (askState)
-        send (juce::OSCMessage ("/shot/state"));
+        send (juce::OSCMessage (protocol::in::state));
 
     for (const auto& [pad, r] : toSend)
     {
@@ -366,16 +367,16 @@ void DaemonClient::sendPending()
             // One bundle: the daemon runs its messages at once and in order.
             juce::OSCBundle b;
             const auto& s = r.settings;
-            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("seed"), (juce::int32) s.seed));
-            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("steps"), (juce::int32) s.steps));
-            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("guidance"), s.guidance));
-            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("strength"), s.strength));
-            b.addElement (juce::OSCMessage ("/shot/set", slot, juce::String ("duration"), s.duration));
-            b.addElement (juce::OSCMessage ("/shot/prompt", slot, r.prompt));
+            b.addElement (juce::OSCMessage (protocol::in::set, slot, juce::String ("seed"), (juce::int32) s.seed));
+            b.addElement (juce::OSCMessage (protocol::in::set, slot, juce::String ("steps"), (juce::int32) s.steps));
+            b.addElement (juce::OSCMessage (protocol::in::set, slot, juce::String ("guidance"), s.guidance));
+            b.addElement (juce::OSCMessage (protocol::in::set, slot, juce::String ("strength"), s.strength));
+            b.addElement (juce::OSCMessage (protocol::in::set, slot, juce::String ("duration"), s.duration));
+            b.addElement (juce::OSCMessage (protocol::in::prompt, slot, r.prompt));
             {
                 const juce::ScopedLock sl (modelLock);
-                lastPadFor["/shot/set"] = pad;
-                lastPadFor["/shot/prompt"] = pad;
+                lastPadFor[protocol::in::set] = pad;
+                lastPadFor[protocol::in::prompt] = pad;
             }
             send (b);
         }
@@ -383,20 +384,20 @@ void DaemonClient::sendPending()
         {
             {
                 const juce::ScopedLock sl (modelLock);
-                lastPadFor["/shot/load"] = pad;
+                lastPadFor[protocol::in::load] = pad;
             }
             if (r.rootNote.has_value())
-                send (juce::OSCMessage ("/shot/load", slot, r.prompt, *r.rootNote));
+                send (juce::OSCMessage (protocol::in::load, slot, r.prompt, *r.rootNote));
             else
-                send (juce::OSCMessage ("/shot/load", slot, r.prompt));
+                send (juce::OSCMessage (protocol::in::load, slot, r.prompt));
         }
         else if (r.kind == Request::Kind::cancel)
         {
             {
                 const juce::ScopedLock sl (modelLock);
-                lastPadFor["/shot/cancel"] = pad;
+                lastPadFor[protocol::in::cancel] = pad;
             }
-            send (juce::OSCMessage ("/shot/cancel", slot));
+            send (juce::OSCMessage (protocol::in::cancel, slot));
         }
     }
 }
@@ -488,19 +489,19 @@ void DaemonClient::handle (const juce::OSCMessage& m)
         lastHeardMs = juce::jmax<juce::uint32> (1, nowMs());  // any reply shows the daemon is there
     }
 
-    if (address == "/shot/pong")
+    if (address == protocol::out::pong)
     {
         const juce::ScopedLock sl (modelLock);
-        if (hasTypes (m, "sss"))
+        if (hasTypes (m, protocol::out::pongTypes))
         {
             status.model = m[1].getString();
             status.state = m[2].getString();
         }
         changed();
     }
-    else if (address == "/shot/progress")
+    else if (address == protocol::out::progress)
     {
-        if (! hasTypes (m, "if") || ! isPad (m[0].getInt32()))
+        if (! hasTypes (m, protocol::out::progressTypes) || ! isPad (m[0].getInt32()))
             return;
 
         const juce::ScopedLock sl (modelLock);
@@ -510,17 +511,17 @@ void DaemonClient::handle (const juce::OSCMessage& m)
         p.progress = juce::jlimit (0.0f, 1.0f, number (m[1]));
         changed();
     }
-    else if (address == "/shot/ready")
+    else if (address == protocol::out::ready)
     {
         handleReady (m);
     }
-    else if (address == "/shot/error")
+    else if (address == protocol::out::error)
     {
         handleError (m);
     }
-    else if (address == "/shot/cancelled")
+    else if (address == protocol::out::cancelled)
     {
-        if (! hasTypes (m, "i") || ! isPad (m[0].getInt32()))
+        if (! hasTypes (m, protocol::out::cancelledTypes) || ! isPad (m[0].getInt32()))
             return;
 
         const juce::ScopedLock sl (modelLock);
@@ -530,11 +531,11 @@ void DaemonClient::handle (const juce::OSCMessage& m)
         p.progress = 0.0f;
         changed();
     }
-    else if (address == "/shot/slot")
+    else if (address == protocol::out::slot)
     {
         handleSlot (m);
     }
-    else if (address == "/shot/state/done")
+    else if (address == protocol::out::stateDone)
     {
         const juce::ScopedLock sl (modelLock);
         adoptDaemonSlots = false;
@@ -545,7 +546,7 @@ void DaemonClient::handle (const juce::OSCMessage& m)
 void DaemonClient::handleReady (const juce::OSCMessage& m)
 {
     // /shot/ready i slot, s path, f root, f seconds, i seed
-    if (! hasTypes (m, "isffi") || ! isPad (m[0].getInt32()))
+    if (! hasTypes (m, protocol::out::readyTypes) || ! isPad (m[0].getInt32()))
     {
         const juce::ScopedLock sl (modelLock);
         status.lastError = "unexpected /shot/ready arguments";
@@ -609,15 +610,15 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
 
     if (w.wantInfo)
     {
-        lastPadFor["/shot/get"] = pad;
+        lastPadFor[protocol::in::get] = pad;
         const juce::ScopedUnlock su (modelLock);
-        send (juce::OSCMessage ("/shot/get", (juce::int32) pad));
+        send (juce::OSCMessage (protocol::in::get, (juce::int32) pad));
     }
 }
 
 void DaemonClient::handleError (const juce::OSCMessage& m)
 {
-    if (! hasTypes (m, "ss"))
+    if (! hasTypes (m, protocol::out::errorTypes))
         return;
 
     const auto address = m[0].getString();
@@ -634,13 +635,13 @@ void DaemonClient::handleError (const juce::OSCMessage& m)
     }
 
     // A cancel with nothing to cancel, or a note, says nothing about the pad's sound.
-    if (isPad (pad) && address != "/shot/note" && address != "/shot/cancel")
+    if (isPad (pad) && address != protocol::in::note && address != protocol::in::cancel)
     {
         auto& p = pads[(size_t) pad];
         // A failed /shot/set does not stop the render that follows it in the bundle.
-        if (address != "/shot/set")
+        if (address != protocol::in::set)
             work[(size_t) pad].inFlight = {};
-        if (address != "/shot/set" || p.status != PadStatus::rendering)
+        if (address != protocol::in::set || p.status != PadStatus::rendering)
             p.status = PadStatus::error;
         p.error = message;
     }
@@ -651,7 +652,7 @@ void DaemonClient::handleSlot (const juce::OSCMessage& m)
 {
     // /shot/slot i slot, s status, s prompt, s negative, i seed, i steps, f guidance,
     //            f duration, f strength, f root, s repitch, f gain, s path
-    if (! hasTypes (m, "isssiiffffsfs"))
+    if (! hasTypes (m, protocol::out::slotTypes))
         return;
 
     const int pad = m[0].getInt32();

@@ -9,6 +9,7 @@ juce::AudioProcessorValueTreeState::ParameterLayout createLayout()
     using Int = AudioParameterInt;
     using Attributes = AudioParameterFloatAttributes;
     const RenderSettings defaults;
+    namespace key = protocol::slot;
 
     auto seconds = Attributes().withLabel ("s").withStringFromValueFunction (
         [] (float v, int) { return String (v, 2) + " s"; });
@@ -19,16 +20,20 @@ juce::AudioProcessorValueTreeState::ParameterLayout createLayout()
 
     return {
         std::make_unique<Int> (ParameterID { pad, 1 }, "Pad", 0, numPads - 1, 0),
-        std::make_unique<Int> (ParameterID { seed, 1 }, "Seed", -1, maxSeed, defaults.seed,
+        std::make_unique<Int> (ParameterID { seed, 1 }, "Seed", key::seed.min, maxSeed, defaults.seed,
                                AudioParameterIntAttributes().withStringFromValueFunction (
                                    [] (int v, int) { return v < 0 ? String ("random") : String (v); })),
-        std::make_unique<Int> (ParameterID { steps, 1 }, "Steps", 1, 200, defaults.steps),
+        std::make_unique<Int> (ParameterID { steps, 1 }, "Steps", key::steps.min, key::steps.max,
+                               defaults.steps),
         std::make_unique<Float> (ParameterID { guidance, 1 }, "Guidance",
-                                 NormalisableRange<float> (0.0f, 30.0f, 0.1f, 0.5f), defaults.guidance, plain (1)),
+                                 NormalisableRange<float> (key::guidance.min, key::guidance.max, 0.1f, 0.5f),
+                                 defaults.guidance, plain (1)),
         std::make_unique<Float> (ParameterID { strength, 1 }, "Strength",
-                                 NormalisableRange<float> (0.01f, 1.0f, 0.01f), defaults.strength, plain (2)),
+                                 NormalisableRange<float> (key::strength.min, key::strength.max, 0.01f),
+                                 defaults.strength, plain (2)),
         std::make_unique<Float> (ParameterID { duration, 1 }, "Duration",
-                                 NormalisableRange<float> (0.05f, 10.0f, 0.01f, 0.5f), defaults.duration, seconds),
+                                 NormalisableRange<float> (key::duration.min, key::duration.max, 0.01f, 0.5f),
+                                 defaults.duration, seconds),
         std::make_unique<AudioParameterChoice> (ParameterID { keymap, 1 }, "Keymap",
                                                 StringArray { "drums", "chromatic" }, 0),
         std::make_unique<Int> (ParameterID { chromaticPad, 1 }, "Chromatic pad", 0, numPads - 1, 0),

@@ -2,9 +2,11 @@
 
 #include <juce_audio_processors/juce_audio_processors.h>
 
-// Plugin parameters. Ranges of the render settings are the daemon's slot keys
-// (bridge/osc_spec.json, "slot_keys"), so every value the host can automate is one the daemon
-// accepts.
+#include "Protocol.h"
+
+// Plugin parameters. Ranges and defaults of the render settings are the daemon's slot keys
+// (bridge/osc_spec.json, "slot_keys", generated into Protocol.h), so every value the host can
+// automate is one the daemon accepts and a new pad starts where a new slot starts.
 namespace shotcaller::params
 {
 inline constexpr int numPads = 16;
@@ -28,11 +30,11 @@ enum class Keymap { drums = 0, chromatic = 1 };
 /** The settings a render is made with: what /shot/set sends before /shot/prompt. */
 struct RenderSettings
 {
-    int seed = -1;
-    int steps = 12;
-    float guidance = 3.0f;
-    float strength = 0.1f;
-    float duration = 1.48f;
+    int seed = protocol::slot::seed.initial;
+    int steps = protocol::slot::steps.initial;
+    float guidance = protocol::slot::guidance.initial;
+    float strength = protocol::slot::strength.initial;
+    float duration = protocol::slot::duration.initial;
 
     bool operator== (const RenderSettings& o) const
     {
