@@ -144,30 +144,33 @@ def cpp_header(spec: dict[str, Any]) -> str:
 
 # -- the Max patch ---------------------------------------------------------------------------
 def patch_file(spec: dict[str, Any], current: str) -> str:
-    """The patch with the ranges and initial values of its slot-key parameters set from the
-    spec, edited in place as text (the rest of the file, its layout included, is untouched)."""
-    text = current
+    """The patch with the type, range and initial value of each slot-key parameter set from the
+    spec. Live holds an Int parameter to 0-255, so a larger integer range becomes a Float
+    parameter shown as Int (the Max for Live reference, "Parameter Properties"). The patch is
+    written back in Max's own layout (tab-indented JSON), so only those values change."""
+    patch = json.loads(current)
+    by_name = {}
+    for item in patch["patcher"]["boxes"]:
+        valueof = item["box"].get("saved_attribute_attributes", {}).get("valueof", {})
+        if "parameter_longname" in valueof:
+            by_name[valueof["parameter_longname"]] = valueof
     for longname, key in PATCH_PARAMS.items():
-        entry = spec["slot_keys"][key]
-        hi = min(entry["max"], FRONT_END_SEED_MAX) if key == "seed" else entry["max"]
-        values = {"parameter_mmin": entry["min"], "parameter_mmax": hi}
-        anchor = f'"parameter_longname": "{longname}"'
-        at = text.find(anchor)
-        if at < 0:
+        if longname not in by_name:
             raise ValueError(f"{PATCH_FILE}: no parameter named {longname!r}")
-        block_end = text.find("}", at)
-        block = text[at:block_end]
-        for field_name, value in values.items():
-            block = re.sub(rf'("{field_name}": )[-\d.eE]+', rf"\g<1>{_patch_number(value)}",
-                           block, count=1)
-        block = re.sub(r'("parameter_initial": \[\s*)[-\d.eE]+',
-                       rf"\g<1>{_patch_number(entry['default'])}", block, count=1)
-        text = text[:at] + block + text[block_end:]
-    return text
+        entry, valueof = spec["slot_keys"][key], by_name[longname]
+        hi = min(entry["max"], FRONT_END_SEED_MAX) if key == "seed" else entry["max"]
+        small_int = entry["type"] == "i" and entry["min"] >= 0 and hi <= 255
+        valueof["parameter_type"] = 1 if small_int else 0
+        if entry["type"] == "i":
+            valueof["parameter_unitstyle"] = 0  # shown as an integer
+        valueof["parameter_mmin"] = _patch_number(entry["min"])
+        valueof["parameter_mmax"] = _patch_number(hi)
+        valueof["parameter_initial"] = [_patch_number(entry["default"])]
+    return json.dumps(patch, indent="\t", ensure_ascii=False) + "\n"
 
 
-def _patch_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+def _patch_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
 
 
 # -- driver ----------------------------------------------------------------------------------

@@ -181,7 +181,7 @@
 						"valueof": {
 							"parameter_longname": "Seed",
 							"parameter_shortname": "Seed",
-							"parameter_type": 1,
+							"parameter_type": 0,
 							"parameter_mmin": -1,
 							"parameter_mmax": 16777215,
 							"parameter_initial_enable": 1,
@@ -231,7 +231,8 @@
 							"parameter_enum": [
 								"off",
 								"on"
-							]
+							],
+							"parameter_invisible": 2
 						}
 					},
 					"varname": "Dice"
@@ -484,7 +485,8 @@
 							"parameter_enum": [
 								"off",
 								"on"
-							]
+							],
+							"parameter_invisible": 2
 						}
 					},
 					"varname": "Render"
@@ -527,7 +529,8 @@
 							"parameter_enum": [
 								"off",
 								"on"
-							]
+							],
+							"parameter_invisible": 2
 						}
 					},
 					"varname": "Cancel"
@@ -696,14 +699,15 @@
 						"valueof": {
 							"parameter_longname": "Daemon Port",
 							"parameter_shortname": "Port",
-							"parameter_type": 1,
+							"parameter_type": 0,
 							"parameter_mmin": 1024,
 							"parameter_mmax": 65535,
 							"parameter_initial_enable": 1,
 							"parameter_initial": [
 								9000
 							],
-							"parameter_unitstyle": 0
+							"parameter_unitstyle": 0,
+							"parameter_invisible": 1
 						}
 					},
 					"varname": "Daemon_Port"
@@ -760,14 +764,15 @@
 						"valueof": {
 							"parameter_longname": "Reply Port",
 							"parameter_shortname": "Reply",
-							"parameter_type": 1,
+							"parameter_type": 0,
 							"parameter_mmin": 1024,
 							"parameter_mmax": 65535,
 							"parameter_initial_enable": 1,
 							"parameter_initial": [
 								9001
 							],
-							"parameter_unitstyle": 0
+							"parameter_unitstyle": 0,
+							"parameter_invisible": 1
 						}
 					},
 					"varname": "Reply_Port"
@@ -1596,6 +1601,42 @@
 					],
 					"text": "midiout"
 				}
+			},
+			{
+				"box": {
+					"id": "obj-int-daemon",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						420,
+						100,
+						29,
+						22
+					],
+					"text": "i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-int-reply",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						480,
+						100,
+						29,
+						22
+					],
+					"text": "i"
+				}
 			}
 		],
 		"lines": [
@@ -2022,7 +2063,7 @@
 			{
 				"patchline": {
 					"source": [
-						"obj-19",
+						"obj-int-daemon",
 						0
 					],
 					"destination": [
@@ -2046,7 +2087,7 @@
 			{
 				"patchline": {
 					"source": [
-						"obj-21",
+						"obj-int-reply",
 						0
 					],
 					"destination": [
@@ -2435,6 +2476,30 @@
 					],
 					"destination": [
 						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-int-daemon",
+						0
+					],
+					"source": [
+						"obj-19",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-int-reply",
+						0
+					],
+					"source": [
+						"obj-21",
 						0
 					]
 				}

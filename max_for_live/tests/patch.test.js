@@ -97,8 +97,11 @@ test("the OSC ports match the daemon's default and the README's serve command", 
   assert.match(README, new RegExp(`shotcaller serve --reply-port ${replyPort}\\b`));
   // The port boxes reach the sockets.
   const to = (srcId) => linesFrom(srcId).map((l) => byId.get(l.destination[0]));
-  assert.deepEqual(to(to(param("Daemon Port").id)[0].id).map((b) => words(b)[0]), ["udpsend"]);
-  assert.deepEqual(to(to(param("Reply Port").id)[0].id).map((b) => words(b)[0]), ["udpreceive"]);
+  // numbox -> [i] (a Float parameter sends 9000.) -> [prepend port] -> the socket
+  const chain = (id, n) => (n === 0 ? [byId.get(id)] : to(id).flatMap((b) => chain(b.id, n - 1)));
+  assert.deepEqual(chain(param("Daemon Port").id, 3).map((b) => words(b)[0]), ["udpsend"]);
+  assert.deepEqual(chain(param("Reply Port").id, 3).map((b) => words(b)[0]), ["udpreceive"]);
+  assert.deepEqual(to(param("Daemon Port").id).map((b) => words(b)[0]), ["i"]);
 });
 
 test("OSC flows [js] -> [udpsend] and [udpreceive] -> [js]", () => {
@@ -154,7 +157,10 @@ test("parameters are live.* objects with unique names, ranges from the logic", (
     const v = param(longname).saved_attribute_attributes.valueof;
     const p = logic.PARAMS[key];
     assert.deepEqual([v.parameter_mmin, v.parameter_mmax, v.parameter_initial[0]], [p.min, p.max, p.initial], longname);
-    assert.equal(v.parameter_type, p.type === "i" ? 1 : 0, longname);
+    // Live holds Int parameters to 0-255: larger integers are Float parameters shown as Int
+    const int = p.type === "i" && p.min >= 0 && p.max <= 255;
+    assert.equal(v.parameter_type, int ? 1 : 0, longname);
+    if (p.type === "i") assert.equal(v.parameter_unitstyle, 0, `${longname} shows an integer`);
   }
   const slot = param("Slot").saved_attribute_attributes.valueof;
   assert.deepEqual([slot.parameter_mmin, slot.parameter_mmax], [0, logic.NUM_SLOTS - 1]);
@@ -186,4 +192,38 @@ test("build_amxd writes a MIDI-effect container that parses back to the same pat
   assert.deepEqual(parsed.patcher.patcher, PATCH);
   for (const name of JS_FILES) assert.ok(fs.existsSync(path.join(out, name)), name);
   assert.throws(() => parseAmxd(Buffer.from("ampf")), /no 'ampf' magic/);
+});
+
+// What Live does with a stored parameter value: an Int parameter holds 0-255 whatever its range
+// says, a Float its range (the Max for Live reference, "Parameter Properties", Type).
+function liveStores(v, value) {
+  const lo = v.parameter_type === 1 ? Math.max(0, v.parameter_mmin) : v.parameter_mmin;
+  const hi = v.parameter_type === 1 ? Math.min(255, v.parameter_mmax) : v.parameter_mmax;
+  return Math.min(hi, Math.max(lo, value));
+}
+
+test("Live keeps the ports and seeds the device stores", () => {
+  for (const [name, value] of [["Daemon Port", 9000], ["Reply Port", 9001], ["Daemon Port", 65535],
+    ["Seed", logic.SEED_UI_MAX], ["Seed", 4242], ["Steps", 200], ["Slot", 15]]) {
+    const v = param(name).saved_attribute_attributes.valueof;
+    assert.equal(liveStores(v, value), value, `${name} = ${value}`);
+  }
+});
+
+test("patch check: no Int parameter beyond 0-255, no automatable button or port", () => {
+  for (const b of boxes) {
+    const v = b.saved_attribute_attributes && b.saved_attribute_attributes.valueof;
+    if (!v || !v.parameter_longname) continue;
+    if (v.parameter_type === 1) {
+      assert.ok(v.parameter_mmin >= 0 && v.parameter_mmax <= 255,
+        `${v.parameter_longname}: Int ${v.parameter_mmin}..${v.parameter_mmax} (Live holds 0-255)`);
+    }
+    const invisible = v.parameter_invisible || 0;  // 0 automated and stored, 1 stored only, 2 hidden
+    if (b.maxclass === "live.text" && b.mode === 0) {  // a momentary button: an action, not a setting
+      assert.equal(invisible, 2, `${v.parameter_longname} is a button: neither automated nor stored`);
+    }
+    if (/Port$/.test(v.parameter_longname)) {
+      assert.equal(invisible, 1, `${v.parameter_longname}: stored with the set, not automatable`);
+    }
+  }
 });
