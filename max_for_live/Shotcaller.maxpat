@@ -609,12 +609,12 @@
 						150,
 						20
 					],
-					"text": "offline",
+					"text": "",
 					"presentation": 1,
 					"presentation_rect": [
 						22,
 						126,
-						314,
+						154,
 						18
 					]
 				}
@@ -1324,8 +1324,9 @@
 					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 2,
-					"numoutlets": 7,
+					"numoutlets": 8,
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -1340,7 +1341,7 @@
 						300,
 						22
 					],
-					"text": "route online status progress error path seed"
+					"text": "route online status progress error path seed daemon"
 				}
 			},
 			{
@@ -1637,6 +1638,86 @@
 					],
 					"text": "i"
 				}
+			},
+			{
+				"box": {
+					"id": "obj-daemon-text",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"outlettype": [],
+					"patching_rect": [
+						20,
+						100,
+						150,
+						20
+					],
+					"text": "offline",
+					"presentation": 1,
+					"presentation_rect": [
+						180,
+						126,
+						156,
+						18
+					],
+					"varname": "daemon_text"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-daemon-set",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						450,
+						450,
+						70,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-render-t",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						230,
+						252,
+						40,
+						22
+					],
+					"text": "t b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-dice-t",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						160,
+						252,
+						40,
+						22
+					],
+					"text": "t b b"
+				}
 			}
 		],
 		"lines": [
@@ -1887,7 +1968,7 @@
 						0
 					],
 					"destination": [
-						"obj-35",
+						"obj-dice-t",
 						0
 					]
 				}
@@ -1923,7 +2004,7 @@
 						0
 					],
 					"destination": [
-						"obj-37",
+						"obj-render-t",
 						0
 					]
 				}
@@ -2501,6 +2582,78 @@
 					"source": [
 						"obj-21",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-daemon-set",
+						0
+					],
+					"source": [
+						"obj-50",
+						6
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-daemon-text",
+						0
+					],
+					"source": [
+						"obj-daemon-set",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-render-t",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-1",
+						0
+					],
+					"source": [
+						"obj-render-t",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-35",
+						0
+					],
+					"source": [
+						"obj-dice-t",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-1",
+						0
+					],
+					"source": [
+						"obj-dice-t",
+						1
 					]
 				}
 			}

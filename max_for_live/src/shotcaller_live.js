@@ -476,6 +476,12 @@ Shotcaller.prototype.showStatus = function (text) {
   this.emit.ui("status", text);
 };
 
+// The daemon line (online or not, which model) is apart from the status line (what the last
+// render is doing), so a pong never hides "rendering 40%".
+Shotcaller.prototype.showDaemon = function (text) {
+  this.emit.ui("daemon", text);
+};
+
 // --- UI inputs -------------------------------------------------------------------------------
 
 Shotcaller.prototype.setPrompt = function (text) {
@@ -483,11 +489,22 @@ Shotcaller.prototype.setPrompt = function (text) {
 };
 
 Shotcaller.prototype.setSlot = function (slot) {
+  var changed = checkSlot(Math.round(slot)) !== this.slot;
   this.slot = checkSlot(Math.round(slot));
+  if (changed && this.mode === MODE_DAEMON_REPITCH) {
+    this.send(keymapMessage("chromatic", this.slot));
+  }
 };
 
+// Daemon-repitch mode plays the device's slot across the keyboard: the daemon's chromatic
+// keymap (its drums keymap maps only notes 36-51, one slot each).
 Shotcaller.prototype.setMode = function (mode) {
-  this.mode = Math.round(mode) === MODE_DAEMON_REPITCH ? MODE_DAEMON_REPITCH : MODE_SIMPLER;
+  var next = Math.round(mode) === MODE_DAEMON_REPITCH ? MODE_DAEMON_REPITCH : MODE_SIMPLER;
+  var changed = next !== this.mode;
+  this.mode = next;
+  if (changed && next === MODE_DAEMON_REPITCH) {
+    this.send(keymapMessage("chromatic", this.slot));
+  }
 };
 
 Shotcaller.prototype.setParam = function (key, value) {
@@ -533,7 +550,7 @@ Shotcaller.prototype.tick = function () {
   if (this.missedPings >= OFFLINE_AFTER_TICKS && this.online) {
     this.online = false;
     this.emit.ui("online", 0);
-    this.showStatus("offline: no answer from the daemon (is `shotcaller serve --reply-port " +
+    this.showDaemon("offline: no answer from the daemon (is `shotcaller serve --reply-port " +
       DEFAULT_REPLY_PORT + "` running?)");
   }
   this.missedPings += 1;
@@ -575,7 +592,7 @@ Shotcaller.prototype.handlers = {
       this.online = true;
       this.emit.ui("online", 1);
     }
-    this.showStatus("online: " + r.model + " (" + r.state + ")");
+    this.showDaemon("online: " + r.model + " (" + r.state + ")");
     return r;
   },
   "/shot/progress": function (r) {

@@ -167,7 +167,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     device.tick();
     await pong;
     assert.equal(rec.last("online"), 1);
-    assert.match(rec.last("status"), /^online: tiny \(ready\)$/);
+    assert.match(rec.last("daemon"), /^online: tiny \(ready\)$/);
   });
 
   test("Render -> /shot/progress -> /shot/ready -> Simpler.replace_sample(path)", async () => {

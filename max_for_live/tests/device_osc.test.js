@@ -123,13 +123,13 @@ test("online/offline follows ping -> pong", () => {
   assert.deepEqual(rec.osc, [["/shot/ping"]]);
   device.onOsc("/shot/pong", ["0.1.0", "shotcaller-small", "ready"]);
   assert.equal(rec.last("online"), 1);
-  assert.equal(rec.last("status"), "online: shotcaller-small (ready)");
+  assert.equal(rec.last("daemon"), "online: shotcaller-small (ready)");
   device.tick();
   device.tick();
   assert.equal(rec.last("online"), 1);  // one unanswered ping is tolerated
   device.tick();
   assert.equal(rec.last("online"), 0);
-  assert.match(rec.last("status"), /offline.*--reply-port 9001/);
+  assert.match(rec.last("daemon"), /offline.*--reply-port 9001/);
   device.onOsc("/shot/pong", ["0.1.0", "shotcaller-small", "loading"]);
   assert.equal(rec.last("online"), 1);
 });
@@ -146,6 +146,26 @@ test("progress drives the bar; errors reset it and read in plain words", () => {
   assert.equal(rec.last("status"), "slot 2: cancelled");
 });
 
+test("a pong does not hide a render's progress: status and daemon lines are apart", () => {
+  const { rec, device } = setup();
+  device.onOsc("/shot/progress", [1, 0.4]);
+  device.onOsc("/shot/pong", ["0.1.0", "shotcaller-small", "ready"]);
+  assert.equal(rec.last("status"), "slot 1: rendering 40%");
+  assert.equal(rec.last("daemon"), "online: shotcaller-small (ready)");
+});
+
+test("daemon-repitch mode switches the daemon to the chromatic keymap on the device's slot", () => {
+  const { rec, device } = setup();
+  device.setSlot(3);
+  assert.deepEqual(rec.osc, []);  // Simpler mode leaves the daemon's keymap alone
+  device.setMode(logic.MODE_DAEMON_REPITCH);
+  assert.deepEqual(rec.osc, [["/shot/keymap", "chromatic", 3]]);
+  device.setSlot(5);
+  device.setSlot(5);  // unchanged: nothing more to send
+  assert.deepEqual(rec.osc.slice(1), [["/shot/keymap", "chromatic", 5]]);
+  rec.osc.forEach(validIn);
+});
+
 test("malformed replies are reported, not thrown", () => {
   const { rec, device } = setup();
   assert.equal(device.onOsc("/shot/ready", [0, "/x.wav"]), null);
@@ -160,7 +180,7 @@ test("notes: passed through in Simpler mode, sent as /shot/note in daemon-repitc
   device.setMode(logic.MODE_DAEMON_REPITCH);
   assert.equal(device.note(62, 0), false);  // note-off
   assert.equal(device.note(62, 90), true);
-  assert.deepEqual(rec.osc, [["/shot/note", 62, 90]]);
+  assert.deepEqual(rec.osc, [["/shot/keymap", "chromatic", 0], ["/shot/note", 62, 90]]);
   rec.osc.forEach(validIn);
 });
 

@@ -133,6 +133,7 @@ test("the UI router covers every UI update the logic emits", () => {
   const emitted = new Set([...LOGIC_SRC.matchAll(/emit\.ui\("(\w+)"/g)].map((m) => m[1]));
   emitted.add("error");  // showError
   emitted.add("status"); // showStatus
+  emitted.add("daemon"); // showDaemon
   assert.deepEqual([...emitted].sort(), [...routed].sort());
   assert.equal(route.numoutlets, routed.length + 1);
   routed.forEach((name, i) => assert.ok(linesFrom(route.id, i).length > 0, `route outlet ${name} unused`));
@@ -225,5 +226,19 @@ test("patch check: no Int parameter beyond 0-255, no automatable button or port"
     if (/Port$/.test(v.parameter_longname)) {
       assert.equal(invisible, 1, `${v.parameter_longname}: stored with the set, not automatable`);
     }
+  }
+});
+
+test("Render and Dice read what is typed in the prompt box before they act", () => {
+  for (const name of ["Render", "Dice"]) {
+    const [sel] = linesFrom(param(name).id).map((l) => byId.get(l.destination[0]));
+    assert.deepEqual(words(sel), ["sel", "1"], name);
+    const [trigger] = linesFrom(sel.id).map((l) => byId.get(l.destination[0]));
+    assert.deepEqual(words(trigger), ["t", "b", "b"], name);
+    // [trigger] fires right to left: the prompt box is banged (it outputs its text) first
+    const first = linesFrom(trigger.id, 1).map((l) => byId.get(l.destination[0]));
+    const then = linesFrom(trigger.id, 0).map((l) => byId.get(l.destination[0]));
+    assert.deepEqual(first.map((b) => b.varname), ["prompt_text"], name);
+    assert.deepEqual(then.map((b) => words(b)[0]), [name.toLowerCase()], name);
   }
 });
