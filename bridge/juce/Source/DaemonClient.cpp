@@ -147,7 +147,7 @@ void DaemonClient::render (int pad, const juce::String& prompt, const params::Re
         const juce::ScopedLock sl (modelLock);
         auto& w = work[(size_t) pad];
         w.toSend = { Request::Kind::render, prompt.trim(), settings, {} };
-        w.loadFromPath = false;
+        w.loadSaved = false;
         ++w.generation;
         auto& p = pads[(size_t) pad];
         p.status = PadStatus::rendering;
@@ -179,7 +179,7 @@ void DaemonClient::importFile (int pad, const juce::String& path, std::optional<
         const juce::ScopedLock sl (modelLock);
         auto& w = work[(size_t) pad];
         w.toSend = { Request::Kind::load, path, {}, rootNote };
-        w.loadFromPath = false;
+        w.loadSaved = false;
         ++w.generation;
         auto& p = pads[(size_t) pad];
         p.status = PadStatus::rendering;
@@ -235,19 +235,20 @@ void DaemonClient::restorePads (const std::array<PadInfo, params::numPads>& save
             p.seconds = s.seconds;
             p.imported = s.imported;
             p.sourceName = s.sourceName;
+            p.audio = s.audio;
 
             w.toSend = {};
             w.inFlight = {};
             w.wantInfo = false;
             ++w.generation;
             // Only pads that had a sound get one back; a prompt alone waits for Render.
-            w.loadFromPath = s.path.isNotEmpty();
+            w.loadSaved = s.audio != nullptr || s.path.isNotEmpty();
 
             // The pad's current sound stops being played now; the project's comes once loaded.
             w.toInstall.reset();
             w.install = true;
 
-            if (w.loadFromPath)
+            if (w.loadSaved)
                 p.status = PadStatus::rendering;  // shown as loading until the file is in
         }
     }
@@ -409,19 +410,28 @@ void DaemonClient::loadRestored()
         juce::String path;
         float root = -1.0f;
         int generation = 0;
+        std::shared_ptr<const juce::MemoryBlock> embedded;
         {
             const juce::ScopedLock sl (modelLock);
             auto& w = work[(size_t) i];
-            if (! w.loadFromPath)
+            if (! w.loadSaved)
                 continue;
-            w.loadFromPath = false;
+            w.loadSaved = false;
             path = pads[(size_t) i].path;
             root = pads[(size_t) i].rootNote;
+            embedded = pads[(size_t) i].audio;
             generation = w.generation;
         }
 
+        // The project's own copy first: it needs no daemon and survives the daemon's clean-up.
         juce::String error;
-        auto sample = loader.load (juce::File (path), root, error);
+        std::unique_ptr<Sample> sample;
+        if (embedded != nullptr)
+            sample = loader.loadMemory (*embedded, root, path, error);
+        if (sample == nullptr)
+            sample = loader.load (juce::File (path), root, error);
+        if (sample != nullptr && embedded == nullptr)
+            embedded = SampleLoader::encodeFlac (*sample);
 
         const juce::ScopedLock sl (modelLock);
         auto& w = work[(size_t) i];
@@ -434,6 +444,7 @@ void DaemonClient::loadRestored()
             w.toInstall = std::move (sample);
             w.install = true;
             p.hasSound = true;
+            p.audio = embedded;
             p.status = PadStatus::ready;
         }
         else if (p.prompt.isNotEmpty() && ! p.imported)
@@ -560,6 +571,7 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
 
     juce::String error;
     auto sample = loader.load (juce::File (path), root, error);
+    const auto embedded = sample != nullptr ? SampleLoader::encodeFlac (*sample) : nullptr;
 
     const juce::ScopedLock sl (modelLock);
     auto& p = pads[(size_t) pad];
@@ -598,6 +610,7 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
     p.path = path;
     p.rootNote = root;
     p.seconds = number (m[3]);
+    p.audio = embedded;
     p.hasSound = true;
     p.error.clear();
     p.progress = 1.0f;
@@ -605,7 +618,7 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
     p.status = w.toSend.kind == Request::Kind::none ? PadStatus::ready : PadStatus::rendering;
     w.toInstall = std::move (sample);
     w.install = true;
-    w.loadFromPath = false;
+    w.loadSaved = false;
     changed();
 
     if (w.wantInfo)
@@ -684,8 +697,8 @@ void DaemonClient::handleSlot (const juce::OSCMessage& m)
         p.path = m[12].getString();
         p.imported = p.prompt.isEmpty() && p.path.isNotEmpty();
         p.rootNote = number (m[9]);
-        w.loadFromPath = p.path.isNotEmpty();
-        p.status = w.loadFromPath ? PadStatus::rendering : PadStatus::empty;
+        w.loadSaved = p.path.isNotEmpty();
+        p.status = w.loadSaved ? PadStatus::rendering : PadStatus::empty;
         ++w.generation;
     }
     changed();

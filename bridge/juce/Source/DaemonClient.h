@@ -27,6 +27,8 @@ struct PadInfo
     float seconds = 0.0f;
     bool imported = false;            // from /shot/load: nothing to re-render from
     juce::String sourceName;          // the imported file's own name
+    // The sound itself, FLAC: a project reopens with it on another machine or with no daemon.
+    std::shared_ptr<const juce::MemoryBlock> audio;
 
     // Live.
     PadStatus status = PadStatus::empty;
@@ -109,7 +111,8 @@ private:
     {
         Request toSend;              // waiting for the daemon to be online
         Request inFlight;            // sent; its /shot/ready (or error) is expected
-        bool loadFromPath = false;   // restored: load pads[i].path (else re-render)
+        bool loadSaved = false;      // restored: load the embedded audio, else pads[i].path,
+                                     // else re-render
         bool wantInfo = false;       // a /shot/ready we did not ask for: ask /shot/get
         bool install = false;        // hand `toInstall` (nullptr: silence) to the sampler
         std::unique_ptr<Sample> toInstall;

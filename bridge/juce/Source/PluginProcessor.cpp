@@ -10,7 +10,8 @@ const juce::Identifier daemonTag { "Daemon" }, padsTag { "Pads" }, padTag { "Pad
 const juce::Identifier hostId { "host" }, portId { "port" }, replyPortId { "replyPort" };
 const juce::Identifier indexId { "index" }, promptId { "prompt" }, seedId { "seed" }, stepsId { "steps" },
     guidanceId { "guidance" }, strengthId { "strength" }, durationId { "duration" }, pathId { "path" },
-    rootId { "root" }, secondsId { "seconds" }, importedId { "imported" }, sourceId { "source" };
+    rootId { "root" }, secondsId { "seconds" }, importedId { "imported" }, sourceId { "source" },
+    audioId { "audioFlac" };
 
 juce::ValueTree padToTree (int index, const PadInfo& p)
 {
@@ -27,6 +28,8 @@ juce::ValueTree padToTree (int index, const PadInfo& p)
         .setProperty (secondsId, p.seconds, nullptr)
         .setProperty (importedId, p.imported, nullptr)
         .setProperty (sourceId, p.sourceName, nullptr);
+    if (p.audio != nullptr)  // the sound itself, so the project needs neither the file nor the daemon
+        t.setProperty (audioId, p.audio->toBase64Encoding(), nullptr);
     return t;
 }
 
@@ -45,6 +48,13 @@ PadInfo padFromTree (const juce::ValueTree& t)
     p.seconds = t.getProperty (secondsId, 0.0f);
     p.imported = t.getProperty (importedId, false);
     p.sourceName = t.getProperty (sourceId).toString();
+    const auto audio = t.getProperty (audioId).toString();
+    if (audio.isNotEmpty())
+    {
+        auto block = std::make_shared<juce::MemoryBlock>();
+        if (block->fromBase64Encoding (audio) && block->getSize() > 0)
+            p.audio = std::move (block);
+    }
     return p;
 }
 } // namespace

@@ -8,7 +8,8 @@
 
 namespace shotcaller
 {
-/** Decodes the daemon's files (WAV; AIFF too) into Samples. Used on the client's worker thread. */
+/** Decodes the daemon's files (WAV; AIFF too) and the sounds a project embeds (FLAC) into
+    Samples, and encodes a Sample as FLAC for the project. Used on the client's worker thread. */
 class SampleLoader
 {
 public:
@@ -19,7 +20,18 @@ public:
     std::unique_ptr<Sample> load (const juce::File& file, float rootNote, juce::String& error,
                                   double maxSeconds = 30.0);
 
+    /** The same from audio file bytes in memory (a project's embedded FLAC). */
+    std::unique_ptr<Sample> loadMemory (const juce::MemoryBlock& data, float rootNote,
+                                        const juce::String& name, juce::String& error,
+                                        double maxSeconds = 30.0);
+
+    /** `sample` as 24-bit FLAC (lossless for the daemon's 24-bit WAVs), or nullptr. */
+    static std::shared_ptr<const juce::MemoryBlock> encodeFlac (const Sample& sample);
+
 private:
+    std::unique_ptr<Sample> read (std::unique_ptr<juce::AudioFormatReader> reader, float rootNote,
+                                  const juce::String& name, juce::String& error, double maxSeconds);
+
     juce::AudioFormatManager formats;
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR (SampleLoader)

@@ -348,20 +348,30 @@ int runTests (const Options& opt)
     r.check (! juce::File (pad3.path).existsAsFile(), "re-render replaces file",
              "saved file " + pad3.path + " is gone, now " + a.pad (3).path);
 
-    // A pad with a prompt but no sound yet (say its render was cancelled) must come back idle,
-    // not start rendering by itself.
+    // The project as an older version saved it: pad 3 without its embedded sound (its file is
+    // gone, so it is rendered again). A pad with a prompt but no sound yet (say its render was
+    // cancelled) must come back idle, not start rendering by itself.
+    juce::MemoryBlock legacy;
+    int embeddedPads = 0;
     if (auto xml = juce::AudioProcessor::getXmlFromBinary (saved.getData(), (int) saved.getSize()))
     {
         if (auto* pads = xml->getChildByName ("Pads"))
             for (auto* p : pads->getChildIterator())
+            {
+                embeddedPads += p->hasAttribute ("audioFlac") ? 1 : 0;
+                if (p->getIntAttribute ("index") == 3)
+                    p->removeAttribute ("audioFlac");
                 if (p->getIntAttribute ("index") == 7)
                     p->setAttribute ("prompt", "dusty snare");
-        saved.reset();
-        juce::AudioProcessor::copyXmlToBinary (*xml, saved);
+            }
+        juce::AudioProcessor::copyXmlToBinary (*xml, legacy);
     }
+    r.check (embeddedPads == 3, "sounds embedded in the project",
+             juce::String (embeddedPads) + " pads carry their sound (0, 2 and 3 have one), "
+                 + juce::String ((int) saved.getSize()) + " bytes of state");
 
     Host b (opt.port);
-    b->setStateInformation (saved.getData(), (int) saved.getSize());
+    b->setStateInformation (legacy.getData(), (int) legacy.getSize());
     const bool restored = b.waitFor ([&]
     {
         for (int i : { 0, 2, 3 })
@@ -401,6 +411,43 @@ int runTests (const Options& opt)
     const float bellDiff = test::maxDifference (bellAgain, bellOut);
     r.check (test::peak (bellAgain) > 1.0e-3f && bellDiff < 1.0e-3f * test::peak (bellOut) + 1.0e-5f,
              "re-rendered sound matches", "pad 3 same prompt and seed, max difference " + juce::String (bellDiff, 7));
+
+    // -- a project reopened with no daemon running: every pad plays its embedded sound --------
+    {
+        juce::DatagramSocket nobody;
+        nobody.bindToPort (0, "127.0.0.1");
+        const int deadPort = nobody.getBoundPort();
+        nobody.shutdown();
+        juce::MemoryBlock elsewhere;  // the same project, its daemon endpoint answering no one
+        if (auto xml = juce::AudioProcessor::getXmlFromBinary (saved.getData(), (int) saved.getSize()))
+        {
+            if (auto* daemon = xml->getChildByName ("Daemon"))
+                daemon->setAttribute ("port", deadPort);
+            juce::AudioProcessor::copyXmlToBinary (*xml, elsewhere);
+        }
+        juce::File (pad0.path).deleteFile();  // and the daemon's files are gone too
+        Host d (deadPort);
+        d->setStateInformation (elsewhere.getData(), (int) elsewhere.getSize());
+        const bool allBack = d.waitFor ([&]
+        {
+            for (int i : { 0, 2, 3 })
+                if (d.pad (i).status != PadStatus::ready || ! d.pad (i).hasSound)
+                    return false;
+            return true;
+        }, 10.0);
+        d.waitFor ([] { return false; }, 0.05);
+        d->setParameter (sp::keymap, 0);
+        const float kickAlone = test::maxDifference (d.play ({ { 36, 127 } }, 1.2), kickOut);
+        const float bellAlone = test::maxDifference (d.play ({ { 39, 127 } }, 1.2), bellOut);
+        const auto importAlone = d.play ({ { 38, 127 } }, 0.5);
+        // 24-bit FLAC: the daemon's 24-bit renders come back bit for bit, float ones within 2^-20
+        r.check (allBack && ! d->getClient().getStatus().online && kickAlone < 1.0e-6f && bellAlone < 1.0e-6f
+                     && test::peak (importAlone) > 1.0e-3f,
+                 "restore with no daemon", "pads 0, 2, 3 " + describe (d.pad (0)) + " | " + describe (d.pad (2))
+                     + " | " + describe (d.pad (3)) + "; differences " + juce::String (kickAlone) + ", "
+                     + juce::String (bellAlone));
+        a.blocksProcessed += d.blocksProcessed;  // counted in the allocation check below
+    }
 
     // -- the online indicator goes off without a daemon ---------------------------------------
     {
