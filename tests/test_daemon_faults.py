@@ -360,3 +360,43 @@ def test_a_full_disk_is_answered_and_changes_nothing(tiny_model_dir: Path, tmp_p
     finally:
         peer.close()
         assert proc.stop() == 0
+
+
+# -- renders a front end took ----------------------------------------------------------------
+def test_a_taken_render_outlives_re_renders_restarts_and_clean_up(tiny_model_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    proc = start(tiny_model_dir, tmp_path)
+    peer = OscPeer(("127.0.0.1", proc.osc_port))
+    slots = tmp_path / "slots"
+
+    def taken_cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "server.cli", "taken", "--slots",
+                               str(slots), *args], cwd=REPO, capture_output=True, text=True,
+                              timeout=60)
+
+    try:
+        proc.wait_ready()
+        kept = render(peer, 0, "kick drum")[1]
+        assert peer.request("/shot/take", 0, kept, reply="/shot/taken") == [0, kept]
+        assert "not a render" in peer.error_for("/shot/take", 0, "/etc/passwd")
+        assert "not a render of slot 1" in peer.error_for("/shot/take", 1, kept)
+        for n in range(3):
+            last = render(peer, 0, f"kick drum {n}")[1]
+        time.sleep(0.3)
+        assert sorted(renders(tmp_path)) == sorted({Path(kept).name, Path(last).name})
+        busy = taken_cli()
+        assert busy.returncode == 2 and "in use" in busy.stderr
+        proc.stop()
+        proc = start(tiny_model_dir, tmp_path)  # the start-up clean-up keeps it too
+        proc.wait_ready()
+        assert Path(kept).is_file()
+        proc.stop()
+        listed = taken_cli()
+        assert listed.returncode == 0 and Path(kept).name in listed.stdout, listed
+        deleted = taken_cli("--delete")
+        assert deleted.returncode == 0 and "1 deleted" in deleted.stdout, deleted
+        assert not Path(kept).exists() and Path(last).is_file()
+        assert json.loads((slots / "state.json").read_text())["taken"] == []
+    finally:
+        peer.close()
+        proc.stop()

@@ -49,6 +49,7 @@ var SPEC_COMMANDS = {
   "/shot/get": [["slot", "i", false]],
   "/shot/render": [["slot", "i", false]],
   "/shot/cancel": [["slot", "i", false]],
+  "/shot/take": [["slot", "i", false], ["path", "s", false]],
   "/shot/load": [["slot", "i", false], ["path", "s", false], ["root", "f", true]],
   "/shot/note": [["note", "i", false], ["velocity", "i", true]],
   "/shot/keymap": [["name", "s", false], ["slot", "i", true]],
@@ -66,6 +67,7 @@ var SPEC_REPLIES = {
   "/shot/note/ready": [["note", "i"], ["path", "s"], ["slot", "i"]],
   "/shot/slot": [["slot", "i"], ["status", "s"], ["prompt", "s"], ["negative", "s"], ["seed", "i"], ["steps", "i"], ["guidance", "f"], ["duration", "f"], ["strength", "f"], ["root", "f"], ["repitch", "s"], ["gain", "f"], ["path", "s"]],
   "/shot/state/done": [["count", "i"]],
+  "/shot/taken": [["slot", "i"], ["path", "s"]],
   "/shot/cancelled": [["slot", "i"]],
   "/shot/keymap": [["name", "s"], ["slot", "i"]],
   "/shot/preset/loaded": [["name", "s"], ["slots", "i"]],
@@ -245,6 +247,10 @@ function noteMessage(note, velocity) {
     throw new RangeError("velocity: " + velocity + " out of range [0, 127]");
   }
   return ["/shot/note", note, velocity];
+}
+
+function takeMessage(slot, path) {
+  return ["/shot/take", checkSlot(slot), String(path)];
 }
 
 function keymapMessage(name, slot) {
@@ -641,7 +647,12 @@ Shotcaller.prototype.placeRender = function (slot, path, root) {
       this.slot + ")");
     return { loaded: false, reason: "other-slot" };
   }
-  return this.loadInto(target, slot, path, root, false);
+  var result = this.loadInto(target, slot, path, root, false);
+  if (result.loaded) {
+    // The set now refers to the file: the daemon must keep it through re-renders and restarts.
+    this.send(takeMessage(slot, path));
+  }
+  return result;
 };
 
 // Daemon-repitch mode: the played note's WAV replaces the sample and is played at C3 (Simpler)
@@ -722,6 +733,7 @@ var api = {
   cancelMessage: cancelMessage,
   noteMessage: noteMessage,
   keymapMessage: keymapMessage,
+  takeMessage: takeMessage,
   renderRequest: renderRequest,
   parseReply: parseReply,
   liveVersion: liveVersion,

@@ -268,6 +268,34 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     assert.deepEqual(live.deviceCalls(), []);
   });
 
+  test("a loaded sound's file is taken: it stays through 20 re-renders of its slot", async () => {
+    const live = new FakeLive({ version: [12, 4, 0] });
+    const track = live.addTrack();
+    live.addThisDevice(track);
+    const simpler = live.addSimpler(track);
+    const { device } = link.attach(live);
+    device.setSlot(4);
+    device.setPrompt("glassy bell pluck");
+    device.setParam("steps", 2);
+    device.setParam("duration", 0.3);
+    const taken = link.waitFor("/shot/taken", (a) => a[0] === 4);
+    device.render();
+    const [, file] = (await taken).args;
+    assert.equal(simpler.child.sample.props.file_path, file);
+    let last = file;
+    for (let i = 0; i < 20; i++) {  // another front end (or a script) re-renders the slot
+      const next = link.waitFor("/shot/ready", (a) => a[0] === 4 && a[1] !== last);
+      link.device = null;  // nobody loads these
+      link.send(logic.renderMessage(4));
+      last = (await next).args[1];
+    }
+    await sleep(300);
+    assert.ok(fs.existsSync(file), `the set's file ${file} was deleted`);
+    const slotFiles = fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith("slot04-"));
+    assert.deepEqual(slotFiles.sort(), [path.basename(file), path.basename(last)].sort(),
+      "renders nobody took are deleted as they are superseded");
+  });
+
   test("daemon errors reach the device in plain words", async () => {
     const live = new FakeLive();
     live.addThisDevice(live.addTrack());

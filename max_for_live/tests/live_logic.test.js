@@ -63,6 +63,8 @@ test("/shot/ready of a pitched render loads the Simpler in classic mode, tuned t
   assert.equal(rec.last("path"), file);
   assert.equal(rec.last("error"), "");
   assert.match(rec.last("status"), /slot 0 loaded into Simpler/);
+  // The set now uses the file: the daemon is told to keep it.
+  assert.deepEqual(rec.osc, [["/shot/take", 0, file]]);
 });
 
 test("/shot/ready of an unpitched render (root -1) sets one-shot and no transpose", (t) => {

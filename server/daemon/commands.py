@@ -54,6 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--log-format", choices=LOG_FORMATS)
     s.set_defaults(func=_serve)
 
+    from .taken import register as register_taken
+
+    register_taken(sub)
+
     c = sub.add_parser("send", help="send one OSC message to the daemon and print replies")
     c.add_argument("address", help="OSC address, e.g. /shot/prompt")
     c.add_argument("args", nargs="*", help="arguments (typed from the spec, or --types)")

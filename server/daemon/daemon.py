@@ -48,6 +48,7 @@ from .slots import (
     keymap_change,
     params_change,
     render_file_name,
+    taken_change,
     wanted_change,
 )
 from .state import StateStore
@@ -207,7 +208,7 @@ class Daemon:
         keep = {p.resolve() for p in self.bank.referenced_paths()}
         moved = 0
         for path in self.renders_dir.glob("*.wav*"):
-            if path.resolve() not in keep:
+            if path.resolve() not in keep and not self.bank.is_taken(path):
                 try:
                     move_to_trash(path, self.trash_dir)
                     moved += 1
@@ -219,11 +220,14 @@ class Daemon:
                      "from it", moved, self.trash_dir, removed)
 
     def _discard_render(self, path: str) -> None:
-        """A render nothing will play any more (superseded or cancelled): delete it now.
+        """A render no slot plays any more (superseded or cancelled): delete it now, unless a
+        front end has taken it (``/shot/take``: a Live set refers to the file).
 
-        The one rule for superseded renders; the front ends keep the files they took by
-        copying or embedding them."""
+        The one rule for superseded renders, at re-render and at start-up alike; the plugin
+        embeds the sounds it uses in its project instead."""
         self.player.forget(path)
+        if self.bank.is_taken(path):
+            return
         try:
             Path(path).unlink(missing_ok=True)
         except OSError as exc:
@@ -289,6 +293,17 @@ class Daemon:
         if not self.queue.cancel(slot):
             raise ValueError(f"slot {slot}: nothing queued or rendering")
         self._commit(wanted_change(slot, False), sender, "/shot/cancel")
+
+    def take(self, slot: int, path: str, sender: Address | None) -> None:
+        """Mark a render of ``slot`` as taken by a front end: the daemon never deletes it."""
+        full = Path(path).resolve()
+        if full.parent != self.renders_dir.resolve() or not full.is_file():
+            raise ValueError(f"path {path!r} is not a render in {self.renders_dir}")
+        prefix = render_file_name(slot, 0).split("-r")[0] + "-r"
+        if not full.name.startswith(prefix):
+            raise ValueError(f"{full.name} is not a render of slot {slot}")
+        self._commit(taken_change({full.name}), sender, "/shot/take",
+                     lambda state: self._reply(sender, "/shot/taken", slot, str(full)))
 
     def _render_after_commit(self, slot: int, sender: Address | None, address: str, *,
                              only_if_idle: bool = True) -> None:

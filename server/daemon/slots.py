@@ -95,6 +95,9 @@ class BankState:
 
     slots: tuple[Slot, ...]
     keymap: tuple[tuple[str, Any], ...] = ()  # the keymap dict's items, frozen
+    #: file names of renders a front end has taken (loaded into a Live set): never deleted by
+    #: the daemon, only by ``shotcaller taken --delete``
+    taken: frozenset[str] = frozenset()
 
 
 Change = Callable[[BankState], BankState]
@@ -154,7 +157,8 @@ class SlotBank:
                     render = None
             slots[idx] = Slot(idx, params, render, bool(item.get("wanted")))
         keymap = data.get("keymap") or {}
-        self._state = BankState(tuple(slots), tuple(keymap.items()))
+        self._state = BankState(tuple(slots), tuple(keymap.items()),
+                                frozenset(data.get("taken", [])))
         with self._id_lock:
             self._next_render_id = max(int(data.get("next_render_id", 1)), 1)
         return loaded
@@ -177,6 +181,7 @@ class SlotBank:
             "version": STATE_VERSION,
             "next_render_id": next_id,
             "keymap": dict(state.keymap),
+            "taken": sorted(state.taken),
             "slots": [{"index": s.index, "params": asdict(s.params),
                        "render": asdict(s.render) if s.render else None, "wanted": s.wanted}
                       for s in state.slots
@@ -290,7 +295,12 @@ class SlotBank:
         return dict(self._state.keymap)
 
     def referenced_paths(self) -> set[Path]:
+        """Renders the state refers to: the slots' current ones (the taken ones are names in
+        the renders folder, see :meth:`is_taken`)."""
         return {Path(s.render.path) for s in self._state.slots if s.render}
+
+    def is_taken(self, path: str | Path) -> bool:
+        return Path(path).name in self._state.taken
 
     def reserve_render_ids(self, highest_used: int) -> None:
         """Never hand out an id at or below ``highest_used`` (files on disk may carry ids a
@@ -356,6 +366,13 @@ def render_change(index: int, render: SlotRender, *, params: SlotParams | None =
         slot = state.slots[index]
         return _with_slot(state, index, replace(slot, render=render, wanted=still_wanted,
                                                  params=params or slot.params))
+    return change
+
+
+def taken_change(names: set[str], *, taken: bool = True) -> Change:
+    def change(state: BankState) -> BankState:
+        now = state.taken | names if taken else state.taken - names
+        return replace(state, taken=frozenset(now))
     return change
 
 

@@ -183,6 +183,11 @@ def validate_state(data: Any, *, num_slots: int | None = None) -> dict[str, Any]
     keymap = data.get("keymap", {})
     if keymap is not None and not isinstance(keymap, dict):
         raise StateError(f"keymap is {_kind(keymap)}, not an object")
+    taken = data.get("taken", [])
+    if not isinstance(taken, list) or not all(isinstance(t, str) and t and "/" not in t
+                                              and "\\" not in t and t not in (".", "..")
+                                              for t in taken):
+        raise StateError("taken: expected a list of render file names")
     slots = data.get("slots", [])
     if not isinstance(slots, list):
         raise StateError(f"slots is {_kind(slots)}, not a list")
