@@ -17,7 +17,9 @@ def _corpus_build(args: argparse.Namespace) -> int:
     from .corpus.build import DEBIAN_SOUNDFONTS, BuildConfig, build_corpus
 
     soundfonts = [Path(p) for p in args.soundfont]
-    if not (soundfonts or args.folder or args.nsynth):
+    if args.synth < 0:
+        raise UsageError(f"--synth {args.synth}: must be 0 or more")
+    if not (soundfonts or args.folder or args.nsynth or args.synth):
         soundfonts = [Path(p) for p in DEBIAN_SOUNDFONTS if Path(p).exists()]
         if not soundfonts:
             raise UsageError("no input: pass --soundfont, --folder or --nsynth "
@@ -30,7 +32,8 @@ def _corpus_build(args: argparse.Namespace) -> int:
             raise UsageError(f"{p}: not a directory")
     cfg = BuildConfig(out=Path(args.out), soundfonts=soundfonts,
                       folders=[Path(p) for p in args.folder],
-                      nsynth=[Path(p) for p in args.nsynth], sample_rate=args.rate,
+                      nsynth=[Path(p) for p in args.nsynth], synth_per_family=args.synth,
+                      sample_rate=args.rate,
                       limit=args.limit, jobs=args.jobs)
     report = build_corpus(cfg)
     print(f"{report.records} samples in {cfg.out} ({report.rendered_units} units done now, "
@@ -71,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of one-shots to import recursively (repeatable)")
     b.add_argument("--nsynth", action="append", default=[], metavar="DIR",
                    help="NSynth split folder with examples.json and audio/ (repeatable)")
+    b.add_argument("--synth", type=int, default=0, metavar="N",
+                   help="generate N drum-machine / synth voices per family (server/corpus/"
+                        "synth.py; with effects on a share of them)")
     b.add_argument("--rate", type=int, default=44100, help="sample rate in Hz (default 44100)")
     b.add_argument("--limit", type=int, default=None,
                    help="at most N presets per soundfont / N files per folder")

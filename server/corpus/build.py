@@ -25,6 +25,7 @@ from tqdm import tqdm
 from .importers import folder_units, nsynth_units
 from .records import finish_records
 from .render_units import RenderSettings, preset_units
+from .synth import synth_units
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class BuildConfig:
     soundfonts: list[Path] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)
     nsynth: list[Path] = field(default_factory=list)
+    synth_per_family: int = 0  # generated drum-machine and synth voices per family
     sample_rate: int = 44100
     length_s: float = 1.5
     limit: int | None = None
@@ -79,6 +81,9 @@ def plan_units(cfg: BuildConfig) -> list:
             raise FileNotFoundError(f"--folder {folder}: not a directory")
         units += folder_units(Path(folder), sample_rate=cfg.sample_rate, length_s=cfg.length_s,
                               limit=cfg.limit)
+    if cfg.synth_per_family:
+        units += synth_units(cfg.synth_per_family, sample_rate=cfg.sample_rate,
+                             length_s=cfg.length_s)
     for root in cfg.nsynth:
         units += nsynth_units(Path(root), sample_rate=cfg.sample_rate, length_s=cfg.length_s,
                               limit=cfg.limit)

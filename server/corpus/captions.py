@@ -167,18 +167,23 @@ def make_captions(
     kit_names: list[str] = (),
     source: str,
     qualities: list[str],
+    nouns: list[str] = (),
+    words: list[str] = (),
     n: int = 4,
 ) -> list[str]:
     """``n`` distinct captions, deterministic in ``key``.
 
     ``names`` (GM, key or file names) give specific nouns; ``kit_names`` (a drum kit's preset
     name) only give style words: a "Jazz" kit's snare is a jazz snare, not a jazz guitar.
+    ``nouns`` and ``words`` are used as they are: a generator's own names ("808 kick",
+    "supersaw") and the adjectives its parameters or a confirmed effect earned ("long boom",
+    "crunchy").
     """
     rng = _rng(key)
-    nouns = list(CLASS_NOUNS.get(sound_class, CLASS_NOUNS["unknown"]))
-    specific = [noun for name in names for noun in name_nouns(name)]
+    class_nouns = list(CLASS_NOUNS.get(sound_class, CLASS_NOUNS["unknown"]))
+    specific = [*nouns, *(noun for name in names for noun in name_nouns(name))]
     kit = [w for name in kit_names for w in kit_words(name)]
-    adjectives = [w for q in qualities for w in QUALITY_WORDS.get(q, ())[:3]]
+    adjectives = [*words, *(w for q in qualities for w in QUALITY_WORDS.get(q, ())[:3])]
     if "long_release" in qualities:
         adjectives += LONG_WORDS.get(sound_class, ())
     source_adj = list(SOURCE_WORDS.get(source, ()))
@@ -187,7 +192,8 @@ def make_captions(
     attempts = 0
     while len(captions) < n and attempts < 12 * n:
         attempts += 1
-        noun = rng.choice(specific + nouns if specific and rng.random() < 0.6 else nouns)
+        noun = rng.choice(specific + class_nouns if specific and rng.random() < 0.6
+                          else class_nouns)
         words = []
         if kit and rng.random() < 0.6:
             words.append(rng.choice(kit))

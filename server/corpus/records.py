@@ -72,10 +72,13 @@ def finish_records(raw: list[dict], *, captions_per_sample: int = 4) -> list[dic
             key=r["note_str"],
             sound_class=r["class"],
             names=[n for n in (r.get("gm_name"), r.get("drum_key_name"), r.get("path_words"),
-                               None if drum else r.get("preset_name")) if n],
+                               None if drum or "synth_names" in r else r.get("preset_name"))
+                   if n],
             kit_names=[r["preset_name"]] if drum and r.get("preset_name") else [],
             source=r["instrument_source_str"],
             qualities=r["qualities_str"],
+            nouns=r.get("synth_names", []),
+            words=r.get("synth_words", []),
             n=captions_per_sample,
         )
         r["split"] = split_of[r["instrument_str"]]
