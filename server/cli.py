@@ -19,7 +19,7 @@ def _corpus_build(args: argparse.Namespace) -> int:
     soundfonts = [Path(p) for p in args.soundfont]
     if args.synth < 0:
         raise UsageError(f"--synth {args.synth}: must be 0 or more")
-    if not (soundfonts or args.folder or args.nsynth or args.synth):
+    if not (soundfonts or args.folder or args.nsynth or args.synth or args.hydrogen):
         soundfonts = [Path(p) for p in DEBIAN_SOUNDFONTS if Path(p).exists()]
         if not soundfonts:
             raise UsageError("no input: pass --soundfont, --folder or --nsynth "
@@ -27,12 +27,13 @@ def _corpus_build(args: argparse.Namespace) -> int:
     for p in soundfonts:
         if not p.is_file():
             raise UsageError(f"--soundfont {p}: no such file")
-    for p in [*args.folder, *args.nsynth]:
+    for p in [*args.folder, *args.nsynth, *args.hydrogen]:
         if not Path(p).is_dir():
             raise UsageError(f"{p}: not a directory")
     cfg = BuildConfig(out=Path(args.out), soundfonts=soundfonts,
                       folders=[Path(p) for p in args.folder],
                       nsynth=[Path(p) for p in args.nsynth], synth_per_family=args.synth,
+                      hydrogen=[Path(p) for p in args.hydrogen],
                       sample_rate=args.rate,
                       limit=args.limit, jobs=args.jobs)
     report = build_corpus(cfg)
@@ -74,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of one-shots to import recursively (repeatable)")
     b.add_argument("--nsynth", action="append", default=[], metavar="DIR",
                    help="NSynth split folder with examples.json and audio/ (repeatable)")
+    b.add_argument("--hydrogen", action="append", default=[], metavar="DIR",
+                   help="folder of Hydrogen kits, each with a drumkit.xml (repeatable; Debian's "
+                        "hydrogen-drumkits: /usr/share/hydrogen/data/drumkits)")
     b.add_argument("--synth", type=int, default=0, metavar="N",
                    help="generate N drum-machine / synth voices per family (server/corpus/"
                         "synth.py; with effects on a share of them)")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .hydrogen import hydrogen_units
 from .importers import folder_units, nsynth_units
 from .records import finish_records
 from .render_units import RenderSettings, preset_units
@@ -45,6 +46,7 @@ class BuildConfig:
     folders: list[Path] = field(default_factory=list)
     nsynth: list[Path] = field(default_factory=list)
     synth_per_family: int = 0  # generated drum-machine and synth voices per family
+    hydrogen: list[Path] = field(default_factory=list)  # folders of Hydrogen kit folders
     sample_rate: int = 44100
     length_s: float = 1.5
     limit: int | None = None
@@ -81,6 +83,8 @@ def plan_units(cfg: BuildConfig) -> list:
             raise FileNotFoundError(f"--folder {folder}: not a directory")
         units += folder_units(Path(folder), sample_rate=cfg.sample_rate, length_s=cfg.length_s,
                               limit=cfg.limit)
+    units += hydrogen_units(cfg.hydrogen, sample_rate=cfg.sample_rate, length_s=cfg.length_s,
+                            limit=cfg.limit)
     if cfg.synth_per_family:
         units += synth_units(cfg.synth_per_family, sample_rate=cfg.sample_rate,
                              length_s=cfg.length_s)

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Path words → class; first match in this order wins ("open hat" before "hat").
 PATH_CLASS_WORDS: tuple[tuple[str, str], ...] = (
-    (r"open[ _-]?h(i[ _-]?)?h?at|\boh\b", "open_hat"),
+    (r"open[ _-]?h(i[ _-]?)?h?at|open[ _-]?hh\b|\boh\b", "open_hat"),
     (r"closed[ _-]?h(i[ _-]?)?h?at|h(i[ _-]?)?hat|\bhh\b|\bchh?\b|\bhat", "closed_hat"),
     (r"kick|\bbd\b|bass ?drum|\bkik", "kick"),
     (r"snare|\bsd\b|\bsnr", "snare"),
