@@ -91,7 +91,8 @@ class Daemon:
         self.preparer = CachePreparer(self.player, nice=config.render_nice)
         self.presets = PresetLibrary(config.user_presets, config.shipped_presets,
                                      config.num_slots)
-        self.keymap = keymaps.drums(config.num_slots)
+        self.keymap = keymaps.drums(config.num_slots)  # committed (on disk)
+        self._note_keymap: tuple[Any, keymaps.Keymap] | None = None  # (state keymap, parsed)
         self.sock = None
         self.replies: Replies | None = None
         self.osc: OscServer | None = None
@@ -318,6 +319,24 @@ class Daemon:
 
         self.bank.submit(wanted_change(slot, True), done)
 
+    def _keymap_for_notes(self) -> keymaps.Keymap:
+        """The keymap notes play: the newest one asked for, committed or on its way to disk.
+
+        A note sent right after ``/shot/keymap`` plays in the new keymap (two ``oscsend`` calls
+        are two senders, so no per-sender order would do), and a note never waits for the
+        disk; a write the disk refuses takes the change back for notes too."""
+        wanted = self.bank.latest_state().keymap
+        if not wanted:
+            return self.keymap
+        cached = self._note_keymap
+        if cached is None or cached[0] is not wanted:
+            try:
+                parsed = keymaps.Keymap.from_dict(dict(wanted), self.config.num_slots)
+            except keymaps.KeymapError:
+                parsed = self.keymap
+            self._note_keymap = cached = (wanted, parsed)
+        return cached[1]
+
     def _commit(self, change: Any, sender: Address | None, address: str,
                 then: Any = None) -> None:
         """Hand ``change`` to the bank's writer; ``then(state)`` runs once it is on disk, an
@@ -459,11 +478,13 @@ class Daemon:
         """A note-on: play the mapped slot now, or queue its first render and play after."""
         if velocity == 0:
             return  # note-off: one-shots ignore it
-        target = self.keymap.lookup(note)
+        keymap = self._keymap_for_notes()
+        target = keymap.lookup(note)
         if target is None:
-            raise ValueError(f"note {note} is not mapped by keymap {self.keymap.name}")
+            raise ValueError(f"note {note} is not mapped by keymap {keymap.name}")
         self._last_slot = target.slot
-        slot = self.bank.get(target.slot)
+        # Like the keymap: the slot as asked for (a gain or root on its way to disk applies).
+        slot = self.bank.latest(target.slot)
         if slot.render is None:
             if not slot.params.prompt:
                 raise ValueError(f"note {note}: slot {target.slot} is empty "

@@ -277,18 +277,22 @@ class SlotBank:
     def all(self) -> list[Slot]:
         return list(self._state.slots)
 
-    def latest(self, index: int) -> Slot:
-        """The slot with every queued change applied (to check a request against what the
-        producer has already asked for); falls back to the committed slot."""
-        with self._cond:
+    def latest_state(self) -> BankState:
+        """The state with every change queued or being written applied: what the producer has
+        asked for (notes play it; requests are checked against it). The committed state when
+        nothing is pending, the same object while it stays so."""
+        with self._cond:  # the committed state and what is not in it yet, as one snapshot
             changes = [*self._writing, *(c for c, _ in self._queued)]
-        state = self._state
+            state = self._state
         for change in changes:
             try:
                 state = change(state)
-            except Exception:
+            except Exception:  # a change the writer will refuse
                 continue
-        return state.slots[index]
+        return state
+
+    def latest(self, index: int) -> Slot:
+        return self.latest_state().slots[index]
 
     @property
     def keymap(self) -> dict[str, Any]:
