@@ -10,6 +10,8 @@ import hashlib
 import random
 import re
 
+from .vocabulary import held_out_in
+
 CLASS_NOUNS: dict[str, tuple[str, ...]] = {
     "kick": ("kick", "kick drum", "bass drum", "bd"),
     "snare": ("snare", "snare drum", "snare hit"),
@@ -98,6 +100,27 @@ QUALITY_WORDS: dict[str, tuple[str, ...]] = {
     "soft": ("soft", "gentle", "quiet", "light"),
     "hard": ("hard", "loud", "aggressive", "heavy"),
 }
+#: more words per quality, for captions only (prompt parsing keeps QUALITY_WORDS, so the shipped
+#: model's seeding does not change before it is retrained on these)
+CAPTION_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "bright": ("sizzling", "glassy", "shimmering", "present", "bright-sounding"),
+    "dark": ("dull", "round", "soft-edged", "low-passed"),
+    "fast_decay": ("quick", "dry", "short and tight"),
+    "long_release": ("decaying slowly", "with a long ring-out", "sustaining"),
+    "noisy": ("textured", "hazy"),
+    "percussive": ("transient-heavy", "hard-attack"),
+    "soft": ("subtle", "low-velocity"),
+    "hard": ("hard-hitting", "forceful", "full-velocity"),
+}
+#: genre words a generator's style earns ("808" → trap); a style, never a claim about the audio
+GENRE_WORDS: dict[str, tuple[str, ...]] = {
+    "808": ("trap", "drill", "hip hop"), "909": ("house", "techno"), "707": ("disco", "electro"),
+    "acid": ("acid house", "acid techno"), "reese": ("dnb", "jungle", "drum and bass"),
+    "supersaw": ("trance", "edm", "future bass"), "lofi": ("lofi", "boom bap", "lo-fi hip hop"),
+    "fm": ("80s", "retro"), "sub": ("uk drill", "trap"), "pluck": ("future house", "tropical"),
+    "pad": ("ambient", "chillout"), "organ": ("gospel", "deep house"),
+    "conga": ("latin", "reggaeton"), "cowbell": ("latin", "funk"),
+}  # fmt: skip
 # Class-specific words for long sounds: "boomy kick", "long 808".
 LONG_WORDS = {"kick": ("boomy", "long boom"), "tom": ("boomy",), "bass": ("sub", "deep")}
 SOURCE_WORDS = {
@@ -183,7 +206,11 @@ def make_captions(
     class_nouns = list(CLASS_NOUNS.get(sound_class, CLASS_NOUNS["unknown"]))
     specific = [*nouns, *(noun for name in names for noun in name_nouns(name))]
     kit = [w for name in kit_names for w in kit_words(name)]
-    adjectives = [*words, *(w for q in qualities for w in QUALITY_WORDS.get(q, ())[:3])]
+    adjectives = [*words, *(w for q in qualities
+                            for w in (*QUALITY_WORDS.get(q, ())[:3], *CAPTION_SYNONYMS.get(q, ())))]
+    # The eval's held-out words never reach a caption, whatever a name or generator says.
+    specific, kit, adjectives = ([w for w in ws if not held_out_in(w)]
+                                 for ws in (specific, kit, adjectives))
     if "long_release" in qualities:
         adjectives += LONG_WORDS.get(sound_class, ())
     source_adj = list(SOURCE_WORDS.get(source, ()))
@@ -209,6 +236,6 @@ def make_captions(
         text = " ".join(dict.fromkeys(words)) + suffix
         if len(captions) == 0 and specific and specific[0] not in text:
             text = f"{text}, {specific[0]}"
-        if text not in captions:
+        if text not in captions and not held_out_in(text):
             captions.append(text)
     return captions

@@ -421,7 +421,22 @@ def generate(family: str, key: str, *, sample_rate: int, length_s: float) -> Voi
     voice.audio = _finish(voice.audio, sample_rate)
     if rng.uniform() < EFFECT_SHARE:
         _apply_effect(voice, rng, sample_rate)
+    voice.words += _genre_words(voice)
     return voice
+
+
+def _genre_words(voice: Voice) -> list[str]:
+    """The genres a voice's style is known for: an 808 kick is a trap kick, a reese a dnb bass."""
+    from .captions import GENRE_WORDS
+
+    styles = [str(voice.params.get("style", "")), str(voice.params.get("wave", "")),
+              voice.family if voice.family in GENRE_WORDS else "",
+              "lofi" if voice.effect == "lofi" and voice.effect_words else ""]
+    if voice.family == "bass" and voice.params.get("wave") == "fm":
+        styles.append("fm")
+    if voice.family in ("bell", "epiano"):
+        styles.append("fm")
+    return [w for style in styles if style for w in GENRE_WORDS.get(style, ())]
 
 
 def _finish(y: np.ndarray, sr: int) -> np.ndarray:
@@ -494,22 +509,25 @@ def effect_chain(kind: str, rng: np.random.Generator, sr: int):
     """The pedalboard chain of ``kind`` with parameters drawn from ``rng``."""
     import pedalboard as pb
 
+    def hz(value: float) -> float:  # a filter above Nyquist blows up: keep below it
+        return float(min(value, 0.45 * sr))
+
     if kind == "distortion":
         return pb.Pedalboard([pb.Distortion(drive_db=float(rng.uniform(12, 30))),
-                              pb.LowpassFilter(cutoff_frequency_hz=float(rng.uniform(6e3, 12e3)))])
+                              pb.LowpassFilter(cutoff_frequency_hz=hz(rng.uniform(6e3, 12e3)))])
     if kind == "lofi":
         return pb.Pedalboard([pb.Bitcrush(bit_depth=float(rng.uniform(6, 10))),
-                              pb.LowpassFilter(cutoff_frequency_hz=float(rng.uniform(2e3, 5e3)))])
+                              pb.LowpassFilter(cutoff_frequency_hz=hz(rng.uniform(2e3, 5e3)))])
     if kind in ("reverb", "drenched"):
         wet = rng.uniform(0.5, 0.8) if kind == "drenched" else rng.uniform(0.2, 0.45)
         return pb.Pedalboard([pb.Reverb(room_size=float(rng.uniform(0.5, 0.95)),
                                         wet_level=float(wet), dry_level=float(1 - wet / 2))])
     if kind == "telephone":
-        low, high = float(rng.uniform(300, 500)), float(rng.uniform(2.8e3, 3.4e3))
+        low, high = float(rng.uniform(300, 500)), hz(rng.uniform(2.8e3, 3.4e3))
         return pb.Pedalboard([pb.HighpassFilter(cutoff_frequency_hz=low),
                               pb.LowpassFilter(cutoff_frequency_hz=high),
                               pb.HighpassFilter(cutoff_frequency_hz=300.0),
-                              pb.LowpassFilter(cutoff_frequency_hz=3400.0)])
+                              pb.LowpassFilter(cutoff_frequency_hz=hz(3400.0))])
     if kind == "muffled":
         return pb.Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=float(rng.uniform(400, 1200))),
                               pb.LowpassFilter(cutoff_frequency_hz=1500.0)])
@@ -533,6 +551,8 @@ def _apply_effect(voice: Voice, rng: np.random.Generator, sr: int) -> None:
     if kind == "lofi":  # vinyl crackle: sparse clicks under the sound
         clicks = (rng.uniform(size=len(wet)) < 0.0015) * rng.standard_normal(len(wet)) * 0.15
         wet = wet + clicks.astype(np.float32)
+    if not np.all(np.isfinite(wet)):  # never a broken sound in the corpus: stay dry
+        return
     wet = _finish(wet[:len(dry)], sr)
     voice.effect = kind
     voice.effect_words = confirmed_effect_words(kind, dry, wet, sr)
