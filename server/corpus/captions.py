@@ -105,8 +105,8 @@ QUALITY_WORDS: dict[str, tuple[str, ...]] = {
 CAPTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "bright": ("sizzling", "glassy", "shimmering", "present", "bright-sounding"),
     "dark": ("dull", "round", "soft-edged", "low-passed"),
-    "fast_decay": ("quick", "dry", "short and tight"),
-    "long_release": ("decaying slowly", "with a long ring-out", "sustaining"),
+    "fast_decay": ("quick", "dry", "short-decay"),
+    "long_release": ("slow-decaying", "long-ringing", "sustaining"),
     "noisy": ("textured", "hazy"),
     "percussive": ("transient-heavy", "hard-attack"),
     "soft": ("subtle", "low-velocity"),
