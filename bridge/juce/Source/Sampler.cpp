@@ -253,10 +253,19 @@ void Sampler::renderVoices (juce::AudioBuffer<float>& out, int start, int num) n
                 gain *= (float) fadeLeft-- / (float) fadeLength;
             }
 
-            for (int ch = 0; ch < outChannels; ++ch)
+            if (outChannels == 1 && srcChannels > 1)  // a mono bus hears both channels
             {
-                const float* src = audio.getReadPointer (juce::jmin (ch, srcChannels - 1));
-                out.getWritePointer (ch)[start + i] += gain * hermite (src, length, index, frac);
+                const float l = hermite (audio.getReadPointer (0), length, index, frac);
+                const float r = hermite (audio.getReadPointer (1), length, index, frac);
+                out.getWritePointer (0)[start + i] += gain * 0.5f * (l + r);
+            }
+            else
+            {
+                for (int ch = 0; ch < outChannels; ++ch)
+                {
+                    const float* src = audio.getReadPointer (juce::jmin (ch, srcChannels - 1));
+                    out.getWritePointer (ch)[start + i] += gain * hermite (src, length, index, frac);
+                }
             }
 
             position += v.increment;
