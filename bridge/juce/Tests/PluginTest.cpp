@@ -506,6 +506,39 @@ int runTests (const Options& opt)
                  opt.stateOut + " (" + juce::String ((int) state.getSize()) + " bytes)");
     }
 
+    // -- a stereo sound on a mono bus: both channels, not the left one alone -------------------
+    {
+        Sampler sampler;
+        sampler.prepare (hostRate);
+        auto stereo = std::make_unique<Sample>();
+        stereo->audio.setSize (2, 4800);
+        for (int i = 0; i < 4800; ++i)
+        {
+            stereo->audio.setSample (0, i, 0.5f);   // left
+            stereo->audio.setSample (1, i, 0.25f);  // right
+        }
+        stereo->sampleRate = hostRate;
+        sampler.install (0, stereo);
+        juce::MidiBuffer note;
+        juce::AudioBuffer<float> mono (1, 512), both (2, 512);
+        sampler.render (mono, note, sp::Keymap::drums, 0);  // installs the sample
+        note.addEvent (juce::MidiMessage::noteOn (1, sp::firstDrumNote, (juce::uint8) 127), 0);
+        sampler.render (mono, note, sp::Keymap::drums, 0);
+        note.clear();
+        note.addEvent (juce::MidiMessage::allSoundOff (1), 0);
+        sampler.render (both, note, sp::Keymap::drums, 0);
+        note.clear();
+        for (int i = 0; i < 100 && sampler.activeVoices() > 0; ++i)
+            sampler.render (both, note, sp::Keymap::drums, 0);
+        note.addEvent (juce::MidiMessage::noteOn (1, sp::firstDrumNote, (juce::uint8) 127), 0);
+        sampler.render (both, note, sp::Keymap::drums, 0);
+        const float m = mono.getSample (0, 100), l = both.getSample (0, 100), rr = both.getSample (1, 100);
+        r.check (std::abs (m - 0.375f) < 1.0e-3f && std::abs (l - 0.5f) < 1.0e-3f && std::abs (rr - 0.25f) < 1.0e-3f,
+                 "stereo sample on a mono bus", "mono " + juce::String (m, 4) + ", stereo " + juce::String (l, 4)
+                     + " / " + juce::String (rr, 4));
+        sampler.collectGarbage();
+    }
+
     // -- the audio thread never allocated or freed ---------------------------------------------
     const int blocks = a.blocksProcessed + b.blocksProcessed;
     r.check (audioAllocations.load() == 0 && audioFrees.load() == 0, "no allocation on the audio thread",
