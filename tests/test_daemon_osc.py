@@ -178,6 +178,21 @@ def test_bundle_messages_are_all_dispatched(peer: OscPeer) -> None:
     assert got == {3, 4}
 
 
+def test_vary_renders_a_new_sound_from_the_current_one(peer: OscPeer) -> None:
+    first = render(peer, 11, "glassy bell pluck")
+    variations, audio = [], []
+    for _ in range(2):
+        peer.send("/shot/vary", 11)
+        variations.append(peer.wait_for("/shot/ready", match=lambda a: a[0] == 11))
+        audio.append(sf.read(variations[-1][1])[0])
+    paths = [first[1], *(v[1] for v in variations)]
+    assert len(set(paths)) == 3 and Path(paths[-1]).is_file()
+    assert not Path(paths[0]).exists()  # a superseded sound nobody took is deleted
+    assert not np.allclose(audio[0][: len(audio[1])], audio[1][: len(audio[0])])
+    assert variations[0][2] == first[2]  # the root of the sound it came from
+    assert "no sound to vary" in peer.error_for("/shot/vary", 13)
+
+
 def test_cancel_keeps_the_previous_render(peer: OscPeer) -> None:
     first = render(peer, 2, "bell pluck", steps=4)
     peer.request("/shot/set", 2, "steps", 200, reply="/shot/slot")

@@ -439,3 +439,31 @@ def test_a_seed_is_chosen_for_the_qualities_the_prompt_names() -> None:
     picked_short = short.similarities
     # Opposites count against: asking for "bright" moves away from the dark kick.
     assert index.neighbours(query, pitch=60.0, qualities={"bright"}).similarities == picked_short
+
+
+def test_vary_cli_writes_a_variation_and_reports_bad_input(tiny_model_dir, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    import soundfile as sf
+
+    from tests.conftest import REPO
+
+    t = np.arange(22050) / 44100
+    sf.write(tmp_path / "hit.wav", (np.exp(-t / 0.05) * np.sin(2 * np.pi * 200 * t))
+             .astype(np.float32), 44100)
+
+    def vary(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "server.cli", "vary", *args, "--model",
+                               str(tiny_model_dir)], cwd=REPO, capture_output=True, text=True,
+                              timeout=300)
+
+    ok = vary(str(tmp_path / "hit.wav"), "-o", str(tmp_path / "out.wav"), "--unpitched",
+              "--strength", "0.3", "--seed", "5")
+    assert ok.returncode == 0, ok.stderr
+    out, sr = sf.read(tmp_path / "out.wav")
+    assert sr == 44100 and abs(len(out) / sr - 0.5) < 0.02 and np.all(np.isfinite(out))
+    missing = vary(str(tmp_path / "nope.wav"), "-o", str(tmp_path / "x.wav"))
+    assert missing.returncode == 2 and "nope.wav" in missing.stderr
+    bad = vary(str(tmp_path / "hit.wav"), "-o", str(tmp_path / "x.wav"), "--strength", "0")
+    assert bad.returncode == 2 and "--strength" in bad.stderr

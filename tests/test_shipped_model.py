@@ -62,3 +62,31 @@ def test_drum_prompt_is_unpitched_and_has_an_attack(pipe) -> None:
     # A one-shot drum: most of its energy in the first half second.
     first = np.sum(env[: out.sampling_rate // 2] ** 2)
     assert first > 0.6 * np.sum(env**2)
+
+
+def _logmel(y: np.ndarray, sr: int) -> np.ndarray:
+    import librosa
+
+    mel = librosa.feature.melspectrogram(y=y, sr=sr, n_mels=64, hop_length=512)
+    return np.log(mel + 1e-6)
+
+
+def test_a_variation_moves_away_from_its_source_as_strength_grows(pipe) -> None:
+    """/shot/vary's mechanism: the further the strength, the further the sound; new seeds give
+    new sounds; a pitched source keeps its root."""
+    source = pipe("warm electric piano note", pitch=57, seed=3, output_sampling_rate=44100)
+    ref = _logmel(source.audios, 44100)
+
+    def vary(strength: float, seed: int):
+        return pipe("warm electric piano note", pitch=57, seed=seed, strength=strength,
+                    init_audio=source.audios, init_sampling_rate=44100, tonal=True,
+                    tune=False, output_sampling_rate=44100)
+
+    distances = []
+    for strength in (0.05, 0.3, 0.6, 1.0):
+        runs = [np.mean(np.abs(_logmel(vary(strength, s).audios, 44100) - ref))
+                for s in (11, 12, 13)]
+        distances.append(float(np.mean(runs)))
+    assert distances == sorted(distances), distances
+    a, b = vary(0.3, 21), vary(0.3, 22)
+    assert not np.allclose(a.audios, b.audios) and a.root_note == 57.0

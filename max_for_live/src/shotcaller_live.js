@@ -48,6 +48,7 @@ var SPEC_COMMANDS = {
   "/shot/set": [["slot", "i", false], ["key", "s", false], ["value", "key", false]],
   "/shot/get": [["slot", "i", false]],
   "/shot/render": [["slot", "i", false]],
+  "/shot/vary": [["slot", "i", false]],
   "/shot/cancel": [["slot", "i", false]],
   "/shot/take": [["slot", "i", false], ["path", "s", false]],
   "/shot/load": [["slot", "i", false], ["path", "s", false], ["root", "f", true]],

@@ -391,14 +391,43 @@ class Daemon:
             raise ValueError(f"no such file {path!r} in the import folder")
         return full
 
-    def _queue_render(self, slot: int, sender: Address | None, address: str) -> None:
+    def vary(self, slot: int, sender: Address | None) -> None:
+        """A new sound near the slot's current one (rendered or imported): its latent noised to
+        the slot's strength and denoised with its prompt, a new seed each time."""
+        current = self.bank.latest(slot)
+        if current.render is None:
+            raise ValueError(f"slot {slot} has no sound to vary: render or /shot/load one first")
+        try:
+            audio = self.player.source(current.render.path)
+        except (AudioReadError, OSError) as exc:
+            raise ValueError(f"slot {slot}: cannot read its sound: {exc}") from exc
+        root = current.render.root
+        self._queue_render(slot, sender, "/shot/vary", init=(audio, root))
+
+    def _queue_render(self, slot: int, sender: Address | None, address: str,
+                      init: tuple[Any, float | None] | None = None) -> None:
         params = self.bank.get(slot).params
-        # Draw "random" seeds here so every seed fits the int32 of /shot/ready.
-        seed = params.seed if params.seed >= 0 else random.randrange(2**31)
-        request = RenderRequest(slot=slot, prompt=params.prompt, negative=params.negative,
-                                seed=seed, steps=params.steps, guidance=params.guidance,
-                                duration=params.duration, strength=params.strength,
-                                pitch=int(round(params.root)) if params.root >= 0 else None)
+        # Draw "random" seeds here so every seed fits the int32 of /shot/ready; a variation
+        # always draws one (repeated calls give different sounds).
+        seed = params.seed if params.seed >= 0 and init is None else random.randrange(2**31)
+        pitch = int(round(params.root)) if params.root >= 0 else None
+        prompt, guidance = params.prompt, params.guidance
+        extra: dict[str, Any] = {}
+        if init is not None:
+            audio, root = init
+            pitch = None if root is None else int(round(root))
+            if not prompt:  # an imported sound: vary it unguided
+                prompt, guidance = "one-shot sample", 0.0
+            longest = self.engine.max_duration or params.duration
+            extra = {"init_audio": audio, "init_sampling_rate": self.config.sample_rate}
+            # as long as its source, within what the model renders
+            duration = min(longest, max(0.05, audio.size / self.config.sample_rate))
+        else:
+            duration = params.duration
+        request = RenderRequest(slot=slot, prompt=prompt, negative=params.negative,
+                                seed=seed, steps=params.steps, guidance=guidance,
+                                duration=duration, strength=params.strength,
+                                pitch=pitch, **extra)
         subtype = SUBTYPES[self.config.wav_format]
 
         def run(progress: Any, cancel: threading.Event) -> SlotRender:
@@ -411,7 +440,7 @@ class Daemon:
             return SlotRender(str(out), result.root_note, result.audio.size / result.sampling_rate,
                               result.seed, render_id, "model")
 
-        self.queue.submit(Job(slot, "render", run, sender, address=address))
+        self.queue.submit(Job(slot, "vary" if init else "render", run, sender, address=address))
 
     # -- worker events (render-worker thread) ------------------------------------------------
     def _job_started(self, job: Job) -> None:

@@ -7,12 +7,13 @@ holds the model and nothing else. Cancellation and progress go through the pipel
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ class RenderRequest:
     negative: str = ""
     pitch: int | None = None  # None: the sound's own register (its seed's note)
     velocity: int = 100
+    #: a sound to start from instead of a library sample (``/shot/vary``), mono at its rate
+    init_audio: np.ndarray | None = field(default=None, compare=False, repr=False)
+    init_sampling_rate: int | None = None
 
 
 @dataclass(frozen=True)
@@ -139,12 +143,20 @@ class Engine:
         if cancel.is_set():
             raise RenderCancelled()
         t0 = time.perf_counter()
+        extra = {}
+        if request.init_audio is not None:
+            if "init_audio" not in inspect.signature(self._pipe.__call__).parameters:
+                raise EngineError(f"model {self.name} cannot start from a sound (vary)")
+            # A variation keeps its source's pitch as it is: no pull onto the note.
+            extra = {"init_audio": request.init_audio, "tune": False,
+                     "init_sampling_rate": request.init_sampling_rate,
+                     "tonal": request.pitch is not None}
         out = self._pipe(prompt=request.prompt, negative_prompt=request.negative,
                          pitch=request.pitch, velocity=request.velocity,
                          duration_in_s=request.duration, seed=request.seed,
                          num_inference_steps=request.steps, guidance_scale=request.guidance,
                          strength=request.strength, output_sampling_rate=self.sample_rate,
-                         callback=callback)
+                         callback=callback, **extra)
         audio = np.ascontiguousarray(np.asarray(out.audios, dtype=np.float32).reshape(-1))
         if audio.size == 0 or not np.all(np.isfinite(audio)):
             raise EngineError("the model returned empty or non-finite audio")

@@ -23,6 +23,7 @@ def build_handlers(d: Daemon) -> dict[str, Handler]:
         "/shot/set": lambda r: d.set_param(a(r)["slot"], a(r)["key"], a(r)["value"], r.sender),
         "/shot/get": lambda r: d.get(a(r)["slot"], r.sender),
         "/shot/render": lambda r: d.render(a(r)["slot"], r.sender),
+        "/shot/vary": lambda r: d.vary(a(r)["slot"], r.sender),
         "/shot/cancel": lambda r: d.cancel(a(r)["slot"], r.sender),
         "/shot/take": lambda r: d.take(a(r)["slot"], a(r)["path"], r.sender),
         "/shot/load": lambda r: d.load_sample(a(r)["slot"], a(r)["path"], a(r)["root"],

@@ -102,6 +102,45 @@ def _mark_all_train(corpus: Path) -> None:
     write_metadata(corpus / METADATA, records)
 
 
+def _vary(args: argparse.Namespace) -> int:
+    from ..audio_io import AudioReadError, load_mono, write_wav_atomic
+    from .pipeline import load_pipeline
+
+    try:
+        y, sr = load_mono(args.input)
+    except (AudioReadError, OSError) as exc:  # the message names the file
+        raise _usage(str(exc)) from exc
+    if not 0 < args.strength <= 1:
+        raise _usage(f"--strength {args.strength}: must be in (0, 1]")
+    root = None
+    if not args.unpitched:
+        from ..daemon.pitch import detect_root
+
+        root = args.root if args.root is not None else detect_root(y, sr=sr)
+        if root is None:
+            raise _usage(f"{args.input}: no pitch found: pass --root NOTE, or --unpitched")
+    try:
+        pipe = load_pipeline(args.model, device=args.device)
+    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
+        raise _usage(f"--model {args.model}: {exc}") from exc
+    longest = pipe.max_duration_in_s
+    try:
+        out = pipe(args.prompt or "one-shot sample", pitch=None if root is None else
+                   int(round(root)), seed=args.seed, strength=args.strength,
+                   num_inference_steps=args.steps,
+                   guidance_scale=None if args.prompt else 0.0,
+                   duration_in_s=min(longest, max(0.05, len(y) / sr)), init_audio=y,
+                   init_sampling_rate=sr, tonal=root is not None, tune=False,
+                   output_sampling_rate=args.rate)
+    except ValueError as exc:
+        raise _usage(str(exc)) from exc
+    write_wav_atomic(args.output, out.audios, sr=out.sampling_rate)
+    pitched = f"root {out.root_note:g}" if out.root_note is not None else "unpitched"
+    print(f"wrote {args.output}: {len(out.audios) / out.sampling_rate:.2f} s, {pitched}, "
+          f"seed {out.seed}, strength {args.strength:g}")
+    return 0
+
+
 def _render(args: argparse.Namespace) -> int:
     from ..audio_io import write_wav_atomic
     from .pipeline import load_pipeline
@@ -200,3 +239,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--png", default=None, help="also draw the spectrogram")
     r.set_defaults(func=_render)
+
+    v = sub.add_parser("vary", help="a new sound near a WAV/AIFF/FLAC file (as /shot/vary)")
+    v.add_argument("input", help="the sound to vary")
+    v.add_argument("-o", "--output", required=True)
+    v.add_argument("--strength", type=float, default=0.2,
+                   help="distance from the sound: 0.05 subtle, 0.6 a cousin (default 0.2)")
+    v.add_argument("--prompt", default=None, help="guide the variation (default: unguided)")
+    v.add_argument("--root", type=float, default=None,
+                   help="MIDI root of a pitched sound (default: detected; --unpitched for drums)")
+    v.add_argument("--unpitched", action="store_true", help="the sound has no pitch")
+    v.add_argument("--seed", type=int, default=-1, help="-1: a new variation each time")
+    v.add_argument("--steps", type=int, default=None)
+    v.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
+    v.add_argument("--model", default=str(DEFAULT_MODEL))
+    v.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    v.set_defaults(func=_vary)

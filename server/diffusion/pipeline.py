@@ -208,7 +208,12 @@ class ShotcallerPipeline(DiffusionPipeline):
         tonal: bool | None = None,
         callback: Callable[[int, int], None] | None = None,
         tune: bool | None = None,
+        init_audio: np.ndarray | None = None,
+        init_sampling_rate: int | None = None,
     ) -> ShotcallerOutput:
+        """Render ``prompt``; with ``init_audio`` (mono) the render starts from that sound
+        instead of a library sample: it is encoded, noised to ``strength`` and denoised with
+        the prompt (a variation; ``pitch`` is its root, None for an unpitched sound)."""
         s = self.defaults.fill(num_inference_steps, guidance_scale, strength, duration_in_s)
         num_inference_steps, guidance_scale = s.num_inference_steps, s.guidance_scale
         strength, duration_in_s = s.strength, s.duration_in_s
@@ -224,9 +229,17 @@ class ShotcallerPipeline(DiffusionPipeline):
         # 2. Encode the prompt (row 0: negative / unconditional, row 1: prompt)
         states, mask, pooled = self.encode_prompt(prompt, negative_prompt)
 
-        # 3. Retrieve neighbours: the seed latent and whether the sound is pitched
+        # 3. The seed: the given sound, or the library's neighbours of the prompt (which also
+        #    say whether the sound is pitched)
         neighbours = None
-        if self.retrieval is not None and len(self.retrieval):
+        init_latent = None
+        if init_audio is not None:
+            if init_sampling_rate is None:
+                raise ValueError("init_sampling_rate is required with init_audio")
+            init_latent = self.codec.encode(init_audio, init_sampling_rate)[0].cpu()
+            if tonal is None:
+                tonal = pitch is not None
+        elif self.retrieval is not None and len(self.retrieval):
             neighbours = self.retrieval.neighbours(pooled[1],
                                                    pitch=None if pitch is None else float(pitch),
                                                    generator=generator,
@@ -249,12 +262,12 @@ class ShotcallerPipeline(DiffusionPipeline):
         self.scheduler.set_timesteps(num_inference_steps, device=self.device)
         timesteps = self.scheduler.timesteps
         seed_latent = None
-        if strength < 1.0 and neighbours is not None:
+        if strength < 1.0 and (neighbours is not None or init_latent is not None):
             start = num_inference_steps - max(1, int(round(num_inference_steps * strength)))
             timesteps = timesteps[start:]
             if hasattr(self.scheduler, "set_begin_index"):
                 self.scheduler.set_begin_index(start)
-            seed_latent = neighbours.latent
+            seed_latent = init_latent if init_latent is not None else neighbours.latent
 
         # 6. Prepare latents
         latents = self.prepare_latents(seed_latent, timesteps, generator)

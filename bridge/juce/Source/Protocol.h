@@ -33,6 +33,7 @@ inline constexpr const char* prompt = "/shot/prompt";
 inline constexpr const char* set = "/shot/set";
 inline constexpr const char* get = "/shot/get";
 inline constexpr const char* render = "/shot/render";
+inline constexpr const char* vary = "/shot/vary";
 inline constexpr const char* cancel = "/shot/cancel";
 inline constexpr const char* take = "/shot/take";
 inline constexpr const char* load = "/shot/load";
