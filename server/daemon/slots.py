@@ -304,7 +304,9 @@ class SlotBank:
         return {Path(s.render.path) for s in self._state.slots if s.render}
 
     def is_taken(self, path: str | Path) -> bool:
-        return Path(path).name in self._state.taken
+        """Taken, or asked to be (a /shot/take on its way to disk already protects the file:
+        a render finishing meanwhile must not delete what a set just loaded)."""
+        return Path(path).name in self.latest_state().taken
 
     def reserve_render_ids(self, highest_used: int) -> None:
         """Never hand out an id at or below ``highest_used`` (files on disk may carry ids a
