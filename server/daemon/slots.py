@@ -246,7 +246,7 @@ class SlotBank:
                 outcomes.append((done, None))
             except Exception as exc:  # a refused change; the rest of the batch goes ahead
                 outcomes.append((done, exc))
-        error: OSError | None = None
+        error: Exception | None = None
         if state is not self._state:
             try:
                 self._store.save(self._document(state))
@@ -254,6 +254,9 @@ class SlotBank:
                 error = exc
                 log.error("state not saved, %d change(s) not applied: %s", len(batch),
                           describe_os_error(exc))
+            except Exception as exc:  # a daemon bug: refuse the batch, keep the writer alive
+                error = exc
+                log.exception("state not saved, %d change(s) not applied", len(batch))
         with self._cond:
             if error is None:
                 self._state = state
