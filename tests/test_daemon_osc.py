@@ -193,6 +193,28 @@ def test_vary_renders_a_new_sound_from_the_current_one(peer: OscPeer) -> None:
     assert "no sound to vary" in peer.error_for("/shot/vary", 13)
 
 
+def test_restyle_and_morph_make_new_sounds_from_slots(peer: OscPeer) -> None:
+    bell = render(peer, 14, "glassy bell pluck", root=72.0)
+    bass = render(peer, 15, "synth bass one", root=40.0)
+    peer.send("/shot/restyle", 14, "dusty lofi bell, more reverb")
+    restyled = peer.wait_for("/shot/ready", match=lambda a: a[0] == 14)
+    assert restyled[1] != bell[1] and restyled[2] == 72.0  # the pitch stays
+    assert peer.request("/shot/get", 14, reply="/shot/slot")[2] == "glassy bell pluck"
+    peer.send("/shot/morph", 14, 15, 0.5, 13)
+    morphed = peer.wait_for("/shot/ready", match=lambda a: a[0] == 13)
+    assert morphed[2] == 72.0 and morphed[4] == -1  # a's root; a morph draws no seed
+    from server.diffusion.sound_ops import rms_db
+
+    y, sr = sf.read(morphed[1])
+    ends = [sf.read(p)[0] for p in (restyled[1], bass[1])]
+    assert sr == RATE and np.all(np.isfinite(y)) and np.max(np.abs(y)) <= 1.0
+    assert abs(rms_db(y) - (rms_db(ends[0]) + rms_db(ends[1])) / 2) < 3.0  # loudness between
+    assert "no sound to morph" in peer.error_for("/shot/morph", 14, 12, 0.5, 13)
+    assert "out of range" in peer.error_for("/shot/morph", 14, 15, 1.5, 13)
+    assert "no sound to restyle" in peer.error_for("/shot/restyle", 12, "darker")
+    assert "only spaces" in peer.error_for("/shot/restyle", 14, "   ")
+
+
 def test_cancel_keeps_the_previous_render(peer: OscPeer) -> None:
     first = render(peer, 2, "bell pluck", steps=4)
     peer.request("/shot/set", 2, "steps", 200, reply="/shot/slot")

@@ -467,3 +467,29 @@ def test_vary_cli_writes_a_variation_and_reports_bad_input(tiny_model_dir, tmp_p
     assert missing.returncode == 2 and "nope.wav" in missing.stderr
     bad = vary(str(tmp_path / "hit.wav"), "-o", str(tmp_path / "x.wav"), "--strength", "0")
     assert bad.returncode == 2 and "--strength" in bad.stderr
+
+
+def test_morph_cli_writes_a_sound_between_two_files(tiny_model_dir, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    import soundfile as sf
+
+    from tests.conftest import REPO
+
+    t = np.arange(22050) / 44100
+    for name, hz in (("a.wav", 220.0), ("b.wav", 330.0)):
+        sf.write(tmp_path / name, (0.5 * np.exp(-t / 0.2) * np.sin(2 * np.pi * hz * t))
+                 .astype(np.float32), 44100)
+    run = subprocess.run([sys.executable, "-m", "server.cli", "morph", str(tmp_path / "a.wav"),
+                          str(tmp_path / "b.wav"), "-t", "0.5", "-o", str(tmp_path / "m.wav"),
+                          "--root-a", "57", "--root-b", "64", "--model", str(tiny_model_dir)],
+                         cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "root 57.00" in run.stdout
+    y, sr = sf.read(tmp_path / "m.wav")
+    assert sr == 44100 and np.all(np.isfinite(y)) and len(y) > 0
+    bad = subprocess.run([sys.executable, "-m", "server.cli", "morph", "x.wav", "y.wav", "-t",
+                          "2", "-o", str(tmp_path / "n.wav")], cwd=REPO, capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode == 2 and "-t 2" in bad.stderr

@@ -90,3 +90,26 @@ def test_a_variation_moves_away_from_its_source_as_strength_grows(pipe) -> None:
     assert distances == sorted(distances), distances
     a, b = vary(0.3, 21), vary(0.3, 22)
     assert not np.allclose(a.audios, b.audios) and a.root_note == 57.0
+
+
+def test_a_morph_of_a_pitched_pair_has_one_pitch_and_the_endpoints_loudness(pipe) -> None:
+    """/shot/morph's mechanism on the shipped codec: at t = 0.5 one pitch (A's root, where the
+    spectrum peaks), not the two of a crossfade; loudness between the endpoints; the endpoints
+    themselves come back."""
+    from server.diffusion.sound_ops import morph, rms_db
+    from server.diffusion.tuning import measure_pitch
+
+    sr = 44100
+    a = pipe("warm electric piano note", pitch=57, seed=3, output_sampling_rate=sr).audios
+    b = pipe("soft marimba note", pitch=64, seed=4, output_sampling_rate=sr).audios * 0.3
+    half, root = morph(pipe.codec, a, b, sampling_rate=sr, t=0.5, root_a=57.0, root_b=64.0,
+                       output_sampling_rate=sr)
+    assert root == 57.0
+    pitch = measure_pitch(half, sr, 60.5)  # searched around both roots
+    assert pitch is not None and abs(pitch - 57.0) < 0.5, pitch  # A3, A's root
+    assert abs(rms_db(half) - (rms_db(a) + rms_db(b)) / 2) < 3.0
+    crossfade = 0.5 * a + 0.5 * b
+    assert np.corrcoef(half[: len(crossfade)], crossfade[: len(half)])[0, 1] < 0.9
+    start, _ = morph(pipe.codec, a, b, sampling_rate=sr, t=0.0, root_a=57.0, root_b=64.0,
+                     output_sampling_rate=sr)
+    assert abs(rms_db(start) - rms_db(a)) < 1.0

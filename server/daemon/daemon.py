@@ -394,24 +394,53 @@ class Daemon:
     def vary(self, slot: int, sender: Address | None) -> None:
         """A new sound near the slot's current one (rendered or imported): its latent noised to
         the slot's strength and denoised with its prompt, a new seed each time."""
+        audio, root = self._current_sound(slot, "vary")
+        self._queue_render(slot, sender, "/shot/vary", init=(audio, root))
+
+    def restyle(self, slot: int, text: str, sender: Address | None) -> None:
+        """The slot's sound moved toward ``text`` (noised to its strength, denoised with the new
+        text, its pitch kept); the slot's own prompt stays for the next /shot/render."""
+        audio, root = self._current_sound(slot, "restyle")
+        self._queue_render(slot, sender, "/shot/restyle", init=(audio, root), prompt=text)
+
+    def morph(self, a: int, b: int, t: float, dest: int, sender: Address | None) -> None:
+        """The sound ``t`` of the way from slot ``a``'s to slot ``b``'s, into slot ``dest``."""
+        audio_a, root_a = self._current_sound(a, "morph")
+        audio_b, root_b = self._current_sound(b, "morph")
+        subtype = SUBTYPES[self.config.wav_format]
+
+        def run(progress: Any, cancel: threading.Event) -> SlotRender:
+            result = self.engine.morph(audio_a, audio_b, t=t, root_a=root_a, root_b=root_b)
+            render_id = self.bank.new_render_id()
+            out = self.renders_dir / render_file_name(dest, render_id)
+            write_wav_atomic(out, result.audio, sr=result.sampling_rate, subtype=subtype)
+            log.info("slot %d: morph %.2f of the way from slot %d to %d", dest, t, a, b)
+            return SlotRender(str(out), result.root_note, result.audio.size / result.sampling_rate,
+                              -1, render_id, "model")
+
+        self.queue.submit(Job(dest, "morph", run, sender, address="/shot/morph"))
+
+    def _current_sound(self, slot: int, what: str) -> tuple[Any, float | None]:
+        """The slot's current sound (audio at the host rate) and its root, or ValueError."""
         current = self.bank.latest(slot)
         if current.render is None:
-            raise ValueError(f"slot {slot} has no sound to vary: render or /shot/load one first")
+            raise ValueError(f"slot {slot} has no sound to {what}: render or /shot/load one "
+                             "first")
         try:
             audio = self.player.source(current.render.path)
         except (AudioReadError, OSError) as exc:
             raise ValueError(f"slot {slot}: cannot read its sound: {exc}") from exc
-        root = current.render.root
-        self._queue_render(slot, sender, "/shot/vary", init=(audio, root))
+        return audio, current.render.root
 
     def _queue_render(self, slot: int, sender: Address | None, address: str,
-                      init: tuple[Any, float | None] | None = None) -> None:
+                      init: tuple[Any, float | None] | None = None,
+                      prompt: str | None = None) -> None:
         params = self.bank.get(slot).params
         # Draw "random" seeds here so every seed fits the int32 of /shot/ready; a variation
         # always draws one (repeated calls give different sounds).
         seed = params.seed if params.seed >= 0 and init is None else random.randrange(2**31)
         pitch = int(round(params.root)) if params.root >= 0 else None
-        prompt, guidance = params.prompt, params.guidance
+        prompt, guidance = prompt or params.prompt, params.guidance
         extra: dict[str, Any] = {}
         if init is not None:
             audio, root = init
@@ -440,7 +469,8 @@ class Daemon:
             return SlotRender(str(out), result.root_note, result.audio.size / result.sampling_rate,
                               result.seed, render_id, "model")
 
-        self.queue.submit(Job(slot, "vary" if init else "render", run, sender, address=address))
+        kind = "render" if init is None else address.removeprefix("/shot/")
+        self.queue.submit(Job(slot, kind, run, sender, address=address))
 
     # -- worker events (render-worker thread) ------------------------------------------------
     def _job_started(self, job: Job) -> None:

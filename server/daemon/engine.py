@@ -128,6 +128,22 @@ class Engine:
         log.info("warm-up render in %.2f s", seconds)
         return seconds
 
+    def morph(self, audio_a: np.ndarray, audio_b: np.ndarray, *, t: float,
+              root_a: float | None, root_b: float | None) -> Render:
+        """The sound ``t`` of the way from A to B (both mono at the daemon's rate)."""
+        from server.diffusion.sound_ops import morph
+
+        codec = getattr(self._pipe, "codec", None)
+        if codec is None:
+            raise EngineError(f"model {self.name} has no codec to morph through")
+        t0 = time.perf_counter()
+        audio, root = morph(codec, audio_a, audio_b, sampling_rate=self.sample_rate, t=t,
+                            root_a=root_a, root_b=root_b, output_sampling_rate=self.sample_rate)
+        if audio.size == 0 or not np.all(np.isfinite(audio)):
+            raise EngineError("the morph came out empty or non-finite")
+        return Render(audio=audio, sampling_rate=self.sample_rate, root_note=root, seed=-1,
+                      compute_seconds=time.perf_counter() - t0)
+
     def render(self, request: RenderRequest, progress: ProgressCallback | None,
                cancel: threading.Event) -> Render:
         """Render ``request``; raises ValueError for bad arguments, RenderCancelled on cancel."""

@@ -141,6 +141,36 @@ def _vary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _morph(args: argparse.Namespace) -> int:
+    from ..audio_io import AudioReadError, load_mono, write_wav_atomic
+    from ..daemon.pitch import detect_root
+    from .pipeline import load_pipeline
+    from .sound_ops import morph
+
+    if not 0 <= args.t <= 1:
+        raise _usage(f"-t {args.t}: must be in 0..1")
+    sounds = []
+    for path, root in ((args.a, args.root_a), (args.b, args.root_b)):
+        try:
+            y, _ = load_mono(path, sr=args.rate)
+        except (AudioReadError, OSError) as exc:
+            raise _usage(str(exc)) from exc
+        sounds.append((y, root if root is not None else detect_root(y, sr=args.rate)))
+    try:
+        pipe = load_pipeline(args.model, device=args.device)
+    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
+        raise _usage(f"--model {args.model}: {exc}") from exc
+    if not hasattr(pipe, "codec"):
+        raise _usage(f"--model {args.model}: no codec to morph through")
+    (ya, ra), (yb, rb) = sounds
+    y, root = morph(pipe.codec, ya, yb, sampling_rate=args.rate, t=args.t, root_a=ra,
+                    root_b=rb, output_sampling_rate=args.rate)
+    write_wav_atomic(args.output, y, sr=args.rate)
+    pitched = f"root {root:.2f}" if root is not None else "unpitched"
+    print(f"wrote {args.output}: {len(y) / args.rate:.2f} s, {pitched}, t {args.t:g}")
+    return 0
+
+
 def _render(args: argparse.Namespace) -> int:
     from ..audio_io import write_wav_atomic
     from .pipeline import load_pipeline
@@ -255,3 +285,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--model", default=str(DEFAULT_MODEL))
     v.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     v.set_defaults(func=_vary)
+
+    m = sub.add_parser("morph", help="a sound between two files, through the latent space")
+    m.add_argument("a", help="the first sound (t = 0)")
+    m.add_argument("b", help="the second sound (t = 1)")
+    m.add_argument("-t", type=float, default=0.5, help="0: a, 1: b (default 0.5)")
+    m.add_argument("-o", "--output", required=True)
+    m.add_argument("--root-a", type=float, default=None, help="a's MIDI root (default: detected)")
+    m.add_argument("--root-b", type=float, default=None, help="b's MIDI root (default: detected)")
+    m.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
+    m.add_argument("--model", default=str(DEFAULT_MODEL))
+    m.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    m.set_defaults(func=_morph)

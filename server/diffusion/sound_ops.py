@@ -1,0 +1,66 @@
+"""Sound to sound through the codec's latent space: a morph between two sounds.
+
+A morph is not a crossfade: both sounds are encoded, a pitched pair is first put on one root
+(B moved to A's), and the latents are interpolated spherically (their directions by slerp,
+their lengths linearly), so the halfway sound is one sound with one pitch and one onset, and
+does not collapse toward the quiet, noise-like average that a straight line through latent
+space passes. Its loudness follows the endpoints' (RMS in dB, interpolated).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
+    """Spherical interpolation of two latents of one shape (lengths interpolated linearly)."""
+    if not 0.0 <= t <= 1.0:
+        raise ValueError(f"t must be in 0..1, got {t!r}")
+    fa, fb = a.flatten().double(), b.flatten().double()
+    na, nb = fa.norm(), fb.norm()
+    if na == 0 or nb == 0:
+        return ((1 - t) * a.double() + t * b.double()).to(a.dtype)
+    ua, ub = fa / na, fb / nb
+    omega = torch.arccos(torch.clamp(ua @ ub, -1.0, 1.0))
+    if omega < 1e-4:
+        direction = (1 - t) * ua + t * ub
+    else:
+        direction = (torch.sin((1 - t) * omega) * ua + torch.sin(t * omega) * ub) \
+            / torch.sin(omega)
+    direction = direction / direction.norm()
+    return (direction * ((1 - t) * na + t * nb)).reshape(a.shape).to(a.dtype)
+
+
+def rms_db(y: np.ndarray) -> float:
+    return float(20 * np.log10(np.sqrt(np.mean(np.asarray(y, np.float64) ** 2)) + 1e-9))
+
+
+def morph(codec, audio_a: np.ndarray, audio_b: np.ndarray, *, sampling_rate: int, t: float,
+          root_a: float | None, root_b: float | None,
+          output_sampling_rate: int = 44100) -> tuple[np.ndarray, float | None]:
+    """The sound ``t`` of the way from A to B (mono, at ``output_sampling_rate``) and its root.
+
+    A pitched pair is morphed at A's root; when only one is pitched, the root is the nearer
+    endpoint's (A's below t = 0.5, else B's), and None when that one is unpitched.
+    """
+    la = codec.encode(audio_a, sampling_rate)
+    lb = codec.encode(audio_b, sampling_rate)
+    if root_a is not None and root_b is not None:
+        root: float | None = root_a
+        if abs(root_a - root_b) > 1e-3:
+            lb = codec.shift_pitch(lb, torch.tensor([float(root_a - root_b)]))
+    else:
+        root = root_a if t < 0.5 else root_b
+    y = codec.decode(slerp(la, lb, t), output_sampling_rate=output_sampling_rate)[0]
+    target = (1 - t) * rms_db(audio_a) + t * rms_db(audio_b)
+    y = y * np.float32(10 ** ((target - rms_db(y)) / 20))
+    peak = float(np.max(np.abs(y))) if y.size else 0.0
+    if peak > 0.98:
+        y = y * np.float32(0.98 / peak)
+    n = min(len(y), int(round(max(len(audio_a), len(audio_b)) / sampling_rate
+                              * output_sampling_rate)))
+    y = y[:n].astype(np.float32)
+    fade = min(n, int(0.01 * output_sampling_rate))
+    y[n - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    return y, root
