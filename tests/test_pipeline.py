@@ -493,3 +493,49 @@ def test_morph_cli_writes_a_sound_between_two_files(tiny_model_dir, tmp_path) ->
                           "2", "-o", str(tmp_path / "n.wav")], cwd=REPO, capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 2 and "-t 2" in bad.stderr
+
+
+def test_layout_separates_two_kinds_of_sound_and_is_deterministic() -> None:
+    from server.diffusion.sound_map import layout
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(10, 64)) * 0.1 + np.eye(64)[0] * 3
+    b = rng.normal(size=(10, 64)) * 0.1 + np.eye(64)[1] * 3
+    xy = layout(np.concatenate([a, b]))
+    assert xy.shape == (20, 2) and np.max(np.abs(xy)) == 1.0
+    gap = np.linalg.norm(xy[:10].mean(0) - xy[10:].mean(0))
+    spread = max(np.linalg.norm(xy[:10] - xy[:10].mean(0), axis=1).max(),
+                 np.linalg.norm(xy[10:] - xy[10:].mean(0), axis=1).max())
+    assert gap > 3 * spread
+    assert np.array_equal(xy, layout(np.concatenate([a, b])))
+
+
+def test_map_cli_draws_a_folder_by_class(tiny_model_dir, tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    import soundfile as sf
+
+    from tests.conftest import REPO
+
+    t = np.arange(11025) / 44100
+    for folder, hz in (("kicks", 60.0), ("hats", 9000.0)):
+        (tmp_path / "lib" / folder).mkdir(parents=True)
+        for i in range(3):
+            sf.write(tmp_path / "lib" / folder / f"{folder}_{i}.wav",
+                     (np.exp(-t / 0.05) * np.sin(2 * np.pi * hz * (1 + i / 10) * t))
+                     .astype(np.float32), 44100)
+    run = subprocess.run([sys.executable, "-m", "server.cli", "map", str(tmp_path / "lib"),
+                          "--png", str(tmp_path / "m.png"), "--json", str(tmp_path / "m.json"),
+                          "--model", str(tiny_model_dir)], cwd=REPO, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    points = json.loads((tmp_path / "m.json").read_text())
+    assert len(points) == 6 and {p["sound_class"] for p in points} == {"kick", "closed_hat"}
+    assert (tmp_path / "m.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    (tmp_path / "empty").mkdir()
+    empty = subprocess.run([sys.executable, "-m", "server.cli", "map", str(tmp_path / "empty"),
+                            "--png", str(tmp_path / "e.png"), "--model", str(tiny_model_dir)],
+                           cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert empty.returncode == 2 and "no audio files" in empty.stderr

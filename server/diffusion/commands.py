@@ -171,6 +171,58 @@ def _morph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _map(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ..audio_io import READABLE_SUFFIXES, AudioReadError, load_mono
+    from ..corpus.importers import class_from_words
+    from .pipeline import load_pipeline
+    from .sound_map import MapPoint, draw, layout, write_json
+
+    try:
+        pipe = load_pipeline(args.model, device="cpu")
+    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
+        raise _usage(f"--model {args.model}: {exc}") from exc
+    names, classes, latents = [], [], []
+    if args.folder is None:
+        index = getattr(pipe, "retrieval", None)
+        if index is None or not len(index):
+            raise _usage(f"--model {args.model}: no seed library; pass a FOLDER")
+        latents = index.latents.float().numpy()
+        classes = list(index.classes)
+        names = list(index.sources or [f"library-{i}" for i in range(len(classes))])
+        title = f"{Path(args.model).name}: seed library, {len(classes)} sounds"
+    else:
+        folder = Path(args.folder)
+        if not folder.is_dir():
+            raise _usage(f"{folder}: not a directory")
+        files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in READABLE_SUFFIXES)
+        files = files[: args.limit]
+        if not files:
+            raise _usage(f"{folder}: no audio files")
+        from tqdm import tqdm
+
+        for path in tqdm(files, desc="map", unit="file"):
+            try:
+                y, sr = load_mono(path)
+            except (AudioReadError, OSError) as exc:
+                print(f"skipped {path}: {exc}")
+                continue
+            latents.append(pipe.codec.encode(y, sr)[0].numpy())
+            rel = path.relative_to(folder)
+            names.append(rel.as_posix())
+            classes.append(class_from_words(" ".join(rel.with_suffix("").parts)))
+        latents = np.stack(latents) if latents else np.zeros((0, 1))
+        title = f"{folder.name}: {len(names)} sounds"
+    xy = layout(latents)
+    points = [MapPoint(n, c, round(float(x), 4), round(float(y), 4))
+              for n, c, (x, y) in zip(names, classes, xy, strict=True)]
+    print(f"map: {draw(points, Path(args.png), title)}")
+    if args.json:
+        print(f"points: {write_json(points, Path(args.json))}")
+    return 0
+
+
 def _render(args: argparse.Namespace) -> int:
     from ..audio_io import write_wav_atomic
     from .pipeline import load_pipeline
@@ -297,3 +349,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--model", default=str(DEFAULT_MODEL))
     m.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     m.set_defaults(func=_morph)
+
+    mp = sub.add_parser("map", help="a 2-D map of a folder of sounds or the seed library")
+    mp.add_argument("folder", nargs="?", default=None,
+                    help="folder of WAV/AIFF/FLAC files (default: the model's seed library)")
+    mp.add_argument("--png", required=True, help="the picture")
+    mp.add_argument("--json", default=None, help="the points: name, class, x, y")
+    mp.add_argument("--model", default=str(DEFAULT_MODEL))
+    mp.add_argument("--limit", type=int, default=2000, help="at most N files of a folder")
+    mp.set_defaults(func=_map)
