@@ -210,6 +210,9 @@ def test_restyle_and_morph_make_new_sounds_from_slots(peer: OscPeer) -> None:
     assert sr == RATE and np.all(np.isfinite(y)) and np.max(np.abs(y)) <= 1.0
     assert abs(rms_db(y) - (rms_db(ends[0]) + rms_db(ends[1])) / 2) < 3.0  # loudness between
     assert "no sound to morph" in peer.error_for("/shot/morph", 14, 12, 0.5, 13)
+    peer.send("/shot/transfer", 15, 14, 13)  # the bass's content, the bell's texture
+    moved = peer.wait_for("/shot/ready", match=lambda a: a[0] == 13)
+    assert moved[2] == 40.0 and Path(moved[1]).is_file()
     assert "out of range" in peer.error_for("/shot/morph", 14, 15, 1.5, 13)
     assert "no sound to restyle" in peer.error_for("/shot/restyle", 12, "darker")
     assert "only spaces" in peer.error_for("/shot/restyle", 14, "   ")

@@ -493,6 +493,13 @@ def test_morph_cli_writes_a_sound_between_two_files(tiny_model_dir, tmp_path) ->
                           "2", "-o", str(tmp_path / "n.wav")], cwd=REPO, capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 2 and "-t 2" in bad.stderr
+    moved = subprocess.run([sys.executable, "-m", "server.cli", "transfer",
+                            str(tmp_path / "a.wav"), str(tmp_path / "b.wav"), "-o",
+                            str(tmp_path / "t.wav"), "--model", str(tiny_model_dir)], cwd=REPO,
+                           capture_output=True, text=True, timeout=300)
+    assert moved.returncode == 0, moved.stderr
+    y, sr = sf.read(tmp_path / "t.wav")
+    assert sr == 44100 and len(y) == 22050 and np.all(np.isfinite(y))
 
 
 def test_layout_separates_two_kinds_of_sound_and_is_deterministic() -> None:

@@ -113,3 +113,27 @@ def test_a_morph_of_a_pitched_pair_has_one_pitch_and_the_endpoints_loudness(pipe
     start, _ = morph(pipe.codec, a, b, sampling_rate=sr, t=0.0, root_a=57.0, root_b=64.0,
                      output_sampling_rate=sr)
     assert abs(rms_db(start) - rms_db(a)) < 1.0
+
+
+def test_a_transfer_keeps_the_pitch_and_takes_the_texture(pipe) -> None:
+    """/shot/transfer's mechanism: a piano note with a hi-hat's texture is brighter, with a
+    kick's darker, and keeps its note in both."""
+    from server.corpus.descriptors import describe
+    from server.diffusion.sound_ops import transfer
+    from server.diffusion.tuning import measure_pitch
+
+    sr = 44100
+    piano = pipe("warm electric piano note", pitch=57, seed=3, output_sampling_rate=sr).audios
+    hat = pipe("bright crisp closed hi-hat", seed=4, output_sampling_rate=sr).audios
+    kick = pipe("dark muffled kick drum", seed=5, output_sampling_rate=sr).audios
+
+    def centroid(y: np.ndarray) -> float:
+        return describe(y, sr=sr).centroid_hz
+
+    bright = transfer(pipe.codec, piano, hat, sampling_rate=sr, output_sampling_rate=sr)
+    dark = transfer(pipe.codec, piano, kick, sampling_rate=sr, output_sampling_rate=sr)
+    assert centroid(dark) < centroid(piano) < centroid(bright)
+    for y in (bright, dark):
+        pitch = measure_pitch(y, sr, 57.0)
+        assert pitch is not None and abs(pitch - 57.0) < 0.5, pitch
+        assert len(y) == len(piano) and np.all(np.isfinite(y))

@@ -51,6 +51,7 @@ var SPEC_COMMANDS = {
   "/shot/vary": [["slot", "i", false]],
   "/shot/restyle": [["slot", "i", false], ["text", "s", false]],
   "/shot/morph": [["a", "i", false], ["b", "i", false], ["t", "f", false], ["dest", "i", false]],
+  "/shot/transfer": [["a", "i", false], ["b", "i", false], ["dest", "i", false]],
   "/shot/cancel": [["slot", "i", false]],
   "/shot/take": [["slot", "i", false], ["path", "s", false]],
   "/shot/load": [["slot", "i", false], ["path", "s", false], ["root", "f", true]],

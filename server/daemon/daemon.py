@@ -407,18 +407,31 @@ class Daemon:
         """The sound ``t`` of the way from slot ``a``'s to slot ``b``'s, into slot ``dest``."""
         audio_a, root_a = self._current_sound(a, "morph")
         audio_b, root_b = self._current_sound(b, "morph")
+        self._queue_sound_op(dest, sender, "morph", lambda: self.engine.morph(
+            audio_a, audio_b, t=t, root_a=root_a, root_b=root_b))
+
+    def transfer(self, a: int, b: int, dest: int, sender: Address | None) -> None:
+        """The texture of slot ``b``'s sound on the content (pitch, envelope) of ``a``'s."""
+        audio_a, root_a = self._current_sound(a, "transfer")
+        audio_b, _ = self._current_sound(b, "transfer")
+        self._queue_sound_op(dest, sender, "transfer", lambda: self.engine.transfer(
+            audio_a, audio_b, root=root_a))
+
+    def _queue_sound_op(self, dest: int, sender: Address | None, kind: str,
+                        compute: Any) -> None:
+        """Run ``compute()`` (an engine method) on the render worker; its sound goes to ``dest``."""
         subtype = SUBTYPES[self.config.wav_format]
 
         def run(progress: Any, cancel: threading.Event) -> SlotRender:
-            result = self.engine.morph(audio_a, audio_b, t=t, root_a=root_a, root_b=root_b)
+            result = compute()
             render_id = self.bank.new_render_id()
             out = self.renders_dir / render_file_name(dest, render_id)
             write_wav_atomic(out, result.audio, sr=result.sampling_rate, subtype=subtype)
-            log.info("slot %d: morph %.2f of the way from slot %d to %d", dest, t, a, b)
+            log.info("slot %d: %s in %.2f s", dest, kind, result.compute_seconds)
             return SlotRender(str(out), result.root_note, result.audio.size / result.sampling_rate,
                               -1, render_id, "model")
 
-        self.queue.submit(Job(dest, "morph", run, sender, address="/shot/morph"))
+        self.queue.submit(Job(dest, kind, run, sender, address=f"/shot/{kind}"))
 
     def _current_sound(self, slot: int, what: str) -> tuple[Any, float | None]:
         """The slot's current sound (audio at the host rate) and its root, or ValueError."""

@@ -144,6 +144,22 @@ class Engine:
         return Render(audio=audio, sampling_rate=self.sample_rate, root_note=root, seed=-1,
                       compute_seconds=time.perf_counter() - t0)
 
+    def transfer(self, content: np.ndarray, texture: np.ndarray, *,
+                 root: float | None) -> Render:
+        """The texture of one sound on the content (pitch, envelope) of another."""
+        from server.diffusion.sound_ops import transfer
+
+        codec = getattr(self._pipe, "codec", None)
+        if codec is None:
+            raise EngineError(f"model {self.name} has no codec to transfer through")
+        t0 = time.perf_counter()
+        audio = transfer(codec, content, texture, sampling_rate=self.sample_rate,
+                         output_sampling_rate=self.sample_rate)
+        if audio.size == 0 or not np.all(np.isfinite(audio)):
+            raise EngineError("the transfer came out empty or non-finite")
+        return Render(audio=audio, sampling_rate=self.sample_rate, root_note=root, seed=-1,
+                      compute_seconds=time.perf_counter() - t0)
+
     def render(self, request: RenderRequest, progress: ProgressCallback | None,
                cancel: threading.Event) -> Render:
         """Render ``request``; raises ValueError for bad arguments, RenderCancelled on cancel."""

@@ -26,6 +26,7 @@ def build_handlers(d: Daemon) -> dict[str, Handler]:
         "/shot/vary": lambda r: d.vary(a(r)["slot"], r.sender),
         "/shot/restyle": lambda r: d.restyle(a(r)["slot"], a(r)["text"], r.sender),
         "/shot/morph": lambda r: d.morph(a(r)["a"], a(r)["b"], a(r)["t"], a(r)["dest"], r.sender),
+        "/shot/transfer": lambda r: d.transfer(a(r)["a"], a(r)["b"], a(r)["dest"], r.sender),
         "/shot/cancel": lambda r: d.cancel(a(r)["slot"], r.sender),
         "/shot/take": lambda r: d.take(a(r)["slot"], a(r)["path"], r.sender),
         "/shot/load": lambda r: d.load_sample(a(r)["slot"], a(r)["path"], a(r)["root"],

@@ -223,6 +223,30 @@ def _map(args: argparse.Namespace) -> int:
     return 0
 
 
+def _transfer(args: argparse.Namespace) -> int:
+    from ..audio_io import AudioReadError, load_mono, write_wav_atomic
+    from .pipeline import load_pipeline
+    from .sound_ops import transfer
+
+    sounds = []
+    for path in (args.content, args.texture):
+        try:
+            sounds.append(load_mono(path, sr=args.rate)[0])
+        except (AudioReadError, OSError) as exc:
+            raise _usage(str(exc)) from exc
+    try:
+        pipe = load_pipeline(args.model, device="cpu")
+    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
+        raise _usage(f"--model {args.model}: {exc}") from exc
+    if not hasattr(pipe, "codec"):
+        raise _usage(f"--model {args.model}: no codec to transfer through")
+    y = transfer(pipe.codec, sounds[0], sounds[1], sampling_rate=args.rate,
+                 output_sampling_rate=args.rate)
+    write_wav_atomic(args.output, y, sr=args.rate)
+    print(f"wrote {args.output}: {len(y) / args.rate:.2f} s")
+    return 0
+
+
 def _render(args: argparse.Namespace) -> int:
     from ..audio_io import write_wav_atomic
     from .pipeline import load_pipeline
@@ -349,6 +373,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--model", default=str(DEFAULT_MODEL))
     m.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     m.set_defaults(func=_morph)
+
+    tr = sub.add_parser("transfer", help="the texture of one file on the content of another")
+    tr.add_argument("content", help="the sound whose pitch and envelope are kept")
+    tr.add_argument("texture", help="the sound whose texture (spectral shape) is taken")
+    tr.add_argument("-o", "--output", required=True)
+    tr.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
+    tr.add_argument("--model", default=str(DEFAULT_MODEL))
+    tr.set_defaults(func=_transfer)
 
     mp = sub.add_parser("map", help="a 2-D map of a folder of sounds or the seed library")
     mp.add_argument("folder", nargs="?", default=None,

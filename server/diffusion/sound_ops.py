@@ -1,4 +1,4 @@
-"""Sound to sound through the codec's latent space: a morph between two sounds.
+"""Sound to sound through the codec: a morph between two sounds, and a texture transfer.
 
 A morph is not a crossfade: both sounds are encoded, a pitched pair is first put on one root
 (B moved to A's), and the latents are interpolated spherically (their directions by slerp,
@@ -64,3 +64,61 @@ def morph(codec, audio_a: np.ndarray, audio_b: np.ndarray, *, sampling_rate: int
     fade = min(n, int(0.01 * output_sampling_rate))
     y[n - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
     return y, root
+
+
+def spectral_envelope(frames: torch.Tensor, *, keep: int = 24) -> torch.Tensor:
+    """The smooth spectral shape of log-magnitude ``frames`` [bins, T]: the first ``keep``
+    cepstral coefficients (a DCT along frequency), the rest of the detail (partials) dropped."""
+    from scipy.fft import dct, idct
+
+    x = frames.double().cpu().numpy()
+    c = dct(x, type=2, axis=0, norm="ortho")
+    c[keep:] = 0.0
+    return torch.from_numpy(idct(c, type=2, axis=0, norm="ortho")).to(frames.dtype)
+
+
+def transfer(codec, content: np.ndarray, texture: np.ndarray, *, sampling_rate: int,
+             output_sampling_rate: int = 44100) -> np.ndarray:
+    """The texture of ``texture`` on the content of ``content`` (mono, at the output rate).
+
+    In the codec's log-magnitude frames, ``content`` keeps its fine structure (its pitch and
+    partials) and its envelope's movement in time (attack, decay), and takes ``texture``'s
+    average spectral envelope (its brightness, body, formants): ``content - env(content) +
+    mean_t env(texture) + (env(content) - mean_t env(content))``. The log-magnitudes are an
+    affine map of log |STFT|, so these sums and differences are ratios of spectra.
+    """
+    from server.codec.spectral import wave_to_logmag
+
+    def frames(y: np.ndarray) -> torch.Tensor:
+        wave = torch.from_numpy(codec.check_audio(y, sampling_rate)).unsqueeze(0)
+        return wave_to_logmag(wave, codec.spectral)[0].float()
+
+    fa, fb = frames(content), frames(texture)
+
+    def shape(x: torch.Tensor) -> torch.Tensor:
+        """The envelope of the sound's loudest frames, level removed: its spectral shape."""
+        env = spectral_envelope(x)
+        level = x.mean(dim=0)
+        loud = level >= level.max() - 0.25 * (level.max() - level.min())
+        mean = env[:, loud].mean(dim=1, keepdim=True)
+        return mean - mean.mean()
+
+    a_shape, b_shape = shape(fa), shape(fb)
+    # Only where the content sounds: its silence must not take on the texture's level.
+    spec = codec.spectral
+    floor = (float(np.log(spec.log_floor)) + spec.log_offset) / spec.log_scale
+    sounding = torch.clamp((fa - floor) / 0.5, 0.0, 1.0)
+    out = torch.clamp(fa + sounding * (b_shape - a_shape), min=floor)
+    y = codec.frames_to_waves(out.unsqueeze(0))[0].cpu().numpy()
+    from server.audio_io import resample
+
+    y = resample(y, orig_sr=codec.sampling_rate, target_sr=output_sampling_rate)
+    y = y * np.float32(10 ** ((rms_db(content) - rms_db(y)) / 20))
+    peak = float(np.max(np.abs(y))) if y.size else 0.0
+    if peak > 0.98:
+        y = y * np.float32(0.98 / peak)
+    n = min(len(y), int(round(len(content) / sampling_rate * output_sampling_rate)))
+    y = y[:n].astype(np.float32)
+    fade = min(n, int(0.01 * output_sampling_rate))
+    y[n - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    return y

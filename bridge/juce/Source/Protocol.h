@@ -36,6 +36,7 @@ inline constexpr const char* render = "/shot/render";
 inline constexpr const char* vary = "/shot/vary";
 inline constexpr const char* restyle = "/shot/restyle";
 inline constexpr const char* morph = "/shot/morph";
+inline constexpr const char* transfer = "/shot/transfer";
 inline constexpr const char* cancel = "/shot/cancel";
 inline constexpr const char* take = "/shot/take";
 inline constexpr const char* load = "/shot/load";
