@@ -1,0 +1,177 @@
+"""Vary, morph and transfer measured on a folder of real sounds (#25's figures).
+
+    python bench/sound_to_sound.py --corpus DIR [--model DIR] [--sounds 40] [--pairs 20]
+
+``--corpus`` is a corpus folder (``shotcaller corpus build``: ``metadata.jsonl`` with classes
+and roots, e.g. one built with ``--hydrogen`` or ``--salamander``, or the test split of the
+soundfont corpus). Sounds are drawn evenly over its classes. Printed:
+
+- vary: Spearman correlation of distance-from-source (log-mel L1) with strength over 0.05, 0.1,
+  0.2, 0.4, 0.6 (per sound, then the median); distinct sounds among 8 variations at 0.2
+  (spectral correlation < 0.97); how often the eval's classifier gives a variation at 0.2 the
+  source's class, beside how often it gives the sources their own;
+- morph: along t = 0, 0.25, 0.5, 0.75, 1, the share of pairs whose spectral centroid and whose
+  decay time move monotonically from A's to B's; the loudness at 0.5 against the endpoints'
+  mean; for pitched pairs, the pitch at 0.5 against A's root;
+- transfer: the share of pairs whose centroid moves toward the texture's, and the pitch kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server.audio_io import load_mono  # noqa: E402
+from server.corpus.descriptors import describe  # noqa: E402
+
+SR = 44100
+STRENGTHS = (0.05, 0.1, 0.2, 0.4, 0.6)
+TS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def logmel(y: np.ndarray) -> np.ndarray:
+    import librosa
+
+    return np.log(librosa.feature.melspectrogram(y=y, sr=SR, n_mels=64, hop_length=512) + 1e-6)
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> float:
+    x, y = logmel(a), logmel(b)
+    n = min(x.shape[1], y.shape[1])
+    return float(np.mean(np.abs(x[:, :n] - y[:, :n])))
+
+
+def spectral_corr(a: np.ndarray, b: np.ndarray) -> float:
+    x, y = logmel(a).ravel(), logmel(b).ravel()
+    n = min(len(x), len(y))
+    return float(np.corrcoef(x[:n], y[:n])[0, 1])
+
+
+def spearman(x: list[float], y: list[float]) -> float:
+    rx, ry = np.argsort(np.argsort(x)), np.argsort(np.argsort(y))
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def monotonic(values: list[float]) -> bool:
+    d = np.diff(values)
+    return bool(np.all(d >= -1e-9) or np.all(d <= 1e-9))
+
+
+def pick(records: list[dict], n: int) -> list[dict]:
+    by_class: dict[str, list[dict]] = {}
+    for r in records:
+        by_class.setdefault(r["class"], []).append(r)
+    out, i = [], 0
+    while len(out) < n and any(by_class.values()):
+        for c in sorted(by_class):
+            if by_class[c] and len(out) < n:
+                items = by_class[c]
+                out.append(items.pop(len(items) // 2 if i % 2 else 0))
+        i += 1
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--model", default=str(Path(__file__).resolve().parents[1] / "models"
+                                               / "shotcaller-small"))
+    parser.add_argument("--classifier", default=str(Path(__file__).resolve().parents[1]
+                                                    / "models" / "eval-classifier"))
+    parser.add_argument("--sounds", type=int, default=40)
+    parser.add_argument("--pairs", type=int, default=20)
+    args = parser.parse_args()
+
+    from server.diffusion.pipeline import load_pipeline
+    from server.diffusion.sound_ops import morph, rms_db, transfer
+    from server.diffusion.tuning import measure_pitch
+    from server.eval.classifier import SoundClassifier, classify
+
+    t0 = time.perf_counter()
+    corpus = Path(args.corpus)
+    records = [json.loads(line) for line in (corpus / "metadata.jsonl").read_text().splitlines()
+               if line.strip()]
+    chosen = pick(records, args.sounds)
+    pipe = load_pipeline(args.model, device="cpu")
+    clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False).eval()
+    longest = pipe.max_duration_in_s
+    sounds = []
+    for r in chosen:
+        y, _ = load_mono(corpus / r["path"], sr=SR)
+        sounds.append((r, y[: int(longest * SR)]))
+    print(f"{len(sounds)} sounds from {corpus} over {len({r['class'] for r, _ in sounds})} "
+          f"classes; model {args.model}")
+
+    def vary(y: np.ndarray, root: float | None, strength: float, seed: int) -> np.ndarray:
+        return pipe("one-shot sample", pitch=None if root is None else int(round(root)),
+                    seed=seed, strength=strength, guidance_scale=0.0, init_audio=y,
+                    init_sampling_rate=SR, tonal=root is not None, tune=False,
+                    duration_in_s=min(longest, len(y) / SR), output_sampling_rate=SR).audios
+
+    # -- vary -------------------------------------------------------------------------------
+    rhos, distinct, variations = [], [], []
+    for n, (r, y) in enumerate(sounds):
+        root = r.get("root_note")
+        d = [distance(vary(y, root, s, 1000 + n), y) for s in STRENGTHS]
+        rhos.append(spearman(list(STRENGTHS), d))
+        eight = [vary(y, root, 0.2, 2000 + 10 * n + k) for k in range(8)]
+        variations.append(eight[0])
+        unique: list[np.ndarray] = []
+        for v in eight:
+            if all(spectral_corr(v, u) < 0.97 for u in unique):
+                unique.append(v)
+        distinct.append(len(unique))
+    names_real, _, _ = classify(clf, [y for _, y in sounds], SR)
+    names_var, _, _ = classify(clf, variations, SR)
+    real_ok = np.mean([a == r["class"] for a, (r, _) in zip(names_real, sounds, strict=True)])
+    var_ok = np.mean([a == r["class"] for a, (r, _) in zip(names_var, sounds, strict=True)])
+    print(f"vary: Spearman(distance, strength) median {np.median(rhos):.2f} (min "
+          f"{np.min(rhos):.2f}); distinct of 8 at 0.2: median {np.median(distinct):.0f}, "
+          f"min {np.min(distinct)}; classifier: variations {var_ok:.2f} in their source's "
+          f"class, the sources {real_ok:.2f}")
+
+    # -- morph and transfer -------------------------------------------------------------------
+    rng = np.random.default_rng(0)
+    pairs = [tuple(rng.choice(len(sounds), 2, replace=False)) for _ in range(args.pairs)]
+    centroid_mono, decay_mono, loud_err, pitch_err, toward, kept = [], [], [], [], [], []
+    for i, j in pairs:
+        (ra, ya), (rb, yb) = sounds[i], sounds[j]
+        roots = ra.get("root_note"), rb.get("root_note")
+        path = [morph(pipe.codec, ya, yb, sampling_rate=SR, t=t, root_a=roots[0],
+                      root_b=roots[1], output_sampling_rate=SR)[0] for t in TS]
+        desc = [describe(p, sr=SR) for p in path]
+        centroid_mono.append(monotonic([d.centroid_hz for d in desc]))
+        decay_mono.append(monotonic([d.decay_s for d in desc]))
+        loud_err.append(abs(rms_db(path[2]) - (rms_db(ya) + rms_db(yb)) / 2))
+        if roots[0] is not None and roots[1] is not None:
+            p = measure_pitch(path[2], SR, roots[0])
+            if p is not None:
+                pitch_err.append(abs(p - roots[0]))
+        moved = transfer(pipe.codec, ya, yb, sampling_rate=SR, output_sampling_rate=SR)
+        ca, cb, cm = (describe(x, sr=SR).centroid_hz for x in (ya, yb, moved))
+        toward.append(abs(np.log(cm / cb)) < abs(np.log(ca / cb)))
+        if roots[0] is not None:
+            p = measure_pitch(moved, SR, roots[0])
+            if p is not None:
+                kept.append(abs(p - roots[0]))
+    print(f"morph: centroid monotonic in {np.mean(centroid_mono):.2f} of {len(pairs)} pairs, "
+          f"decay monotonic in {np.mean(decay_mono):.2f}; loudness at 0.5 within "
+          f"{np.median(loud_err):.1f} dB (median, max {np.max(loud_err):.1f}) of the endpoints'"
+          f" mean; pitched pairs at 0.5: {np.median(pitch_err) if pitch_err else float('nan'):.2f}"
+          f" semitones from A's root (median, n={len(pitch_err)})")
+    print(f"transfer: centroid toward the texture's in {np.mean(toward):.2f} of pairs; pitch "
+          f"kept within {np.median(kept) if kept else float('nan'):.2f} semitones (median, "
+          f"n={len(kept)})")
+    print(f"in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
