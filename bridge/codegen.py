@@ -62,26 +62,28 @@ def js_block(spec: dict[str, Any]) -> str:
                 fields[js_name] = entry[name]
         comma = "," if n < len(keys) - 1 else ""
         lines.append(f"  {key}: {_js_object(fields)}{comma}")
-    lines += ["};", "",
-              "// Commands: address -> [name, OSC type, optional] per argument.",
-              "var SPEC_COMMANDS = {"]
-    commands = list(spec["in"].items())
-    for n, (address, entry) in enumerate(commands):
-        args = ", ".join(f"[{json.dumps(a['name'])}, {json.dumps(a['type'])}, "
-                         f"{_js_value(bool(a.get('optional')))}]" for a in entry["args"])
-        comma = "," if n < len(commands) - 1 else ""
-        lines.append(f"  {json.dumps(address)}: [{args}]{comma}")
-    lines += ["};", "",
-              "// Replies: address -> [name, OSC type] per argument (\"s*\": any number).",
-              "var SPEC_REPLIES = {"]
-    replies = list(spec["out"].items())
-    for n, (address, entry) in enumerate(replies):
-        args = ", ".join(f"[{json.dumps(a['name'])}, {json.dumps(a['type'])}]"
-                         for a in entry["args"])
-        comma = "," if n < len(replies) - 1 else ""
-        lines.append(f"  {json.dumps(address)}: [{args}]{comma}")
-    lines += ["};", JS_END]
+    lines.append("};")
+    lines += _js_address_table(
+        "SPEC_COMMANDS", "Commands: address -> [name, OSC type, optional] per argument.",
+        spec["in"], lambda a: [a["name"], a["type"], bool(a.get("optional"))])
+    lines += _js_address_table(
+        "SPEC_REPLIES", 'Replies: address -> [name, OSC type] per argument ("s*": any number).',
+        spec["out"], lambda a: [a["name"], a["type"]])
+    lines.append(JS_END)
     return "\n".join(lines)
+
+
+def _js_address_table(name: str, comment: str, table: dict[str, Any], row: Any) -> list[str]:
+    """``var NAME = { "/address": [[...], ...], ... };`` with one row per argument."""
+    lines = ["", f"// {comment}", f"var {name} = {{"]
+    items = list(table.items())
+    for n, (address, entry) in enumerate(items):
+        args = ", ".join("[" + ", ".join(_js_value(v) for v in row(a)) + "]"
+                         for a in entry["args"])
+        comma = "," if n < len(items) - 1 else ""
+        lines.append(f"  {json.dumps(address)}: [{args}]{comma}")
+    lines.append("};")
+    return lines
 
 
 def js_file(spec: dict[str, Any], current: str) -> str:

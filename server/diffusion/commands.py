@@ -11,6 +11,13 @@ from pathlib import Path
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "shotcaller-small"
 
 
+def _model_options(parser: argparse.ArgumentParser) -> None:
+    """--rate, --model and --device, as every sound-to-sound command takes them."""
+    parser.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
+    parser.add_argument("--model", default=str(DEFAULT_MODEL))
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+
+
 def _usage(message: str):
     from ..errors import UsageError
 
@@ -235,7 +242,7 @@ def _transfer(args: argparse.Namespace) -> int:
         except (AudioReadError, OSError) as exc:
             raise _usage(str(exc)) from exc
     try:
-        pipe = load_pipeline(args.model, device="cpu")
+        pipe = load_pipeline(args.model, device=args.device)
     except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
         raise _usage(f"--model {args.model}: {exc}") from exc
     if not hasattr(pipe, "codec"):
@@ -357,9 +364,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--unpitched", action="store_true", help="the sound has no pitch")
     v.add_argument("--seed", type=int, default=-1, help="-1: a new variation each time")
     v.add_argument("--steps", type=int, default=None)
-    v.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
-    v.add_argument("--model", default=str(DEFAULT_MODEL))
-    v.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    _model_options(v)
     v.set_defaults(func=_vary)
 
     m = sub.add_parser("morph", help="a sound between two files, through the latent space")
@@ -369,17 +374,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     m.add_argument("-o", "--output", required=True)
     m.add_argument("--root-a", type=float, default=None, help="a's MIDI root (default: detected)")
     m.add_argument("--root-b", type=float, default=None, help="b's MIDI root (default: detected)")
-    m.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
-    m.add_argument("--model", default=str(DEFAULT_MODEL))
-    m.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    _model_options(m)
     m.set_defaults(func=_morph)
 
     tr = sub.add_parser("transfer", help="the texture of one file on the content of another")
     tr.add_argument("content", help="the sound whose pitch and envelope are kept")
     tr.add_argument("texture", help="the sound whose texture (spectral shape) is taken")
     tr.add_argument("-o", "--output", required=True)
-    tr.add_argument("--rate", type=int, default=44100, help="output sample rate (Hz)")
-    tr.add_argument("--model", default=str(DEFAULT_MODEL))
+    _model_options(tr)
     tr.set_defaults(func=_transfer)
 
     mp = sub.add_parser("map", help="a 2-D map of a folder of sounds or the seed library")
