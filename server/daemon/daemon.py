@@ -319,13 +319,14 @@ class Daemon:
 
         self.bank.submit(wanted_change(slot, True), done)
 
-    def _keymap_for_notes(self) -> keymaps.Keymap:
+    def _keymap_for_notes(self, state: BankState) -> keymaps.Keymap:
         """The keymap notes play: the newest one asked for, committed or on its way to disk.
 
         A note sent right after ``/shot/keymap`` plays in the new keymap (two ``oscsend`` calls
         are two senders, so no per-sender order would do), and a note never waits for the
-        disk; a write the disk refuses takes the change back for notes too."""
-        wanted = self.bank.latest_state().keymap
+        disk; a write the disk refuses takes the change back for notes too. ``state`` is
+        ``bank.latest_state()``."""
+        wanted = state.keymap
         if not wanted:
             return self.keymap
         cached = self._note_keymap
@@ -550,13 +551,14 @@ class Daemon:
         """A note-on: play the mapped slot now, or queue its first render and play after."""
         if velocity == 0:
             return  # note-off: one-shots ignore it
-        keymap = self._keymap_for_notes()
+        wanted = self.bank.latest_state()  # one snapshot: the keymap and the slot asked for
+        keymap = self._keymap_for_notes(wanted)
         target = keymap.lookup(note)
         if target is None:
             raise ValueError(f"note {note} is not mapped by keymap {keymap.name}")
         self._last_slot = target.slot
         # Like the keymap: the slot as asked for (a gain or root on its way to disk applies).
-        slot = self.bank.latest(target.slot)
+        slot = wanted.slots[target.slot]
         if slot.render is None:
             if not slot.params.prompt:
                 raise ValueError(f"note {note}: slot {target.slot} is empty "

@@ -133,30 +133,29 @@ class Engine:
         """The sound ``t`` of the way from A to B (both mono at the daemon's rate)."""
         from server.diffusion.sound_ops import morph
 
-        codec = getattr(self._pipe, "codec", None)
-        if codec is None:
-            raise EngineError(f"model {self.name} has no codec to morph through")
-        t0 = time.perf_counter()
-        audio, root = morph(codec, audio_a, audio_b, sampling_rate=self.sample_rate, t=t,
-                            root_a=root_a, root_b=root_b, output_sampling_rate=self.sample_rate)
-        if audio.size == 0 or not np.all(np.isfinite(audio)):
-            raise EngineError("the morph came out empty or non-finite")
-        return Render(audio=audio, sampling_rate=self.sample_rate, root_note=root, seed=-1,
-                      compute_seconds=time.perf_counter() - t0)
+        return self._through_codec("morph", lambda codec: morph(
+            codec, audio_a, audio_b, sampling_rate=self.sample_rate, t=t, root_a=root_a,
+            root_b=root_b, output_sampling_rate=self.sample_rate))
 
     def transfer(self, content: np.ndarray, texture: np.ndarray, *,
                  root: float | None) -> Render:
         """The texture of one sound on the content (pitch, envelope) of another."""
         from server.diffusion.sound_ops import transfer
 
+        return self._through_codec("transfer", lambda codec: (transfer(
+            codec, content, texture, sampling_rate=self.sample_rate,
+            output_sampling_rate=self.sample_rate), root))
+
+    def _through_codec(self, what: str, compute: Callable[[Any], tuple[np.ndarray, Any]]
+                       ) -> Render:
+        """``compute(codec)`` → (audio, root) as a Render; no codec or bad audio: EngineError."""
         codec = getattr(self._pipe, "codec", None)
         if codec is None:
-            raise EngineError(f"model {self.name} has no codec to transfer through")
+            raise EngineError(f"model {self.name} has no codec to {what} through")
         t0 = time.perf_counter()
-        audio = transfer(codec, content, texture, sampling_rate=self.sample_rate,
-                         output_sampling_rate=self.sample_rate)
+        audio, root = compute(codec)
         if audio.size == 0 or not np.all(np.isfinite(audio)):
-            raise EngineError("the transfer came out empty or non-finite")
+            raise EngineError(f"the {what} came out empty or non-finite")
         return Render(audio=audio, sampling_rate=self.sample_rate, root_note=root, seed=-1,
                       compute_seconds=time.perf_counter() - t0)
 

@@ -138,8 +138,7 @@ class RenderQueue:
 
     def has_pending(self, slot: int) -> bool:
         """True when a job for ``slot`` waits in the queue (not counting the running one)."""
-        with self._cond:
-            return slot in self._pending
+        return self.pending(slot) is not None
 
     def depth(self) -> int:
         with self._cond:

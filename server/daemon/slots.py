@@ -128,7 +128,6 @@ class SlotBank:
         self._queued: list[tuple[Change, Done | None]] = []
         self._writing: list[Change] = []
         self._closed = False
-        self.commits = 0
         self._writer = threading.Thread(target=self._write_loop, name="state-writer",
                                         daemon=True)
         self._writer.start()
@@ -215,10 +214,6 @@ class SlotBank:
             raise outcome[1]
         return outcome[0]
 
-    def flush(self) -> None:
-        """Wait until everything queued so far is committed (or failed)."""
-        self.apply(lambda state: state)
-
     def close(self) -> None:
         """Commit what is queued, then stop the writer."""
         with self._cond:
@@ -260,7 +255,6 @@ class SlotBank:
         with self._cond:
             if error is None:
                 self._state = state
-                self.commits += 1
             self._writing = []
         for done, exc in outcomes:
             if done is None:
@@ -327,9 +321,6 @@ class SlotBank:
     def set_params(self, index: int, *, want_render: bool | None = None, **changes: Any) -> Slot:
         """Change parameters; a ``root`` change also retunes the current render."""
         return self.apply(params_change(index, want_render=want_render, **changes)).slots[index]
-
-    def set_wanted(self, index: int, wanted: bool) -> Slot:
-        return self.apply(wanted_change(index, wanted)).slots[index]
 
     def install_render(self, index: int, render: SlotRender, *, params: SlotParams | None = None,
                        still_wanted: bool = False) -> tuple[Slot, SlotRender | None]:
