@@ -18,6 +18,30 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
 
 
+def _load_model(model: str, device: str, *, through_codec: str | None = None):
+    """The pipeline in ``model``; a usage error naming the folder when it will not load, or
+    (``through_codec``: what needs it) when it has no codec."""
+    from .pipeline import load_pipeline
+
+    try:
+        pipe = load_pipeline(model, device=device)
+    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
+        raise _usage(f"--model {model}: {exc}") from exc
+    if through_codec and not hasattr(pipe, "codec"):
+        raise _usage(f"--model {model}: no codec to {through_codec} through")
+    return pipe
+
+
+def _read_sound(path: str, sr: int | None = None):
+    """A file as mono audio and its rate; a usage error naming the file when it is unreadable."""
+    from ..audio_io import AudioReadError, load_mono
+
+    try:
+        return load_mono(path, sr=sr)
+    except (AudioReadError, OSError) as exc:  # the message names the file
+        raise _usage(str(exc)) from exc
+
+
 def _usage(message: str):
     from ..errors import UsageError
 
@@ -110,13 +134,9 @@ def _mark_all_train(corpus: Path) -> None:
 
 
 def _vary(args: argparse.Namespace) -> int:
-    from ..audio_io import AudioReadError, load_mono, write_wav_atomic
-    from .pipeline import load_pipeline
+    from ..audio_io import write_wav_atomic
 
-    try:
-        y, sr = load_mono(args.input)
-    except (AudioReadError, OSError) as exc:  # the message names the file
-        raise _usage(str(exc)) from exc
+    y, sr = _read_sound(args.input)
     if not 0 < args.strength <= 1:
         raise _usage(f"--strength {args.strength}: must be in (0, 1]")
     root = None
@@ -126,10 +146,7 @@ def _vary(args: argparse.Namespace) -> int:
         root = args.root if args.root is not None else detect_root(y, sr=sr)
         if root is None:
             raise _usage(f"{args.input}: no pitch found: pass --root NOTE, or --unpitched")
-    try:
-        pipe = load_pipeline(args.model, device=args.device)
-    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
-        raise _usage(f"--model {args.model}: {exc}") from exc
+    pipe = _load_model(args.model, args.device)
     longest = pipe.max_duration_in_s
     try:
         out = pipe(args.prompt or "one-shot sample", pitch=None if root is None else
@@ -149,26 +166,17 @@ def _vary(args: argparse.Namespace) -> int:
 
 
 def _morph(args: argparse.Namespace) -> int:
-    from ..audio_io import AudioReadError, load_mono, write_wav_atomic
+    from ..audio_io import write_wav_atomic
     from ..daemon.pitch import detect_root
-    from .pipeline import load_pipeline
     from .sound_ops import morph
 
     if not 0 <= args.t <= 1:
         raise _usage(f"-t {args.t}: must be in 0..1")
     sounds = []
     for path, root in ((args.a, args.root_a), (args.b, args.root_b)):
-        try:
-            y, _ = load_mono(path, sr=args.rate)
-        except (AudioReadError, OSError) as exc:
-            raise _usage(str(exc)) from exc
+        y, _ = _read_sound(path, args.rate)
         sounds.append((y, root if root is not None else detect_root(y, sr=args.rate)))
-    try:
-        pipe = load_pipeline(args.model, device=args.device)
-    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
-        raise _usage(f"--model {args.model}: {exc}") from exc
-    if not hasattr(pipe, "codec"):
-        raise _usage(f"--model {args.model}: no codec to morph through")
+    pipe = _load_model(args.model, args.device, through_codec="morph")
     (ya, ra), (yb, rb) = sounds
     y, root = morph(pipe.codec, ya, yb, sampling_rate=args.rate, t=args.t, root_a=ra,
                     root_b=rb, output_sampling_rate=args.rate)
@@ -183,13 +191,9 @@ def _map(args: argparse.Namespace) -> int:
 
     from ..audio_io import READABLE_SUFFIXES, AudioReadError, load_mono
     from ..corpus.importers import class_from_words
-    from .pipeline import load_pipeline
     from .sound_map import MapPoint, draw, layout, write_json
 
-    try:
-        pipe = load_pipeline(args.model, device="cpu")
-    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
-        raise _usage(f"--model {args.model}: {exc}") from exc
+    pipe = _load_model(args.model, "cpu")
     names, classes, latents = [], [], []
     if args.folder is None:
         index = getattr(pipe, "retrieval", None)
@@ -231,22 +235,11 @@ def _map(args: argparse.Namespace) -> int:
 
 
 def _transfer(args: argparse.Namespace) -> int:
-    from ..audio_io import AudioReadError, load_mono, write_wav_atomic
-    from .pipeline import load_pipeline
+    from ..audio_io import write_wav_atomic
     from .sound_ops import transfer
 
-    sounds = []
-    for path in (args.content, args.texture):
-        try:
-            sounds.append(load_mono(path, sr=args.rate)[0])
-        except (AudioReadError, OSError) as exc:
-            raise _usage(str(exc)) from exc
-    try:
-        pipe = load_pipeline(args.model, device=args.device)
-    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
-        raise _usage(f"--model {args.model}: {exc}") from exc
-    if not hasattr(pipe, "codec"):
-        raise _usage(f"--model {args.model}: no codec to transfer through")
+    sounds = [_read_sound(path, args.rate)[0] for path in (args.content, args.texture)]
+    pipe = _load_model(args.model, args.device, through_codec="transfer")
     y = transfer(pipe.codec, sounds[0], sounds[1], sampling_rate=args.rate,
                  output_sampling_rate=args.rate)
     write_wav_atomic(args.output, y, sr=args.rate)
@@ -256,14 +249,10 @@ def _transfer(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     from ..audio_io import write_wav_atomic
-    from .pipeline import load_pipeline
 
     if math.isnan(args.guidance) if args.guidance is not None else False:
         raise _usage("--guidance must be a number, got nan")
-    try:
-        pipe = load_pipeline(args.model, device=args.device)
-    except (FileNotFoundError, OSError, ValueError, ImportError) as exc:
-        raise _usage(f"--model {args.model}: {exc}") from exc
+    pipe = _load_model(args.model, args.device)
     from tqdm import tqdm
 
     bar = tqdm(total=1, desc="render", unit="step")

@@ -54,16 +54,8 @@ def morph(codec, audio_a: np.ndarray, audio_b: np.ndarray, *, sampling_rate: int
         root = root_a if t < 0.5 else root_b
     y = codec.decode(slerp(la, lb, t), output_sampling_rate=output_sampling_rate)[0]
     target = (1 - t) * rms_db(audio_a) + t * rms_db(audio_b)
-    y = y * np.float32(10 ** ((target - rms_db(y)) / 20))
-    peak = float(np.max(np.abs(y))) if y.size else 0.0
-    if peak > 0.98:
-        y = y * np.float32(0.98 / peak)
-    n = min(len(y), int(round(max(len(audio_a), len(audio_b)) / sampling_rate
-                              * output_sampling_rate)))
-    y = y[:n].astype(np.float32)
-    fade = min(n, int(0.01 * output_sampling_rate))
-    y[n - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
-    return y, root
+    seconds = max(len(audio_a), len(audio_b)) / sampling_rate
+    return _finish(y, target, seconds, output_sampling_rate), root
 
 
 def spectral_envelope(frames: torch.Tensor, *, keep: int = 24) -> torch.Tensor:
@@ -113,12 +105,12 @@ def transfer(codec, content: np.ndarray, texture: np.ndarray, *, sampling_rate: 
     from server.audio_io import resample
 
     y = resample(y, orig_sr=codec.sampling_rate, target_sr=output_sampling_rate)
-    y = y * np.float32(10 ** ((rms_db(content) - rms_db(y)) / 20))
-    peak = float(np.max(np.abs(y))) if y.size else 0.0
-    if peak > 0.98:
-        y = y * np.float32(0.98 / peak)
-    n = min(len(y), int(round(len(content) / sampling_rate * output_sampling_rate)))
-    y = y[:n].astype(np.float32)
-    fade = min(n, int(0.01 * output_sampling_rate))
-    y[n - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
-    return y
+    return _finish(y, rms_db(content), len(content) / sampling_rate, output_sampling_rate)
+
+
+def _finish(y: np.ndarray, target_db: float, seconds: float, sr: int) -> np.ndarray:
+    """``y`` at ``target_db`` RMS, then ended as a render is (the pipeline's trim: cut to
+    ``seconds``, a 10 ms fade, a 0.98 peak ceiling)."""
+    from .pipeline import _trim
+
+    return _trim(y * np.float32(10 ** ((target_db - rms_db(y)) / 20)), seconds, sr)
