@@ -8,6 +8,11 @@ ValueError or OSError (disk full, permissions) does too, naming the command. A r
 datagram costs one error reply and at most one log line, with its untrusted text escaped.
 Nothing a peer sends can stop the loop: the framing check (``osc_framing``) is linear in the
 datagram's size, so the parser never sees a packet that could make it loop.
+
+A datagram speaks of one bank of slots: ``main``, unless a ``/shot/bank NAME`` message in it
+names another for the messages after it. Front ends send each command in a bundle that
+starts with their bank, so no sender state is needed and a daemon restart loses nothing; a
+refused ``/shot/bank`` drops the rest of its datagram rather than let it act on ``main``.
 """
 
 from __future__ import annotations
@@ -36,11 +41,17 @@ MAX_DATAGRAM = 65536
 SO_RCVBUFFORCE_LINUX = 33  # <asm-generic/socket.h>; Python's socket module lacks it
 
 
+#: the address that sets the bank for the rest of a datagram, and the bank before it
+BANK_ADDRESS = "/shot/bank"
+DEFAULT_BANK = "main"
+
+
 @dataclass(frozen=True)
 class Request:
     address: str
     args: dict[str, Any]
     sender: Address | None
+    bank: str = DEFAULT_BANK
 
 
 Handler = Callable[[Request], None]
@@ -127,8 +138,17 @@ class OscServer:
         except (ParseError, Exception) as exc:  # python-osc raises more than ParseError
             self._reject(data, sender, guess_address(data), _first_line(exc))
             return
-        for timed in packet.messages:
-            self.dispatch(timed.message.address, list(timed.message.params), sender)
+        bank = DEFAULT_BANK
+        for n, timed in enumerate(packet.messages):
+            address = timed.message.address
+            ok = self.dispatch(address, list(timed.message.params), sender, bank)
+            if address == BANK_ADDRESS:
+                if not ok:
+                    if n + 1 < len(packet.messages):
+                        log.info("from %s: %d message(s) after a refused %s dropped",
+                                 _peer(sender), len(packet.messages) - n - 1, BANK_ADDRESS)
+                    return
+                bank = timed.message.params[0]
 
     def _reject(self, data: bytes, sender: Address | None, address: str, why: str) -> None:
         self.errors += 1
@@ -136,18 +156,23 @@ class OscServer:
         if self.replies.error(sender, address, message):
             log.warning("from %s: %s", _peer(sender), message)
 
-    def dispatch(self, address: str, args: list[Any], sender: Address | None) -> None:
+    def dispatch(self, address: str, args: list[Any], sender: Address | None,
+                 bank: str = DEFAULT_BANK) -> bool:
+        """Validate and handle one message; False (and ``/shot/error``) if refused."""
         try:
             values = self.validator.validate(address, args)
         except OscArgumentError as exc:
             self._refuse(sender, address, str(exc))
-            return
+            return False
         try:
-            self.handlers[address](Request(address, values, sender))
+            self.handlers[address](Request(address, values, sender, bank))
         except ValueError as exc:  # the daemon's errors for bad requests
             self._refuse(sender, address, str(exc))
+            return False
         except OSError as exc:  # the disk refused (full, read-only, permissions): say so
             self._refuse(sender, address, describe_os_error(exc), level=logging.ERROR)
+            return False
+        return True
 
     def _refuse(self, sender: Address | None, address: str, message: str,
                 level: int = logging.INFO) -> None:

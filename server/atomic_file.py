@@ -10,6 +10,7 @@ temporary file behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -75,6 +76,19 @@ def replace_atomic(path: Path, parts: Iterable[bytes | memoryview], *, fsync: bo
             os.close(fd)
         os.replace(tmp, path)
     return path
+
+
+def link_or_copy(source: Path, dest: Path) -> Path:
+    """``dest`` as a second name of ``source`` (a hard link), or, where the disk cannot link,
+    an atomically written copy: either way a whole file or none."""
+    try:
+        os.link(source, dest)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        with open(source, "rb") as f:
+            replace_atomic(dest, iter(lambda: f.read(1 << 20), b""))
+    return dest
 
 
 def named(exc: OSError, path: Path) -> OSError:

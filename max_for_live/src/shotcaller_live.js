@@ -60,7 +60,10 @@ var SPEC_COMMANDS = {
   "/shot/state": [],
   "/shot/preset/load": [["name", "s", false]],
   "/shot/preset/save": [["name", "s", false]],
-  "/shot/preset/list": [["page", "i", true]]
+  "/shot/preset/list": [["page", "i", true]],
+  "/shot/bank": [["name", "s", false]],
+  "/shot/bank/open": [["name", "s", false]],
+  "/shot/bank/close": [["name", "s", false]]
 };
 
 // Replies: address -> [name, OSC type] per argument ("s*": any number).
@@ -77,7 +80,8 @@ var SPEC_REPLIES = {
   "/shot/preset/loaded": [["name", "s"], ["slots", "i"]],
   "/shot/preset/saved": [["name", "s"], ["path", "s"]],
   "/shot/preset/list": [["page", "i"], ["pages", "i"], ["names", "s*"]],
-  "/shot/error": [["address", "s"], ["message", "s"]]
+  "/shot/error": [["address", "s"], ["message", "s"]],
+  "/shot/bank/opened": [["name", "s"], ["slots", "i"]]
 };
 // </generated>
 

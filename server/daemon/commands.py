@@ -48,15 +48,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "SLOTS/cache)")
     s.add_argument("--rate", type=int, dest="sample_rate", help="host sample rate (44100)")
     s.add_argument("--wav-format", choices=WAV_FORMATS, help="pcm24 (default) or float")
-    s.add_argument("--num-slots", type=int, help="slots in the bank (default 16)")
+    s.add_argument("--num-slots", type=int, help="slots per bank (default 16)")
     s.add_argument("--no-warmup", dest="warmup", action="store_false", default=None,
                    help="skip the warm-up render")
     s.add_argument("--log-format", choices=LOG_FORMATS)
     s.set_defaults(func=_serve)
 
+    from .banks import register as register_banks
     from .taken import register as register_taken
 
     register_taken(sub)
+    register_banks(sub)
 
     c = sub.add_parser("send", help="send one OSC message to the daemon and print replies")
     c.add_argument("address", help="OSC address, e.g. /shot/prompt")

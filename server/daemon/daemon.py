@@ -27,7 +27,7 @@ from bridge.osc_server import OscServer, open_socket
 from bridge.replies import Address, Replies
 from bridge.spec import OscArgumentError, Validator, load_spec
 from server import __version__
-from server.atomic_file import describe_os_error
+from server.atomic_file import describe_os_error, link_or_copy
 from server.audio_io import AudioReadError, load_mono, write_wav_atomic
 
 from .config import DaemonConfig
@@ -40,12 +40,16 @@ from .preparer import CachePreparer
 from .presets import PresetError, PresetLibrary
 from .render_queue import Job, QueueEvents, RenderQueue
 from .slots import (
+    MAIN_BANK,
     BankState,
     Slot,
     SlotBank,
     SlotRender,
+    bank_change,
+    check_bank_name,
     highest_render_id,
     keymap_change,
+    next_bank_number,
     params_change,
     render_file_name,
     taken_change,
@@ -56,6 +60,9 @@ from .state import StateStore
 log = logging.getLogger(__name__)
 
 SUBTYPES = {"pcm24": "PCM_24", "float": "FLOAT"}
+#: seconds a bank stays held by the front end that last used it (front ends ping each 1-2 s);
+#: another sender opening it meanwhile is a copy (a duplicated track) and gets a bank of its own
+BANK_HOLD_S = 10.0
 CACHE_KEYS = frozenset({"root", "repitch"})  # keys that change what a note's repitch produces
 
 
@@ -91,8 +98,9 @@ class Daemon:
         self.preparer = CachePreparer(self.player, nice=config.render_nice)
         self.presets = PresetLibrary(config.user_presets, config.shipped_presets,
                                      config.num_slots)
-        self.keymap = keymaps.drums(config.num_slots)  # committed (on disk)
-        self._note_keymap: tuple[Any, keymaps.Keymap] | None = None  # (state keymap, parsed)
+        # bank -> (its keymap items in the state, parsed): parsed once per change
+        self._keymaps: dict[str, tuple[Any, keymaps.Keymap]] = {}
+        self._holders: dict[str, tuple[Address, float]] = {}  # bank -> (sender, last heard)
         self.sock = None
         self.replies: Replies | None = None
         self.osc: OscServer | None = None
@@ -119,7 +127,7 @@ class Daemon:
             log.warning("state: %s; renders are not cleaned up until a state loads as saved",
                         "; ".join(loaded.problems))
         restored = self.bank.wanted_slots()
-        self.keymap = self._initial_keymap()
+        self._apply_configured_keymap()
         self.sock = open_socket(self.config.osc_host, self.config.osc_port)
         self.replies = Replies(self.sock, reply_port=self.config.reply_port,
                                reply_host=self.config.reply_host)
@@ -143,8 +151,10 @@ class Daemon:
 
     def _on_ready(self) -> None:
         seconds = time.perf_counter() - self._started_at
-        log.info("ready: model %s, %d slots, keymap %s, in %.2f s", self.engine.name,
-                 self.config.num_slots, self.keymap.name, seconds)
+        state = self.bank.latest_state()
+        log.info("ready: model %s, %d bank(s) of %d slots, keymap %s, in %.2f s",
+                 self.engine.name, len(state.banks), self.config.num_slots,
+                 self._keymap(state, MAIN_BANK).name, seconds)
         if self.config.reply_port is not None:
             self.ping(None)
         for slot in self.bank.all():
@@ -190,19 +200,43 @@ class Daemon:
         self.stopped.set()
         log.info("stopped")
 
-    def _initial_keymap(self) -> keymaps.Keymap:
+    def _apply_configured_keymap(self) -> None:
+        """``--keymap`` (or the config file's) replaces the main bank's saved keymap."""
         if self.config.keymap:
             km = keymaps.resolve(self.config.keymap, num_slots=self.config.num_slots,
                                  chromatic_slot=self.config.chromatic_slot)
             self.bank.set_keymap(km.to_dict())
-            return km
-        saved = self.bank.keymap
-        if saved:
+
+    def _keymap(self, state: BankState, bank: str) -> keymaps.Keymap:
+        """``bank``'s keymap in ``state`` (drums when it has none or it does not parse)."""
+        found = state.bank(bank)
+        items = found.keymap if found is not None else ()
+        cached = self._keymaps.get(bank)
+        if cached is not None and cached[0] == items:
+            return cached[1]
+        parsed = keymaps.drums(self.config.num_slots)
+        if items:
             try:
-                return keymaps.Keymap.from_dict(saved, self.config.num_slots)
+                parsed = keymaps.Keymap.from_dict(dict(items), self.config.num_slots)
             except keymaps.KeymapError as exc:
-                log.warning("saved keymap ignored: %s", exc)
-        return keymaps.drums(self.config.num_slots)
+                log.warning("bank %s: saved keymap ignored: %s", bank, exc)
+        self._keymaps[bank] = (items, parsed)
+        return parsed
+
+    # -- banks: the daemon's slot index of a bank's slot, and back ---------------------------
+    def slot_index(self, bank: str, slot: int) -> int:
+        return self.bank.slot_index(bank, slot)
+
+    def _local(self, index: int) -> int:
+        """A slot's number within its own bank (what a front end calls it)."""
+        return index % self.config.num_slots
+
+    def _bank_slots(self, state: BankState, bank: str) -> list[Slot]:
+        found = state.bank(bank)
+        if found is None:
+            raise ValueError(f"no bank {bank!r}: send /shot/bank/open {bank} first")
+        first = found.number * self.config.num_slots
+        return list(state.slots[first:first + self.config.num_slots])
 
     def _remove_orphan_renders(self) -> None:
         """Move renders the (cleanly loaded) state does not refer to into ``trash/``."""
@@ -245,8 +279,8 @@ class Daemon:
     def get(self, slot: int, sender: Address | None) -> None:
         self._reply(sender, "/shot/slot", *self._slot_args(self.bank.get(slot)))
 
-    def state(self, sender: Address | None) -> None:
-        slots = self.bank.all()
+    def state(self, bank: str, sender: Address | None) -> None:
+        slots = self._bank_slots(self.bank.latest_state(), bank)
         for s in slots:
             self._reply(sender, "/shot/slot", *self._slot_args(s))
         self._reply(sender, "/shot/state/done", len(slots))
@@ -259,8 +293,9 @@ class Daemon:
             status = "ready"
         else:
             status = "empty" if not p.prompt else "idle"
-        return (s.index, status, p.prompt, p.negative, p.seed, p.steps, p.guidance, p.duration,
-                p.strength, s.playback_root() if s.render else p.root, p.repitch, p.gain,
+        return (self._local(s.index), status, p.prompt, p.negative, p.seed, p.steps,
+                p.guidance, p.duration, p.strength,
+                s.playback_root() if s.render else p.root, p.repitch, p.gain,
                 s.render.path if s.render else "")
 
     # -- commands: slots and renders ---------------------------------------------------------
@@ -287,12 +322,13 @@ class Daemon:
 
     def render(self, slot: int, sender: Address | None) -> None:
         if not self.bank.latest(slot).params.prompt:
-            raise ValueError(f"slot {slot} has no prompt: send /shot/prompt {slot} TEXT first")
+            n = self._local(slot)
+            raise ValueError(f"slot {n} has no prompt: send /shot/prompt {n} TEXT first")
         self._render_after_commit(slot, sender, "/shot/render", only_if_idle=False)
 
     def cancel(self, slot: int, sender: Address | None) -> None:
         if not self.queue.cancel(slot):
-            raise ValueError(f"slot {slot}: nothing queued or rendering")
+            raise ValueError(f"slot {self._local(slot)}: nothing queued or rendering")
         self._commit(wanted_change(slot, False), sender, "/shot/cancel")
 
     def take(self, slot: int, path: str, sender: Address | None) -> None:
@@ -302,9 +338,10 @@ class Daemon:
             raise ValueError(f"path {path!r} is not a render in {self.renders_dir}")
         prefix = render_file_name(slot, 0).split("-r")[0] + "-r"
         if not full.name.startswith(prefix):
-            raise ValueError(f"{full.name} is not a render of slot {slot}")
+            raise ValueError(f"{full.name} is not a render of slot {self._local(slot)}")
         self._commit(taken_change({full.name}), sender, "/shot/take",
-                     lambda state: self._reply(sender, "/shot/taken", slot, str(full)))
+                     lambda state: self._reply(sender, "/shot/taken", self._local(slot),
+                                               str(full)))
 
     def _render_after_commit(self, slot: int, sender: Address | None, address: str, *,
                              only_if_idle: bool = True) -> None:
@@ -319,24 +356,6 @@ class Daemon:
 
         self.bank.submit(wanted_change(slot, True), done)
 
-    def _keymap_for_notes(self, state: BankState) -> keymaps.Keymap:
-        """The keymap notes play: the newest one asked for, committed or on its way to disk.
-
-        A note sent right after ``/shot/keymap`` plays in the new keymap (two ``oscsend`` calls
-        are two senders, so no per-sender order would do), and a note never waits for the
-        disk; a write the disk refuses takes the change back for notes too. ``state`` is
-        ``bank.latest_state()``."""
-        wanted = state.keymap
-        if not wanted:
-            return self.keymap
-        cached = self._note_keymap
-        if cached is None or cached[0] is not wanted:
-            try:
-                parsed = keymaps.Keymap.from_dict(dict(wanted), self.config.num_slots)
-            except keymaps.KeymapError:
-                parsed = self.keymap
-            self._note_keymap = cached = (wanted, parsed)
-        return cached[1]
 
     def _commit(self, change: Any, sender: Address | None, address: str,
                 then: Any = None) -> None:
@@ -438,12 +457,12 @@ class Daemon:
         """The slot's current sound (audio at the host rate) and its root, or ValueError."""
         current = self.bank.latest(slot)
         if current.render is None:
-            raise ValueError(f"slot {slot} has no sound to {what}: render or /shot/load one "
-                             "first")
+            raise ValueError(f"slot {self._local(slot)} has no sound to {what}: render or "
+                             "/shot/load one first")
         try:
             audio = self.player.source(current.render.path)
         except (AudioReadError, OSError) as exc:
-            raise ValueError(f"slot {slot}: cannot read its sound: {exc}") from exc
+            raise ValueError(f"slot {self._local(slot)}: cannot read its sound: {exc}") from exc
         return audio, current.render.root
 
     def _queue_render(self, slot: int, sender: Address | None, address: str,
@@ -488,10 +507,10 @@ class Daemon:
 
     # -- worker events (render-worker thread) ------------------------------------------------
     def _job_started(self, job: Job) -> None:
-        self._reply(job.reply_to, "/shot/progress", job.slot, 0.0)
+        self._reply(job.reply_to, "/shot/progress", self._local(job.slot), 0.0)
 
     def _job_progress(self, job: Job, fraction: float) -> None:
-        self._reply(job.reply_to, "/shot/progress", job.slot, fraction)
+        self._reply(job.reply_to, "/shot/progress", self._local(job.slot), fraction)
 
     def _job_finished(self, job: Job, render: SlotRender) -> None:
         try:
@@ -504,8 +523,8 @@ class Daemon:
         if old is not None and old.path != render.path:
             self._discard_render(old.path)
         root = render.root if render.root is not None else -1.0
-        self._reply(job.reply_to, "/shot/ready", job.slot, render.path, root, render.seconds,
-                    render.seed)
+        self._reply(job.reply_to, "/shot/ready", self._local(job.slot), render.path, root,
+                    render.seconds, render.seed)
         self._play_pending(slot)
         self._prepare_cache(slot)
 
@@ -518,10 +537,11 @@ class Daemon:
             message = f"{job.kind} failed: {type(exc).__name__}: {exc}"
         if not self.queue.has_pending(job.slot):
             self.bank.submit(wanted_change(job.slot, False))
-        self._reply(job.reply_to, "/shot/error", job.address, f"slot {job.slot}: {message}")
+        n = self._local(job.slot)
+        self._reply(job.reply_to, "/shot/error", job.address, f"slot {n}: {message}")
         for note, _, sender, _ in self._take_pending(job.slot):
             self._reply(sender, "/shot/error", "/shot/note",
-                        f"note {note}: slot {job.slot} render failed: {message}")
+                        f"note {note}: slot {n} render failed: {message}")
 
     def _job_cancelled(self, job: Job) -> None:
         if self._stopping:
@@ -531,50 +551,60 @@ class Daemon:
             self._job_superseded(job, newer)
             return
         self.bank.submit(wanted_change(job.slot, False))
-        self._reply(job.reply_to, "/shot/cancelled", job.slot)
+        self._reply(job.reply_to, "/shot/cancelled", self._local(job.slot))
         for note, _, sender, _ in self._take_pending(job.slot):
             self._reply(sender, "/shot/error", "/shot/note",
-                        f"note {note}: slot {job.slot} render was cancelled")
+                        f"note {note}: slot {self._local(job.slot)} render was cancelled")
 
     def _job_superseded(self, old: Job, new: Job) -> None:
         """A newer request took the slot: a different sender hears its render was cancelled
         (the newer request's own sender gets the newer render's replies)."""
         if old.reply_to is not None and old.reply_to != new.reply_to:
-            self._reply(old.reply_to, "/shot/cancelled", old.slot)
+            self._reply(old.reply_to, "/shot/cancelled", self._local(old.slot))
 
     def _job_discarded(self, job: Job, result: Any) -> None:
         if isinstance(result, SlotRender):
             self._discard_render(result.path)
 
     # -- notes -------------------------------------------------------------------------------
-    def note(self, note: int, velocity: int, sender: Address | None) -> None:
-        """A note-on: play the mapped slot now, or queue its first render and play after."""
+    def note(self, note: int, velocity: int, sender: Address | None,
+             bank: str = MAIN_BANK) -> None:
+        """A note-on: play the mapped slot of ``bank`` now, or queue its first render and play
+        after.
+
+        The keymap and the slot are the newest asked for, committed or on their way to disk
+        (one snapshot): a note sent right after ``/shot/keymap`` or a gain change plays with
+        it (two ``oscsend`` calls are two senders, so no per-sender order would do), and a
+        note never waits for the disk; a write the disk refuses takes the change back for
+        notes too."""
         if velocity == 0:
             return  # note-off: one-shots ignore it
-        wanted = self.bank.latest_state()  # one snapshot: the keymap and the slot asked for
-        keymap = self._keymap_for_notes(wanted)
+        wanted = self.bank.latest_state()
+        keymap = self._keymap(wanted, bank)
         target = keymap.lookup(note)
         if target is None:
             raise ValueError(f"note {note} is not mapped by keymap {keymap.name}")
-        self._last_slot = target.slot
-        # Like the keymap: the slot as asked for (a gain or root on its way to disk applies).
-        slot = wanted.slots[target.slot]
+        index = self.bank.slot_index(bank, target.slot)
+        if bank == MAIN_BANK:  # MIDI CCs without a slot follow the last note of the main bank
+            self._last_slot = index
+        slot = wanted.slots[index]
         if slot.render is None:
             if not slot.params.prompt:
                 raise ValueError(f"note {note}: slot {target.slot} is empty "
                                  f"(send /shot/prompt {target.slot} TEXT or /shot/load)")
             with self._lock:
-                self._pending_notes.setdefault(target.slot, []).append(
+                self._pending_notes.setdefault(index, []).append(
                     (note, velocity, sender, target.repitch))
 
-            if not self.queue.busy(target.slot):
-                self._render_after_commit(target.slot, sender, "/shot/note")
+            if not self.queue.busy(index):
+                self._render_after_commit(index, sender, "/shot/note")
             return
         try:
             played = self.player.play(slot, note, velocity, target.repitch)
         except SlotEmpty as exc:
             raise ValueError(str(exc)) from exc
-        self._reply(sender, "/shot/note/ready", note, str(played.path), played.slot)
+        self._reply(sender, "/shot/note/ready", note, str(played.path),
+                    self._local(played.slot))
 
     def _take_pending(self, slot: int) -> list[tuple[int, int, Address | None, bool]]:
         with self._lock:
@@ -587,13 +617,16 @@ class Daemon:
             except (SlotEmpty, ValueError, OSError) as exc:
                 self._reply(sender, "/shot/error", "/shot/note", f"note {note}: {exc}")
                 continue
-            self._reply(sender, "/shot/note/ready", note, str(played.path), played.slot)
+            self._reply(sender, "/shot/note/ready", note, str(played.path),
+                        self._local(played.slot))
 
     def _prepare_cache(self, slot: Slot) -> None:
         """Repitch the slot's render for its chromatic keys in the background."""
         if slot.render is None:
             return
-        notes = self.keymap.chromatic_notes(slot.index)
+        state = self.bank.latest_state()
+        own = self.bank.bank_of(slot.index, state)
+        notes = self._keymap(state, own.name).chromatic_notes(self._local(slot.index))
         if not notes:
             return
         root = slot.playback_root()
@@ -632,18 +665,18 @@ class Daemon:
             self._commit(params_change(slot, **{m.key: checked}), None, "/shot/set", saved)
 
     # -- keymap and presets ------------------------------------------------------------------
-    def set_keymap(self, name: str, slot: int, sender: Address | None) -> None:
+    def set_keymap(self, name: str, slot: int, sender: Address | None,
+                   bank: str = MAIN_BANK) -> None:
         km = keymaps.resolve(name, num_slots=self.config.num_slots, chromatic_slot=slot)
 
         def saved(state: BankState) -> None:
-            self.keymap = km
-            for s in state.slots:
+            for s in self._bank_slots(state, bank):
                 self._prepare_cache(s)
             self._reply(sender, "/shot/keymap", km.name, slot if name == "chromatic" else -1)
 
-        self._commit(keymap_change(km.to_dict()), sender, "/shot/keymap", saved)
+        self._commit(keymap_change(km.to_dict(), bank), sender, "/shot/keymap", saved)
 
-    def preset_load(self, name: str, sender: Address | None) -> None:
+    def preset_load(self, name: str, sender: Address | None, bank: str = MAIN_BANK) -> None:
         try:
             preset = self.presets.load(name)
         except PresetError as exc:
@@ -652,11 +685,12 @@ class Daemon:
         if preset.keymap:
             km = keymaps.resolve(preset.keymap, num_slots=self.config.num_slots,
                                  chromatic_slot=min(preset.slots or [0]))
-        changes = [params_change(index, want_render=bool(params.prompt),
+        first = self.bank.slot_index(bank, 0)
+        changes = [params_change(first + index, want_render=bool(params.prompt),
                                  **{f: getattr(params, f) for f in params.__dataclass_fields__})
                    for index, params in preset.slots.items()]
         if km is not None:
-            changes.append(keymap_change(km.to_dict()))
+            changes.append(keymap_change(km.to_dict(), bank))
 
         def change(state: BankState) -> BankState:  # one commit: all of the kit or none
             for one in changes:
@@ -664,18 +698,19 @@ class Daemon:
             return state
 
         def saved(state: BankState) -> None:
-            if km is not None:
-                self.keymap = km
             self._reply(sender, "/shot/preset/loaded", name, len(preset.slots))
             for index, params in sorted(preset.slots.items()):
                 if params.prompt:
-                    self._queue_render(index, sender, "/shot/preset/load")
+                    self._queue_render(first + index, sender, "/shot/preset/load")
 
         self._commit(change, sender, "/shot/preset/load", saved)
 
-    def preset_save(self, name: str, sender: Address | None) -> None:
-        slots = {s.index: replace(s.params) for s in self.bank.all() if s.params.prompt}
-        keymap = self.keymap.name if self.keymap.name in ("drums", "chromatic") else None
+    def preset_save(self, name: str, sender: Address | None, bank: str = MAIN_BANK) -> None:
+        state = self.bank.latest_state()
+        slots = {self._local(s.index): replace(s.params) for s in self._bank_slots(state, bank)
+                 if s.params.prompt}
+        current = self._keymap(state, bank).name
+        keymap = current if current in ("drums", "chromatic") else None
         try:
             path = self.presets.save(name, slots, keymap)
         except PresetError as exc:
@@ -690,6 +725,79 @@ class Daemon:
         except PresetError as exc:
             raise ValueError(str(exc)) from exc
         self._reply(sender, "/shot/preset/list", page, pages, *names)
+
+    # -- banks -------------------------------------------------------------------------------
+    def use_bank(self, name: str, sender: Address | None) -> None:
+        """``/shot/bank NAME``: the rest of the datagram speaks of bank ``name`` (made, empty,
+        if new); its sender holds the bank for ``BANK_HOLD_S``."""
+        check_bank_name(name)
+        if self.bank.latest_state().bank(name) is None:
+            self.bank.submit(bank_change(name, self.config.num_slots))
+            log.info("bank %s: new", name)
+        if sender is not None:
+            now = time.monotonic()
+            holder = self._holders.get(name)
+            # a copy that never opened its own bank must not take the original's hold
+            if holder is None or holder[0] == sender or now - holder[1] >= BANK_HOLD_S:
+                self._holders[name] = (sender, now)
+
+    def open_bank(self, name: str, sender: Address | None) -> None:
+        """``/shot/bank/open NAME``: a front end (re)opens its bank; answered with the name to
+        use. Held by another live sender, the bank is a duplicated track's or pad's: the
+        answer is a new bank with a copy of its slots and sounds (files of its own)."""
+        check_bank_name(name)
+        now = time.monotonic()
+        holder = self._holders.get(name)
+        state = self.bank.latest_state()
+        use = name
+        change = bank_change(name, self.config.num_slots)
+        if (holder is not None and sender is not None and holder[0] != sender
+                and now - holder[1] < BANK_HOLD_S and state.bank(name) is not None):
+            use = self._free_bank_name(state, name)
+            change = bank_change(use, self.config.num_slots, copy_of=name,
+                                 renders=self._copy_renders(state, name, use))
+            log.info("bank %s is in use by %s:%s: %s:%s gets a copy, %s", name, *holder[0],
+                     *(sender or ("MIDI", 0)), use)
+        if sender is not None:
+            self._holders[use] = (sender, now)
+        self._commit(change, sender, "/shot/bank/open",
+                     lambda state: self._reply(sender, "/shot/bank/opened", use,
+                                               self.config.num_slots))
+
+    def close_bank(self, name: str, sender: Address | None) -> None:
+        """``/shot/bank/close NAME``: the front end is gone (device deleted, set closed); the
+        bank stays, and the next instance to open it gets it, not a copy."""
+        holder = self._holders.get(name)
+        if holder is not None and holder[0] == sender:
+            del self._holders[name]
+
+    def _free_bank_name(self, state: BankState, name: str) -> str:
+        stem = name[:60]
+        n = 2
+        while state.bank(f"{stem}-{n}") is not None or f"{stem}-{n}" in self._holders:
+            n += 1
+        return f"{stem}-{n}"
+
+    def _copy_renders(self, state: BankState, source: str, dest: str) -> dict[int, SlotRender]:
+        """Give the copy's slots render files of their own (hard links where the disk allows),
+        so re-rendering one bank never deletes the other's sound."""
+        copies: dict[int, SlotRender] = {}
+        number = next_bank_number(state)  # what bank_change will give ``dest``
+        for s in self._bank_slots(state, source):
+            if s.render is None:
+                continue
+            local = self._local(s.index)
+            render_id = self.bank.new_render_id()
+            out = self.renders_dir / render_file_name(number * self.config.num_slots + local,
+                                                      render_id)
+            try:
+                link_or_copy(Path(s.render.path), out)
+            except OSError as exc:
+                log.warning("bank %s: slot %d's sound not copied: %s", dest, local,
+                            describe_os_error(exc))
+                continue
+            copies[local] = replace(s.render, path=str(out), render_id=render_id)
+        return copies
 
     # -- helpers -----------------------------------------------------------------------------
     def _reply(self, sender: Address | None, address: str, *args: Any) -> None:

@@ -1,5 +1,12 @@
 """The slot bank: per-slot parameters and current render, thread-safe, on disk before in effect.
 
+Slots come in named banks of ``num_slots`` (16): ``main`` (the one MIDI, ``oscsend`` and any
+controller that names no bank play) and one per front-end instance that asks for its own
+(``/shot/bank``), so two Live devices or plugin instances never fight over slots. Bank number
+``n`` holds the daemon's slots ``n * num_slots`` up to the next bank's; each bank has its own
+keymap. Inside the daemon a slot is its global index; the OSC layer speaks in a bank's own
+0-based indices.
+
 A slot holds what a producer set (prompt, negative prompt, seed, steps, guidance, duration,
 strength, root note, repitch mode, gain) and what the daemon made from it (the current render:
 a WAV file in the slots folder with its root note). ``wanted`` marks a render that was asked
@@ -89,15 +96,43 @@ class Slot:
         return self.params.root if self.params.root >= 0 else UNPITCHED_ROOT
 
 
+MAIN_BANK = "main"
+#: banks a daemon holds at most (the state file and /shot/state stay small)
+MAX_BANKS = 64
+BANK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def check_bank_name(name: str) -> str:
+    if not BANK_NAME.fullmatch(name):
+        raise ValueError(f"bank name {name!r}: 1 to 64 letters, digits, '_', '.' or '-', "
+                         "starting with a letter or digit")
+    return name
+
+
+@dataclass(frozen=True)
+class Bank:
+    name: str
+    number: int  # its slots are number * size .. number * size + size - 1
+    keymap: tuple[tuple[str, Any], ...] = ()  # the keymap dict's items, frozen; () = drums
+
+
 @dataclass(frozen=True)
 class BankState:
     """Everything the state file holds, as one immutable value."""
 
     slots: tuple[Slot, ...]
-    keymap: tuple[tuple[str, Any], ...] = ()  # the keymap dict's items, frozen
+    banks: tuple[Bank, ...] = (Bank(MAIN_BANK, 0),)
     #: file names of renders a front end has taken (loaded into a Live set): never deleted by
     #: the daemon, only by ``shotcaller taken --delete``
     taken: frozenset[str] = frozenset()
+
+    def bank(self, name: str) -> Bank | None:
+        return next((b for b in self.banks if b.name == name), None)
+
+    @property
+    def keymap(self) -> tuple[tuple[str, Any], ...]:
+        """The main bank's keymap (what MIDI plays)."""
+        return self.banks[0].keymap
 
 
 Change = Callable[[BankState], BankState]
@@ -120,6 +155,7 @@ class SlotBank:
     def __init__(self, num_slots: int, store: StateStore, *,
                  renders_dir: Path | None = None) -> None:
         self._store = store
+        self.size = num_slots  # slots per bank
         self._renders_dir = Path(renders_dir).resolve() if renders_dir else None
         self._state = BankState(tuple(Slot(i) for i in range(num_slots)))
         self._id_lock = threading.Lock()
@@ -140,7 +176,12 @@ class SlotBank:
         data = loaded.data
         if not data:
             return loaded
-        slots = list(self._state.slots)
+        banks = [Bank(MAIN_BANK, 0, tuple((data.get("keymap") or {}).items()))]
+        for name, bank in sorted((data.get("banks") or {}).items(),
+                                 key=lambda item: item[1]["number"]):
+            banks.append(Bank(name, bank["number"], tuple((bank.get("keymap") or {}).items())))
+        count = max(b.number for b in banks) + 1
+        slots = [Slot(i) for i in range(count * self.size)]
         for item in data.get("slots", []):
             idx = item["index"]
             if not 0 <= idx < len(slots):
@@ -155,9 +196,7 @@ class SlotBank:
                                 render.path, self._renders_dir)
                     render = None
             slots[idx] = Slot(idx, params, render, bool(item.get("wanted")))
-        keymap = data.get("keymap") or {}
-        self._state = BankState(tuple(slots), tuple(keymap.items()),
-                                frozenset(data.get("taken", [])))
+        self._state = BankState(tuple(slots), tuple(banks), frozenset(data.get("taken", [])))
         with self._id_lock:
             self._next_render_id = max(int(data.get("next_render_id", 1)), 1)
         return loaded
@@ -180,6 +219,8 @@ class SlotBank:
             "version": STATE_VERSION,
             "next_render_id": next_id,
             "keymap": dict(state.keymap),
+            "banks": {b.name: {"number": b.number, "keymap": dict(b.keymap)}
+                      for b in state.banks[1:]},
             "taken": sorted(state.taken),
             "slots": [{"index": s.index, "params": asdict(s.params),
                        "render": asdict(s.render) if s.render else None, "wanted": s.wanted}
@@ -295,6 +336,20 @@ class SlotBank:
     def keymap(self) -> dict[str, Any]:
         return dict(self._state.keymap)
 
+    def slot_index(self, bank: str, local: int) -> int:
+        """The daemon's index of slot ``local`` of ``bank`` (as asked for: a bank on its way
+        to disk counts), or ValueError."""
+        found = self.latest_state().bank(bank)
+        if found is None:
+            raise ValueError(f"no bank {bank!r}: send /shot/bank/open {bank} first")
+        return found.number * self.size + local
+
+    def bank_of(self, index: int, state: BankState | None = None) -> Bank:
+        """The bank holding the daemon's slot ``index``."""
+        number = index // self.size
+        state = state or self.latest_state()
+        return next((b for b in state.banks if b.number == number), state.banks[0])
+
     def referenced_paths(self) -> set[Path]:
         """Renders the state refers to: the slots' current ones (the taken ones are names in
         the renders folder, see :meth:`is_taken`)."""
@@ -330,8 +385,8 @@ class SlotBank:
                                          still_wanted=still_wanted))
         return state.slots[index], old
 
-    def set_keymap(self, keymap: dict[str, Any]) -> None:
-        self.apply(keymap_change(keymap))
+    def set_keymap(self, keymap: dict[str, Any], bank: str = MAIN_BANK) -> None:
+        self.apply(keymap_change(keymap, bank))
 
 
 # -- changes (pure functions of the state) ---------------------------------------------------
@@ -376,9 +431,48 @@ def taken_change(names: set[str], *, taken: bool = True) -> Change:
     return change
 
 
-def keymap_change(keymap: dict[str, Any]) -> Change:
+def keymap_change(keymap: dict[str, Any], bank: str = MAIN_BANK) -> Change:
     def change(state: BankState) -> BankState:
-        return replace(state, keymap=tuple(dict(keymap).items()))
+        banks = tuple(replace(b, keymap=tuple(dict(keymap).items())) if b.name == bank else b
+                      for b in state.banks)
+        if banks == state.banks and state.bank(bank) is None:
+            raise ValueError(f"no bank {bank!r}")
+        return replace(state, banks=banks)
+    return change
+
+
+def next_bank_number(state: BankState) -> int:
+    """The number a new bank gets: the lowest one free (a deleted bank's slots are reused)."""
+    used = {b.number for b in state.banks}
+    return next(n for n in range(1, len(used) + 2) if n not in used)
+
+
+def bank_change(name: str, size: int, *, copy_of: str | None = None,
+                renders: dict[int, SlotRender] | None = None) -> Change:
+    """Add bank ``name`` (``size`` empty slots) unless it exists. With ``copy_of``, the new
+    bank starts as a copy of that one's parameters and keymap, playing ``renders`` (the
+    copy's own render files, by slot of the bank)."""
+    def change(state: BankState) -> BankState:
+        if state.bank(name) is not None:
+            return state
+        if len(state.banks) >= MAX_BANKS:
+            raise ValueError(f"bank {name!r} not made: the daemon holds {MAX_BANKS} banks "
+                             "already (remove some with `shotcaller banks --delete`)")
+        number = next_bank_number(state)
+        first = number * size
+        slots = list(state.slots) + [Slot(i) for i in range(len(state.slots), first + size)]
+        for i in range(first, first + size):  # a deleted bank's slots may still hold values
+            slots[i] = Slot(i)
+        keymap: tuple[tuple[str, Any], ...] = ()
+        source = state.bank(copy_of) if copy_of else None
+        if source is not None:
+            keymap = source.keymap
+            for local in range(size):
+                old = state.slots[source.number * size + local]
+                render = (renders or {}).get(local)
+                slots[first + local] = Slot(first + local, old.params, render)
+        return replace(state, slots=tuple(slots),
+                       banks=(*state.banks, Bank(name, number, keymap)))
     return change
 
 

@@ -24,7 +24,7 @@ from server.atomic_file import replace_atomic
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: named banks (version 1 files load as the main bank alone)
 BACKUPS = 3
 BACKUP_EVERY_S = 60.0
 RENDER_SOURCES = ("model", "import")
@@ -183,6 +183,7 @@ def validate_state(data: Any, *, num_slots: int | None = None) -> dict[str, Any]
     keymap = data.get("keymap", {})
     if keymap is not None and not isinstance(keymap, dict):
         raise StateError(f"keymap is {_kind(keymap)}, not an object")
+    _check_banks(data.get("banks", {}))
     taken = data.get("taken", [])
     if not isinstance(taken, list) or not all(isinstance(t, str) and t and "/" not in t
                                               and "\\" not in t and t not in (".", "..")
@@ -223,6 +224,28 @@ def validate_state(data: Any, *, num_slots: int | None = None) -> dict[str, Any]
         if render is not None:
             _check_render(render, f"{where}.render")
     return data
+
+
+def _check_banks(banks: Any) -> None:
+    from .slots import BANK_NAME, MAIN_BANK
+
+    if not isinstance(banks, dict):
+        raise StateError(f"banks is {_kind(banks)}, not an object")
+    numbers: set[int] = set()
+    for name, bank in banks.items():
+        where = f"banks[{name!r}]"
+        if not BANK_NAME.fullmatch(name) or name == MAIN_BANK:
+            raise StateError(f"{where}: not a bank name")
+        if not isinstance(bank, dict):
+            raise StateError(f"{where} is {_kind(bank)}, not an object")
+        number = bank.get("number")
+        if not _is_int(number) or not 1 <= number < 4096:
+            raise StateError(f"{where}.number {number!r}: expected an integer 1..4095")
+        if number in numbers:
+            raise StateError(f"{where}.number {number} is another bank's")
+        numbers.add(number)
+        if not isinstance(bank.get("keymap", {}), dict):
+            raise StateError(f"{where}.keymap is {_kind(bank.get('keymap'))}, not an object")
 
 
 def _check_render(render: Any, where: str) -> None:

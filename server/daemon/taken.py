@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 
 from .config import DaemonConfig
-from .folder_lock import FolderLock, FolderLocked
-from .state import StateStore
+from .offline import locked_state
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,22 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _taken(args: argparse.Namespace) -> int:
-    from server.errors import UsageError
-
     slots = Path(args.slots)
-    if not (slots / "state.json").is_file():
-        raise UsageError(f"{slots}: no state.json (not a slot folder?)")
-    try:
-        lock = FolderLock(slots).acquire()
-    except FolderLocked as exc:
-        raise UsageError(f"{exc} (stop the daemon before cleaning up)") from exc
-    try:
-        store = StateStore(slots / "state.json")
-        loaded = store.load()
-        if not loaded.clean or loaded.data is None:
-            raise UsageError(f"{slots / 'state.json'}: {'; '.join(loaded.problems)}: start "
-                             "the daemon once so it recovers the state, then try again")
-        data = loaded.data
+    with locked_state(slots) as (store, data):
         playing = {Path(s["render"]["path"]).name for s in data.get("slots", [])
                    if s.get("render")}
         now = time.time()
@@ -70,5 +55,3 @@ def _taken(args: argparse.Namespace) -> int:
             for name in doomed:
                 (slots / "renders" / name).unlink(missing_ok=True)
         return 0
-    finally:
-        lock.release()

@@ -46,6 +46,9 @@ inline constexpr const char* state = "/shot/state";
 inline constexpr const char* presetLoad = "/shot/preset/load";
 inline constexpr const char* presetSave = "/shot/preset/save";
 inline constexpr const char* presetList = "/shot/preset/list";
+inline constexpr const char* bank = "/shot/bank";
+inline constexpr const char* bankOpen = "/shot/bank/open";
+inline constexpr const char* bankClose = "/shot/bank/close";
 } // namespace in
 
 /** Reply addresses and the OSC types of their fixed arguments (a trailing s* of
@@ -78,5 +81,7 @@ inline constexpr const char* presetList = "/shot/preset/list";
 inline constexpr const char* presetListTypes = "ii";
 inline constexpr const char* error = "/shot/error";
 inline constexpr const char* errorTypes = "ss";
+inline constexpr const char* bankOpened = "/shot/bank/opened";
+inline constexpr const char* bankOpenedTypes = "si";
 } // namespace out
 } // namespace shotcaller::protocol
