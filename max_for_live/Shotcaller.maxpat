@@ -715,71 +715,6 @@
 			},
 			{
 				"box": {
-					"id": "obj-20",
-					"maxclass": "comment",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"outlettype": [],
-					"patching_rect": [
-						20,
-						96,
-						150,
-						20
-					],
-					"text": "Reply",
-					"presentation": 1,
-					"presentation_rect": [
-						344,
-						24,
-						44,
-						18
-					]
-				}
-			},
-			{
-				"box": {
-					"id": "obj-21",
-					"maxclass": "live.numbox",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						"float"
-					],
-					"patching_rect": [
-						480,
-						80,
-						50,
-						15
-					],
-					"presentation": 1,
-					"presentation_rect": [
-						390,
-						25,
-						50,
-						15
-					],
-					"parameter_enable": 1,
-					"saved_attribute_attributes": {
-						"valueof": {
-							"parameter_longname": "Reply Port",
-							"parameter_shortname": "Reply",
-							"parameter_type": 0,
-							"parameter_mmin": 1024,
-							"parameter_mmax": 65535,
-							"parameter_initial_enable": 1,
-							"parameter_initial": [
-								9001
-							],
-							"parameter_unitstyle": 0,
-							"parameter_invisible": 1
-						}
-					},
-					"varname": "Reply_Port"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-22",
 					"maxclass": "comment",
 					"numinlets": 1,
@@ -1254,15 +1189,18 @@
 					"id": "obj-46",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 0,
-					"outlettype": [],
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
 					"patching_rect": [
 						20,
 						420,
-						150,
+						300,
 						22
 					],
-					"text": "udpsend 127.0.0.1 9000"
+					"text": "node.script shotcaller_net.js @autostart 1 @watch 0"
 				}
 			},
 			{
@@ -1285,47 +1223,12 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						520,
-						330,
-						110,
-						22
-					],
-					"text": "udpreceive 9001"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-49",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						520,
-						300,
-						80,
-						22
-					],
-					"text": "prepend port"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 2,
-					"numoutlets": 8,
+					"numoutlets": 9,
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -1341,7 +1244,7 @@
 						300,
 						22
 					],
-					"text": "route online status progress error path seed daemon"
+					"text": "route online status progress error path seed daemon bank"
 				}
 			},
 			{
@@ -1623,24 +1526,6 @@
 			},
 			{
 				"box": {
-					"id": "obj-int-reply",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						480,
-						100,
-						29,
-						22
-					],
-					"text": "i"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-daemon-text",
 					"maxclass": "comment",
 					"numinlets": 1,
@@ -1717,6 +1602,90 @@
 						22
 					],
 					"text": "t b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-send",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						400,
+						90,
+						22
+					],
+					"text": "prepend send"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-bank-store",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"",
+						"",
+						""
+					],
+					"patching_rect": [
+						600,
+						20,
+						120,
+						22
+					],
+					"text": "pattr bank_store",
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Bank",
+							"parameter_shortname": "Bank",
+							"parameter_type": 3,
+							"parameter_invisible": 1
+						}
+					},
+					"varname": "Bank"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-bank-prepend",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						600,
+						50,
+						90,
+						22
+					],
+					"text": "prepend bank"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-bank-set",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						600,
+						80,
+						80,
+						22
+					],
+					"text": "prepend set"
 				}
 			}
 		],
@@ -2132,18 +2101,6 @@
 			{
 				"patchline": {
 					"source": [
-						"obj-45",
-						0
-					],
-					"destination": [
-						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
 						"obj-int-daemon",
 						0
 					],
@@ -2161,42 +2118,6 @@
 					],
 					"destination": [
 						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
-						"obj-int-reply",
-						0
-					],
-					"destination": [
-						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
-						"obj-49",
-						0
-					],
-					"destination": [
-						"obj-48",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
-						"obj-48",
-						0
-					],
-					"destination": [
-						"obj-45",
 						0
 					]
 				}
@@ -2576,18 +2497,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-int-reply",
-						0
-					],
-					"source": [
-						"obj-21",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-daemon-set",
 						0
 					],
@@ -2656,6 +2565,90 @@
 						1
 					]
 				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-send",
+						0
+					],
+					"source": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-46",
+						0
+					],
+					"source": [
+						"obj-send",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-45",
+						0
+					],
+					"source": [
+						"obj-46",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-bank-prepend",
+						0
+					],
+					"source": [
+						"obj-bank-store",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-45",
+						0
+					],
+					"source": [
+						"obj-bank-prepend",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-bank-set",
+						0
+					],
+					"source": [
+						"obj-50",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-bank-store",
+						0
+					],
+					"source": [
+						"obj-bank-set",
+						0
+					]
+				}
 			}
 		],
 		"parameters": {
@@ -2714,14 +2707,14 @@
 				"Port",
 				0
 			],
-			"obj-21": [
-				"Reply Port",
-				"Reply",
-				0
-			],
 			"obj-24": [
 				"Prompt",
 				"Prompt",
+				0
+			],
+			"obj-bank-store": [
+				"Bank",
+				"Bank",
 				0
 			]
 		},
@@ -2737,6 +2730,20 @@
 				"name": "shotcaller_live.js",
 				"bootpath": "./src",
 				"patcherrelativepath": "./src",
+				"type": "TEXT",
+				"implicit": 1
+			},
+			{
+				"name": "shotcaller_net.js",
+				"bootpath": "./node",
+				"patcherrelativepath": "./node",
+				"type": "TEXT",
+				"implicit": 1
+			},
+			{
+				"name": "osc_codec.js",
+				"bootpath": "./node",
+				"patcherrelativepath": "./node",
 				"type": "TEXT",
 				"implicit": 1
 			}

@@ -4,8 +4,9 @@
 //
 //   node max_for_live/scripts/build_amxd.js [OUT_DIR]      (default: max_for_live/build)
 //
-// writes OUT_DIR/Shotcaller.amxd plus the two JavaScript files it loads next to it (Max finds a
-// device's files in the device's own folder). Container layout, all sizes little-endian uint32:
+// writes OUT_DIR/Shotcaller.amxd plus the JavaScript files it loads next to it (Max finds a
+// device's files in the device's own folder): the [js] logic from src/, the [node.script]
+// socket from node/. Container layout, all sizes little-endian uint32:
 //
 //   "ampf" 4 "mmmm"            header: format version 4, device type (mmmm MIDI effect,
 //                              aaaa audio effect, iiii instrument)
@@ -21,6 +22,7 @@ const path = require("node:path");
 const HERE = path.resolve(__dirname, "..");
 const PATCH = path.join(HERE, "Shotcaller.maxpat");
 const JS_FILES = ["shotcaller_max.js", "shotcaller_live.js"];
+const NODE_FILES = ["shotcaller_net.js", "osc_codec.js"];
 const DEVICE_TYPES = { midi: "mmmm", audio: "aaaa", instrument: "iiii" };
 
 function chunk(tag, payload) {
@@ -73,11 +75,14 @@ function build(outDir = path.join(HERE, "build")) {
   for (const name of JS_FILES) {
     fs.copyFileSync(path.join(HERE, "src", name), path.join(outDir, name));
   }
+  for (const name of NODE_FILES) {
+    fs.copyFileSync(path.join(HERE, "node", name), path.join(outDir, name));
+  }
   parseAmxd(fs.readFileSync(target));  // verify what was written
   return target;
 }
 
-module.exports = { amxdBytes, parseAmxd, build, JS_FILES };
+module.exports = { amxdBytes, parseAmxd, build, JS_FILES, NODE_FILES };
 
 if (require.main === module) {
   const target = build(process.argv[2] ? path.resolve(process.argv[2]) : undefined);

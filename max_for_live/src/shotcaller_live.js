@@ -7,9 +7,11 @@
 // Live API arrives as a factory `makeApi(path)` returning a LiveAPI-like object (get, set, call,
 // id), and outputs leave through an `emit` object, so the tests inject a fake Live object model.
 //
-// OSC shapes follow Max's objects: [udpreceive] outputs "address arg1 arg2 ..." (each OSC string
-// is one symbol, spaces included) and [udpsend] takes "address arg1 arg2 ..." messages, so an
-// outgoing message here is an array [address, arg1, ...] and an incoming one is (address, args).
+// OSC travels through the device's own socket ([node.script shotcaller_net.js], max_for_live/
+// node/): it takes "address arg1 arg2 ..." lists, heads each with the device's bank, and hands
+// back every reply as "address arg1 ..." (each OSC string one symbol, spaces included). So an
+// outgoing message here is an array [address, arg1, ...] and an incoming one (address, args);
+// ["bank", NAME] tells the socket which bank to head commands with.
 
 // ---------------------------------------------------------------------------------------------
 // Constants: the daemon's contract (bridge/OSC.md, bridge/osc_spec.json)
@@ -17,7 +19,8 @@
 
 var DEFAULT_HOST = "127.0.0.1";
 var DEFAULT_OSC_PORT = 9000;    // `shotcaller serve` default --osc-port
-var DEFAULT_REPLY_PORT = 9001;  // start the daemon with --reply-port 9001 (see README)
+var BANK_PREFIX = "live-";      // a new device's bank: "live-" and 8 random hex digits
+var BANK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;  // the daemon's /shot/bank/open pattern
 var NUM_SLOTS = 16;
 var DRUM_BASE_NOTE = 36;        // daemon "drums" keymap: notes 36-51 -> slots 0-15
 var SIMPLER_ROOT_NOTE = 60;     // Simpler plays a sample at its own pitch on C3 (MIDI 60)
@@ -93,7 +96,8 @@ var PROMPT_MAX_CHARS = SLOT_KEYS.prompt.maxLen;
 
 // Replies the device understands (the rest, such as /shot/preset/list, are not for it).
 var REPLIES = pick(SPEC_REPLIES, ["/shot/pong", "/shot/progress", "/shot/ready",
-  "/shot/note/ready", "/shot/cancelled", "/shot/slot", "/shot/keymap", "/shot/error"]);
+  "/shot/note/ready", "/shot/cancelled", "/shot/slot", "/shot/keymap", "/shot/error",
+  "/shot/bank/opened", "/shot/taken"]);
 
 function deviceParams(keys) {
   var out = {};
@@ -469,6 +473,11 @@ function Shotcaller(makeApi, emit, options) {
   this.online = false;
   this.missedPings = 0;
   this.version = null;
+  // The device's own bank of slots on the daemon (saved with the set; see setBank), and
+  // whether the daemon has confirmed it: until then no slot command goes out, so a duplicated
+  // track's copy never writes into the original's bank.
+  this.bank = null;
+  this.bankOpen = false;
 }
 
 Shotcaller.prototype.liveVersion = function () {
@@ -496,6 +505,42 @@ Shotcaller.prototype.showDaemon = function (text) {
   this.emit.ui("daemon", text);
 };
 
+// --- The device's bank ----------------------------------------------------------------------
+
+// The name stored with the Live set (the patch's [pattr bank_store] gives it back at load).
+Shotcaller.prototype.setBank = function (name) {
+  var text = String(name);
+  if (BANK_NAME.test(text) && text !== this.bank) {
+    this.bank = text;
+    this.bankOpen = false;
+  }
+};
+
+// At load and whenever the daemon comes (back) online: ask the daemon for the device's bank.
+// A device new to the set makes up a name first and stores it with the set.
+Shotcaller.prototype.openBank = function () {
+  if (!this.bank) {
+    var hex = Math.floor(this.random() * 4294967296).toString(16);
+    this.bank = BANK_PREFIX + ("00000000" + hex).slice(-8);
+    this.emit.ui("bank", this.bank);
+  }
+  this.send(["/shot/bank/open", this.bank]);
+};
+
+// The device is deleted or its set closed: the next device to open the bank gets it.
+Shotcaller.prototype.closeBank = function () {
+  if (this.bank) {
+    this.send(["/shot/bank/close", this.bank]);
+  }
+  this.bankOpen = false;
+};
+
+Shotcaller.prototype.requireBank = function () {
+  if (!this.bankOpen) {
+    throw new RangeError("not connected to the daemon yet (is `shotcaller serve` running?)");
+  }
+};
+
 // --- UI inputs -------------------------------------------------------------------------------
 
 Shotcaller.prototype.setPrompt = function (text) {
@@ -505,7 +550,7 @@ Shotcaller.prototype.setPrompt = function (text) {
 Shotcaller.prototype.setSlot = function (slot) {
   var changed = checkSlot(Math.round(slot)) !== this.slot;
   this.slot = checkSlot(Math.round(slot));
-  if (changed && this.mode === MODE_DAEMON_REPITCH) {
+  if (changed && this.mode === MODE_DAEMON_REPITCH && this.bankOpen) {
     this.send(keymapMessage("chromatic", this.slot));
   }
 };
@@ -516,7 +561,7 @@ Shotcaller.prototype.setMode = function (mode) {
   var next = Math.round(mode) === MODE_DAEMON_REPITCH ? MODE_DAEMON_REPITCH : MODE_SIMPLER;
   var changed = next !== this.mode;
   this.mode = next;
-  if (changed && next === MODE_DAEMON_REPITCH) {
+  if (changed && next === MODE_DAEMON_REPITCH && this.bankOpen) {
     this.send(keymapMessage("chromatic", this.slot));
   }
 };
@@ -533,6 +578,7 @@ Shotcaller.prototype.setParam = function (key, value) {
 Shotcaller.prototype.render = function () {
   var messages;
   try {
+    this.requireBank();
     messages = renderRequest(this.slot, this.prompt, this.params);
   } catch (e) {
     this.showError(e.message);
@@ -556,7 +602,9 @@ Shotcaller.prototype.dice = function () {
 };
 
 Shotcaller.prototype.cancel = function () {
-  this.send(cancelMessage(this.slot));
+  if (this.bankOpen) {
+    this.send(cancelMessage(this.slot));
+  }
 };
 
 // Called by a [metro]: ping the daemon; two unanswered pings in a row mean offline.
@@ -564,8 +612,7 @@ Shotcaller.prototype.tick = function () {
   if (this.missedPings >= OFFLINE_AFTER_TICKS && this.online) {
     this.online = false;
     this.emit.ui("online", 0);
-    this.showDaemon("offline: no answer from the daemon (is `shotcaller serve --reply-port " +
-      DEFAULT_REPLY_PORT + "` running?)");
+    this.showDaemon("offline: no answer from the daemon (is `shotcaller serve` running?)");
   }
   this.missedPings += 1;
   this.send(pingMessage());
@@ -577,6 +624,7 @@ Shotcaller.prototype.note = function (pitch, velocity) {
     return false;  // note-offs: one-shots ignore them, the daemon would too
   }
   try {
+    this.requireBank();
     this.send(noteMessage(Math.round(pitch), Math.round(velocity)));
   } catch (e) {
     this.showError(e.message);
@@ -605,8 +653,21 @@ Shotcaller.prototype.handlers = {
     if (!this.online) {
       this.online = true;
       this.emit.ui("online", 1);
+      this.openBank();  // the daemon may have restarted: open the bank again
     }
     this.showDaemon("online: " + r.model + " (" + r.state + ")");
+    return r;
+  },
+  "/shot/bank/opened": function (r) {
+    if (r.name !== this.bank) {  // another device holds our stored name: a duplicated track
+      this.bank = r.name;
+      this.emit.ui("bank", r.name);
+    }
+    this.bankOpen = true;
+    this.send(["bank", r.name]);  // the socket heads every command with /shot/bank NAME
+    if (this.mode === MODE_DAEMON_REPITCH) {
+      this.send(keymapMessage("chromatic", this.slot));
+    }
     return r;
   },
   "/shot/progress": function (r) {
@@ -718,7 +779,7 @@ Shotcaller.prototype.loadInto = function (target, slot, path, root, isNote) {
 var api = {
   DEFAULT_HOST: DEFAULT_HOST,
   DEFAULT_OSC_PORT: DEFAULT_OSC_PORT,
-  DEFAULT_REPLY_PORT: DEFAULT_REPLY_PORT,
+  BANK_PREFIX: BANK_PREFIX,
   NUM_SLOTS: NUM_SLOTS,
   DRUM_BASE_NOTE: DRUM_BASE_NOTE,
   SIMPLER_ROOT_NOTE: SIMPLER_ROOT_NOTE,

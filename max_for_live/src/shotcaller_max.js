@@ -3,11 +3,14 @@
 // on the device logic (shotcaller_live.js) and its outputs into outlets. Max globals only
 // (LiveAPI, outlet, post, require, messagename); no Node APIs. ES5, like the logic.
 //
-// Inlet 0:  init (from [live.thisdevice]), tick (from [metro]), prompt <text>, slot <n>,
+// Inlet 0:  init (from [live.thisdevice]), tick (from [metro]), bank <name> (the name stored
+//           with the set, from [pattr bank_store]), prompt <text>, slot <n>,
 //           seed|steps|guidance|strength|duration <x>, mode <0|1>, render, dice, cancel,
-//           note <pitch> <velocity>, and every daemon reply from [udpreceive] ("/shot/... args").
-// Outlet 0: OSC messages for [udpsend] ("/shot/prompt 3 dusty vinyl snare").
-// Outlet 1: UI updates for [route online status progress error path seed].
+//           note <pitch> <velocity>, and every daemon reply from [node.script shotcaller_net.js]
+//           ("/shot/... args").
+// Outlet 0: OSC messages for the device's socket, through [prepend send]
+//           ("/shot/prompt 3 dusty vinyl snare"; "bank live-1a2b3c4d").
+// Outlet 1: UI updates for [route online status progress error path seed daemon bank].
 // Outlet 2: "pitch velocity" notes to play (daemon-repitch mode), for [makenote].
 
 inlets = 1;
@@ -60,6 +63,16 @@ function guarded(fn) {
 
 function init() {
   liveReady = true;
+  guarded(function () { device.openBank(); });
+}
+
+function bank(name) {
+  guarded(function () { device.setBank(name); });
+}
+
+// Max calls this when the device is deleted or its set closed.
+function notifydeleted() {
+  guarded(function () { device.closeBank(); });
 }
 
 function tick() {

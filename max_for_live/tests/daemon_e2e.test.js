@@ -16,7 +16,7 @@ const os = require("node:os");
 const path = require("node:path");
 
 const { logic, FakeLive, recorder } = require("./helpers.js");
-const osc = require("./osc.js");
+const osc = require("../node/osc_codec.js");
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PYTHON = process.env.PYTHON || "python3";

@@ -8,7 +8,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const { logic, scratchWav, setup } = require("./helpers.js");
-const osc = require("./osc.js");
+const osc = require("../node/osc_codec.js");
 
 const REPO = path.resolve(__dirname, "..", "..");
 const SPEC = JSON.parse(fs.readFileSync(path.join(REPO, "bridge", "osc_spec.json"), "utf8"));
@@ -117,21 +117,67 @@ test("other messages the device builds are valid", () => {
   assert.throws(() => logic.noteMessage(128, 1), /note: 128/);
 });
 
-test("online/offline follows ping -> pong", () => {
+test("online/offline follows ping -> pong; coming online opens the bank again", () => {
   const { rec, device } = setup();
   device.tick();
   assert.deepEqual(rec.osc, [["/shot/ping"]]);
   device.onOsc("/shot/pong", ["0.1.0", "shotcaller-small", "ready"]);
   assert.equal(rec.last("online"), 1);
   assert.equal(rec.last("daemon"), "online: shotcaller-small (ready)");
+  assert.deepEqual(rec.osc.at(-1), ["/shot/bank/open", device.bank]);
   device.tick();
   device.tick();
   assert.equal(rec.last("online"), 1);  // one unanswered ping is tolerated
   device.tick();
   assert.equal(rec.last("online"), 0);
-  assert.match(rec.last("daemon"), /offline.*--reply-port 9001/);
+  assert.match(rec.last("daemon"), /offline: no answer from the daemon/);
+  rec.osc.length = 0;
   device.onOsc("/shot/pong", ["0.1.0", "shotcaller-small", "loading"]);
   assert.equal(rec.last("online"), 1);
+  assert.deepEqual(rec.osc, [["/shot/bank/open", device.bank]]);
+  rec.osc.forEach(validIn);
+});
+
+test("a new device makes up its bank's name and stores it; a stored one is reused", () => {
+  const { rec, device } = setup({ open: false });
+  device.openBank();
+  assert.match(device.bank, /^live-[0-9a-f]{8}$/);
+  assert.equal(rec.last("bank"), device.bank);  // to [pattr bank_store]: saved with the set
+  assert.deepEqual(rec.osc, [["/shot/bank/open", device.bank]]);
+  rec.osc.forEach(validIn);
+
+  const again = setup({ open: false });
+  again.device.setBank("live-0000beef");  // what the set stored
+  again.device.openBank();
+  assert.deepEqual(again.rec.osc, [["/shot/bank/open", "live-0000beef"]]);
+  assert.equal(again.rec.last("bank"), undefined);
+});
+
+test("no slot command leaves before the daemon confirms the bank", () => {
+  const { rec, device } = setup({ open: false });
+  device.setBank("live-0000beef");
+  device.setPrompt("dusty vinyl snare");
+  assert.equal(device.render(), false);
+  assert.match(rec.last("error"), /not connected to the daemon yet/);
+  device.setMode(logic.MODE_DAEMON_REPITCH);
+  assert.equal(device.note(60, 100), false);
+  assert.deepEqual(rec.osc, []);
+  device.onOsc("/shot/bank/opened", ["live-0000beef", 16]);
+  // The socket learns the bank; repitch mode asks for its keymap in the bank.
+  assert.deepEqual(rec.osc, [["bank", "live-0000beef"], ["/shot/keymap", "chromatic", 0]]);
+  assert.equal(device.render(), true);
+});
+
+test("a duplicated track's device takes the copy the daemon made and stores its name", () => {
+  const { rec, device } = setup({ open: false });
+  device.setBank("live-0000beef");  // copied with the track
+  device.openBank();
+  device.onOsc("/shot/bank/opened", ["live-0000beef-2", 16]);
+  assert.equal(device.bank, "live-0000beef-2");
+  assert.equal(rec.last("bank"), "live-0000beef-2");
+  assert.deepEqual(rec.osc.at(-1), ["bank", "live-0000beef-2"]);
+  device.closeBank();
+  assert.deepEqual(rec.osc.at(-1), ["/shot/bank/close", "live-0000beef-2"]);
 });
 
 test("progress drives the bar; errors reset it and read in plain words", () => {

@@ -31,15 +31,25 @@ function scratchWav(t, name = "slot00-r000001.wav") {
   return file;
 }
 
-// A track with [Shotcaller] followed by whatever `build(live, track)` adds.
-function setup({ version = [12, 4, 0], build = () => {} } = {}) {
+// The daemon's answer to the device's /shot/bank/open (as it answers a device new to it).
+function openBank(device, rec) {
+  device.openBank();
+  device.onOsc("/shot/bank/opened", [device.bank, logic.NUM_SLOTS]);
+  rec.osc.length = 0;
+  rec.ui.length = 0;
+}
+
+// A track with [Shotcaller] followed by whatever `build(live, track)` adds; the device's bank
+// is open unless `open` is false.
+function setup({ version = [12, 4, 0], build = () => {}, open = true } = {}) {
   const live = new FakeLive({ version });
   const track = live.addTrack();
   live.addThisDevice(track);
   const extra = build(live, track) || {};
   const rec = recorder();
   const device = new logic.Shotcaller(live.factory, rec.emit, { random: () => 0.5 });
+  if (open) openBank(device, rec);
   return { live, track, rec, device, ...extra };
 }
 
-module.exports = { logic, FakeLive, recorder, scratchWav, setup };
+module.exports = { logic, FakeLive, openBank, recorder, scratchWav, setup };

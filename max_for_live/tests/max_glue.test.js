@@ -53,10 +53,23 @@ test("the glue declares 1 inlet and 3 outlets", () => {
   assert.equal(max.ctx.outlets, 3);
 });
 
+test("init opens the bank stored with the set; the daemon's answer enables commands", () => {
+  const { live } = liveWithSimpler();
+  const max = loadGlue(live);
+  max.send("bank", "live-0000beef");  // [pattr bank_store] at load
+  max.send("init");
+  assert.deepEqual(max.on(0), [["/shot/bank/open", "live-0000beef"]]);
+  max.send("/shot/bank/opened", "live-0000beef", 16);
+  assert.deepEqual(max.on(0).pop(), ["bank", "live-0000beef"]);
+  max.send("notifydeleted");
+  assert.deepEqual(max.on(0).pop(), ["/shot/bank/close", "live-0000beef"]);
+});
+
 test("patch messages become OSC on outlet 0; a prompt list is joined into one string", () => {
   const { live } = liveWithSimpler();
   const max = loadGlue(live);
   max.send("init");
+  max.send("/shot/bank/opened", max.on(0)[0][1], 16);
   max.send("slot", 4);
   max.send("steps", 16);
   max.send("prompt", "dusty", "vinyl", 808, "snare");
@@ -92,6 +105,7 @@ test("daemon-repitch notes go out as /shot/note and come back as a note on outle
   const { live } = liveWithSimpler();
   const max = loadGlue(live);
   max.send("init");
+  max.send("/shot/bank/opened", max.on(0)[0][1], 16);
   max.send("mode", 1);
   max.send("note", 40, 99);
   assert.deepEqual(max.on(0).pop(), ["/shot/note", 40, 99]);

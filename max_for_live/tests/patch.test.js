@@ -11,7 +11,8 @@ const os = require("node:os");
 const path = require("node:path");
 
 const logic = require("../src/shotcaller_live.js");
-const { build, parseAmxd, JS_FILES } = require("../scripts/build_amxd.js");
+const { build, parseAmxd, JS_FILES, NODE_FILES } = require("../scripts/build_amxd.js");
+const net = require("../node/shotcaller_net.js");
 
 const HERE = path.resolve(__dirname, "..");
 const REPO = path.resolve(HERE, "..");
@@ -73,6 +74,15 @@ test("every file the patch names exists", () => {
     named.delete(dep.name);
   }
   assert.deepEqual([...named], [], "a [js] file missing from dependency_cache");
+  const script = words(one("node.script"))[1];
+  assert.ok(PATCH.dependency_cache.some((dep) => dep.name === script), script);
+  for (const name of NODE_FILES) {
+    assert.ok(PATCH.dependency_cache.some((dep) => dep.name === name), `${name} not in dependency_cache`);
+    const src = fs.readFileSync(path.join(HERE, "node", name), "utf8");
+    for (const m of src.matchAll(/require\("\.\/([^"]+)"\)/g)) {
+      assert.ok(NODE_FILES.includes(m[1]), `${name} requires ${m[1]}, which the build does not copy`);
+    }
+  }
   // And the files those scripts require().
   for (const name of JS_FILES) {
     const src = fs.readFileSync(path.join(HERE, "src", name), "utf8");
@@ -87,27 +97,42 @@ test("the OSC ports match the daemon's default and the README's serve command", 
   const daemonPort = Number(config.match(/osc_port: int = (\d+)/)[1]);
   const oscDoc = fs.readFileSync(path.join(REPO, "bridge", "OSC.md"), "utf8");
   assert.match(oscDoc, new RegExp(`udp://127\\.0\\.0\\.1:${daemonPort}`));
-  const send = words(one("udpsend"));
-  assert.deepEqual(send.slice(1), [logic.DEFAULT_HOST, String(daemonPort)]);
+  assert.equal(net.DEFAULT_PORT, daemonPort);
   assert.equal(logic.DEFAULT_OSC_PORT, daemonPort);
   assert.equal(param("Daemon Port").saved_attribute_attributes.valueof.parameter_initial[0], daemonPort);
-  const replyPort = Number(words(one("udpreceive"))[1]);
-  assert.equal(replyPort, logic.DEFAULT_REPLY_PORT);
-  assert.equal(param("Reply Port").saved_attribute_attributes.valueof.parameter_initial[0], replyPort);
-  assert.match(README, new RegExp(`shotcaller serve --reply-port ${replyPort}\\b`));
-  // The port boxes reach the sockets.
+  assert.doesNotMatch(README, /--reply-port 9001/);  // the device needs no reply port
+  // The port box reaches the socket.
   const to = (srcId) => linesFrom(srcId).map((l) => byId.get(l.destination[0]));
   // numbox -> [i] (a Float parameter sends 9000.) -> [prepend port] -> the socket
   const chain = (id, n) => (n === 0 ? [byId.get(id)] : to(id).flatMap((b) => chain(b.id, n - 1)));
-  assert.deepEqual(chain(param("Daemon Port").id, 3).map((b) => words(b)[0]), ["udpsend"]);
-  assert.deepEqual(chain(param("Reply Port").id, 3).map((b) => words(b)[0]), ["udpreceive"]);
+  assert.deepEqual(chain(param("Daemon Port").id, 3).map((b) => words(b)[0]), ["node.script"]);
+  assert.deepEqual(chain(param("Daemon Port").id, 2).map((b) => words(b).join(" ")), ["prepend port"]);
   assert.deepEqual(to(param("Daemon Port").id).map((b) => words(b)[0]), ["i"]);
 });
 
-test("OSC flows [js] -> [udpsend] and [udpreceive] -> [js]", () => {
+test("OSC flows [js] -> [prepend send] -> [node.script] (its own socket) -> [js]", () => {
   const js = one("js");
-  assert.deepEqual(linesFrom(js.id, 0).map((l) => l.destination[0]), [one("udpsend").id]);
-  assert.deepEqual(linesFrom(one("udpreceive").id).map((l) => l.destination[0]), [js.id]);
+  const node = one("node.script");
+  assert.deepEqual(words(node).slice(1, 4), ["shotcaller_net.js", "@autostart", "1"]);
+  const [prepend] = linesFrom(js.id, 0).map((l) => byId.get(l.destination[0]));
+  assert.equal(words(prepend).join(" "), "prepend send");
+  assert.deepEqual(linesFrom(prepend.id).map((l) => l.destination[0]), [node.id]);
+  assert.deepEqual(linesFrom(node.id, 0).map((l) => l.destination[0]), [js.id]);
+});
+
+test("the bank's name is stored with the set and given back to the [js] at load", () => {
+  const store = objects("pattr").find((b) => words(b)[1] === "bank_store");
+  const v = store.saved_attribute_attributes.valueof;
+  assert.equal(store.parameter_enable, 1);
+  assert.deepEqual([v.parameter_type, v.parameter_invisible], [3, 1]);  // a blob, stored only
+  const [prepend] = linesFrom(store.id, 0).map((l) => byId.get(l.destination[0]));
+  assert.equal(words(prepend).join(" "), "prepend bank");
+  assert.deepEqual(linesFrom(prepend.id).map((l) => l.destination[0]), [one("js").id]);
+  // the logic's ui("bank", name) -> [route ... bank] -> [prepend set] -> the pattr (no output)
+  const route = objects("route").find((b) => words(b).includes("bank"));
+  const [set] = linesFrom(route.id, words(route).indexOf("bank") - 1).map((l) => byId.get(l.destination[0]));
+  assert.equal(words(set).join(" "), "prepend set");
+  assert.deepEqual(linesFrom(set.id).map((l) => l.destination[0]), [store.id]);
 });
 
 test("the [js] box matches the glue's inlets/outlets and every message it gets has a handler", () => {
@@ -120,7 +145,7 @@ test("the [js] box matches the glue's inlets/outlets and every message it gets h
     const src = byId.get(l.source[0]);
     if (src.maxclass === "message") sent.push(words(src)[0]);
     else if (words(src)[0] === "prepend") sent.push(words(src)[1]);
-    else assert.equal(words(src)[0], "udpreceive", `unexpected input ${src.text}`);  // -> anything()
+    else assert.equal(words(src)[0], "node.script", `unexpected input ${src.text}`);  // -> anything()
   }
   assert.ok(sent.length >= 10);
   for (const name of sent) assert.ok(handlers.has(name), `the glue has no function ${name}()`);
@@ -191,7 +216,7 @@ test("build_amxd writes a MIDI-effect container that parses back to the same pat
   assert.equal(parsed.deviceType, "mmmm");
   assert.equal(parsed.meta.length, 4);
   assert.deepEqual(parsed.patcher.patcher, PATCH);
-  for (const name of JS_FILES) assert.ok(fs.existsSync(path.join(out, name)), name);
+  for (const name of JS_FILES.concat(NODE_FILES)) assert.ok(fs.existsSync(path.join(out, name)), name);
   assert.throws(() => parseAmxd(Buffer.from("ampf")), /no 'ampf' magic/);
 });
 
@@ -204,14 +229,16 @@ function liveStores(v, value) {
 }
 
 test("Live keeps the ports and seeds the device stores", () => {
-  for (const [name, value] of [["Daemon Port", 9000], ["Reply Port", 9001], ["Daemon Port", 65535],
+  for (const [name, value] of [["Daemon Port", 9000], ["Daemon Port", 65535],
     ["Seed", logic.SEED_UI_MAX], ["Seed", 4242], ["Steps", 200], ["Slot", 15]]) {
     const v = param(name).saved_attribute_attributes.valueof;
     assert.equal(liveStores(v, value), value, `${name} = ${value}`);
   }
 });
 
-test("patch check: no Int parameter beyond 0-255, no automatable button or port", () => {
+test("patch check: no fixed UDP port in the device, no Int parameter beyond 0-255, no automatable button or port", () => {
+  // every instance has its own socket; a fixed [udpreceive] port would stop the second one
+  assert.deepEqual(objects("udpreceive").concat(objects("udpsend")), []);
   for (const b of boxes) {
     const v = b.saved_attribute_attributes && b.saved_attribute_attributes.valueof;
     if (!v || !v.parameter_longname) continue;

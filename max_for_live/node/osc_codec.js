@@ -1,7 +1,9 @@
 "use strict";
-// Minimal OSC 1.0 encoder/decoder for the tests, standing in for Max's [udpsend]/[udpreceive]:
-// encode() types arguments the way [udpsend] does (an integral number -> i, any other number -> f,
-// a string -> s); decode() returns what [udpreceive] outputs: the address and a flat argument list.
+// Minimal OSC 1.0 encoder/decoder for the device's socket (shotcaller_net.js) and the tests.
+// encode() types arguments the way Max's [udpsend] does (an integral number -> i, any other
+// number -> f, a string -> s: Max hands Node an integral float as an integer, and the daemon
+// takes an integral number where either is expected); bundle() wraps messages in an immediate
+// bundle; decode() returns each message's address and flat argument list, bundles flattened.
 
 function pad4(n) {
   return (4 - (n % 4)) % 4;
@@ -65,6 +67,21 @@ function decodeMessage(buf) {
   return { address, args };
 }
 
+// Encoded messages -> one bundle to be executed at once (time tag 1, "immediately").
+function bundle(messages) {
+  const head = Buffer.alloc(16);
+  head.write("#bundle\0", 0, "ascii");
+  head.writeUInt32BE(0, 8);
+  head.writeUInt32BE(1, 12);
+  const parts = [head];
+  for (const m of messages) {
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(m.length);
+    parts.push(size, m);
+  }
+  return Buffer.concat(parts);
+}
+
 // A packet -> a list of messages (bundles flattened, in order).
 function decode(buf) {
   if (buf.length >= 8 && buf.toString("ascii", 0, 8) === "#bundle\0") {
@@ -80,4 +97,4 @@ function decode(buf) {
   return [decodeMessage(buf)];
 }
 
-module.exports = { encode, decode };
+module.exports = { encode, bundle, decode };
