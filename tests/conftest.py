@@ -30,11 +30,23 @@ READY_TIMEOUT_S = 180.0
 REPLY_TIMEOUT_S = 60.0
 
 
+#: daemon ports come from below Linux's ephemeral range (32768-60999): a port the kernel hands
+#: out there can be taken by any client socket bound to port 0 before the daemon binds it
+DAEMON_PORTS = range(20000, 32000)
+
+
 def free_udp_port() -> int:
-    """A UDP port nobody is bound to right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A UDP port nobody is bound to right now, outside the ephemeral range."""
+    import random
+
+    for port in random.sample(DAEMON_PORTS, 200):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free UDP port in 20000-32000")
 
 
 def osc_message(address: str, *args: Any) -> bytes:

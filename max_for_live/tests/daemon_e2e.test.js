@@ -2,10 +2,10 @@
 // End to end, short of Live: the real daemon (`python -m server.daemon serve`, tiny random model)
 // over real UDP, the device logic in between, and the fake Live object model on the other side.
 //
-// The wiring mirrors the patch: what the device emits as OSC is encoded the way [udpsend] does
-// and sent to the daemon's port; what arrives on the reply port is decoded into "address args"
-// the way [udpreceive] outputs it and handed to the device. The daemon runs with --reply-port,
-// as the README tells users to start it.
+// The wiring mirrors the patch: each device instance has its own socket (node/shotcaller_net.js,
+// what [node.script] runs), which sends what the device emits, in bundles headed by its bank,
+// and hands every reply to that device alone. The daemon runs as the README starts it: no
+// --reply-port. Two devices and the plugin's headless test program share it.
 
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -16,9 +16,10 @@ const os = require("node:os");
 const path = require("node:path");
 
 const { logic, FakeLive, recorder } = require("./helpers.js");
-const osc = require("../node/osc_codec.js");
+const { Net } = require("../node/shotcaller_net.js");
 
 const REPO = path.resolve(__dirname, "..", "..");
+const PLUGIN_TEST = path.join(REPO, "bridge", "juce", "build", "bin", "shotcaller_plugin_test");
 const PYTHON = process.env.PYTHON || "python3";
 // Generous: the test machine may be busy training models.
 const READY_TIMEOUT_MS = 180000;
@@ -50,17 +51,19 @@ function makeTinyModel(dir) {
   assert.equal(r.status, 0, `make_tiny_pipeline failed:\n${r.stderr}`);
 }
 
-// One reply socket ([udpreceive] on the reply port) feeding whichever device is attached.
-class Link {
-  constructor(sock, daemonPort) {
-    this.sock = sock;
-    this.daemonPort = daemonPort;
+// One device instance's socket ([node.script shotcaller_net.js]) feeding whichever device
+// logic is attached (a set reopened on the same instance keeps its bank).
+class Wire {
+  constructor(daemonPort) {
+    this.net = new Net((address, args) => this.deliver(address, args), { port: daemonPort });
     this.device = null;
+    this.bank = null;  // what the set stores
     this.seen = [];
     this.waiters = [];
-    sock.on("message", (buf) => {
-      for (const { address, args } of osc.decode(buf)) this.deliver(address, args);
-    });
+  }
+
+  start() {
+    return this.net.start();
   }
 
   deliver(address, args) {
@@ -71,20 +74,24 @@ class Link {
   }
 
   send(message) {
-    const [address, ...args] = message;
-    this.sock.send(osc.encode(address, args), this.daemonPort, "127.0.0.1");
+    this.net.handle(message);
   }
 
-  // A device on a fake Live set, wired to the daemon like the patch wires it.
-  attach(live) {
+  // A device on a fake Live set, wired like the patch wires it, its bank open.
+  async attach(live, { bank = this.bank } = {}) {
     const rec = recorder();
     const realOsc = rec.emit.osc;
     rec.emit.osc = (message) => {
       realOsc(message);
       this.send(message);
     };
-    this.device = new logic.Shotcaller(live.factory, rec.emit, { random: () => 0.25 });
+    this.device = new logic.Shotcaller(live.factory, rec.emit, { random: Math.random });
     this.seen = [];
+    if (bank) this.device.setBank(bank);
+    const opened = this.waitFor("/shot/bank/opened");
+    this.device.openBank();
+    await opened;
+    this.bank = this.device.bank;
     return { device: this.device, rec };
   }
 
@@ -102,12 +109,49 @@ class Link {
       });
     });
   }
+
+  close() {
+    this.net.close();
+  }
+}
+
+// A 16-bit mono WAV of a 440 Hz sine, for the plugin test program's /shot/load.
+function writeSine(file, seconds = 2, rate = 44100) {
+  const n = seconds * rate;
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(16383 * Math.sin(2 * Math.PI * 440 * i / rate)), i * 2);
+  const head = Buffer.alloc(44);
+  head.write("RIFF", 0, "ascii");
+  head.writeUInt32LE(36 + data.length, 4);
+  head.write("WAVEfmt ", 8, "ascii");
+  head.writeUInt32LE(16, 16);
+  head.writeUInt16LE(1, 20);
+  head.writeUInt16LE(1, 22);
+  head.writeUInt32LE(rate, 24);
+  head.writeUInt32LE(rate * 2, 28);
+  head.writeUInt16LE(2, 32);
+  head.writeUInt16LE(16, 34);
+  head.write("data", 36, "ascii");
+  head.writeUInt32LE(data.length, 40);
+  fs.writeFileSync(file, Buffer.concat([head, data]));
+}
+
+function runProgram(file, args, timeoutMs) {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => { out += d; });
+    child.stderr.on("data", (d) => { out += d; });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("exit", (code) => { clearTimeout(timer); resolve({ code, out }); });
+  });
 }
 
 test.describe("device logic against the real daemon over UDP", { timeout: 600000 }, () => {
   let root;
   let daemon;
   let link;
+  let oscPort;
   let logPath;
 
   function daemonLog() {
@@ -123,19 +167,17 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     logPath = path.join(root, "daemon.log");
     const model = path.join(root, "tiny");
     makeTinyModel(model);
-    const oscPort = await freeUdpPort();
-    const replySock = await bindUdp(0);
-    const replyPort = replySock.address().port;
+    oscPort = await freeUdpPort();
     const log = fs.openSync(logPath, "a");
     daemon = spawn(PYTHON, ["-m", "server.daemon", "serve",
       "--model", model, "--slots", path.join(root, "slots"),
       "--user-presets", path.join(root, "presets"), "--no-midi", "--keymap", "drums",
-      "--osc-port", String(oscPort), "--reply-port", String(replyPort),
-      "--threads", "1", "--no-warmup", "--rate", "48000"],
+      "--osc-port", String(oscPort), "--threads", "1", "--no-warmup", "--rate", "48000"],
     { cwd: REPO, stdio: ["ignore", log, log] });
     fs.closeSync(log);
     process.on("exit", () => daemon && daemon.exitCode === null && daemon.kill("SIGKILL"));
-    link = new Link(replySock, oscPort);
+    link = new Wire(oscPort);
+    await link.start();
     // Ready when /shot/ping answers "ready" (the device's own ping message).
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
@@ -149,7 +191,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
   });
 
   test.after(async () => {
-    if (link) link.sock.close();
+    if (link) link.close();
     if (daemon && daemon.exitCode === null) {
       daemon.kill("SIGTERM");
       const exited = new Promise((resolve) => daemon.once("exit", resolve));
@@ -162,11 +204,13 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
   test("ping -> pong turns the device online", async () => {
     const live = new FakeLive();
     live.addThisDevice(live.addTrack());
-    const { device, rec } = link.attach(live);
+    const { device, rec } = await link.attach(live);
     const pong = link.waitFor("/shot/pong");
+    const reopened = link.waitFor("/shot/bank/opened");
     device.tick();
     await pong;
     assert.equal(rec.last("online"), 1);
+    assert.deepEqual((await reopened).args, [link.bank, 16]);  // online: the bank again, the same
     assert.match(rec.last("daemon"), /^online: tiny \(ready\)$/);
   });
 
@@ -175,7 +219,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     const track = live.addTrack();
     live.addThisDevice(track);
     const simpler = live.addSimpler(track);
-    const { device, rec } = link.attach(live);
+    const { device, rec } = await link.attach(live);
     device.setSlot(0);
     device.setPrompt("dusty vinyl snare");
     device.setParam("steps", 2);
@@ -212,7 +256,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     const track = live.addTrack();
     live.addThisDevice(track);
     const rack = live.addDrumRack(track);
-    const { device, rec } = link.attach(live);
+    const { device, rec } = await link.attach(live);
     device.setSlot(2);
     device.setPrompt("808 kick");
     device.setParam("steps", 2);
@@ -234,7 +278,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     const track = live.addTrack();
     live.addThisDevice(track);
     const simpler = live.addSimpler(track);
-    const { device, rec } = link.attach(live);
+    const { device, rec } = await link.attach(live);
     device.setMode(logic.MODE_DAEMON_REPITCH);
     const ready = link.waitFor("/shot/note/ready");
     assert.equal(device.note(36, 100), true);  // drums keymap: note 36 -> slot 0, rendered above
@@ -254,7 +298,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     const track = live.addTrack();
     live.addThisDevice(track);
     live.addSimpler(track);
-    const { device, rec } = link.attach(live);
+    const { device, rec } = await link.attach(live);
     device.setSlot(0);
     device.setPrompt("dusty vinyl snare");
     device.setParam("steps", 2);
@@ -273,7 +317,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     const track = live.addTrack();
     live.addThisDevice(track);
     const simpler = live.addSimpler(track);
-    const { device } = link.attach(live);
+    const { device } = await link.attach(live);
     device.setSlot(4);
     device.setPrompt("glassy bell pluck");
     device.setParam("steps", 2);
@@ -291,7 +335,9 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     }
     await sleep(300);
     assert.ok(fs.existsSync(file), `the set's file ${file} was deleted`);
-    const slotFiles = fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith("slot04-"));
+    // render files carry the daemon's own slot number (the bank's first slot + 4)
+    const prefix = `${path.basename(file).split("-r")[0]}-`;
+    const slotFiles = fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith(prefix));
     assert.deepEqual(slotFiles.sort(), [path.basename(file), path.basename(last)].sort(),
       "renders nobody took are deleted as they are superseded");
   });
@@ -299,7 +345,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
   test("daemon errors reach the device in plain words", async () => {
     const live = new FakeLive();
     live.addThisDevice(live.addTrack());
-    const { device, rec } = link.attach(live);
+    const { device, rec } = await link.attach(live);
     const error = link.waitFor("/shot/error", (a) => a[0] === "/shot/render");
     device.send(logic.renderMessage(9));  // slot 9 never had a prompt
     await error;
@@ -308,5 +354,89 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     device.send(["/shot/set", 9, "steps", 0]);
     await bad;
     assert.match(rec.last("error"), /^A setting was refused: .*steps/);
+  });
+  test("two devices and the plugin's test program on one daemon: own banks, own replies", async () => {
+    const other = new Wire(oscPort);
+    await other.start();
+    try {
+      const liveA = new FakeLive({ version: [12, 4, 0] });
+      const trackA = liveA.addTrack();
+      liveA.addThisDevice(trackA);
+      const simplerA = liveA.addSimpler(trackA);
+      const liveB = new FakeLive({ version: [12, 4, 0] });
+      const trackB = liveB.addTrack();
+      liveB.addThisDevice(trackB);
+      const simplerB = liveB.addSimpler(trackB);
+      const a = await link.attach(liveA);
+      const b = await other.attach(liveB);
+      assert.notEqual(link.bank, other.bank);
+
+      // The plugin's headless test program renders into its own bank meanwhile (built by
+      // scripts/test.sh before these tests; without a build there is no third front end).
+      let plugin = null;
+      if (fs.existsSync(PLUGIN_TEST)) {
+        const sine = path.join(root, "slots", "import", "sine440.wav");
+        writeSine(sine);
+        plugin = runProgram(PLUGIN_TEST, ["--port", String(oscPort), "--import-file", sine,
+          "--timeout", "240"], 400000);
+      }
+      for (const [{ device }, prompt] of [[a, "glassy bell pluck"], [b, "fat 808 kick"]]) {
+        device.setSlot(0);
+        device.setPrompt(prompt);
+        device.setParam("steps", 2);
+        device.setParam("duration", 0.4);
+      }
+      const readyA = link.waitFor("/shot/ready", (x) => x[0] === 0);
+      const readyB = other.waitFor("/shot/ready", (x) => x[0] === 0);
+      assert.equal(a.device.render(), true);
+      assert.equal(b.device.render(), true);
+      const [fileA, fileB] = [(await readyA).args[1], (await readyB).args[1]];
+      assert.notEqual(fileA, fileB);
+      assert.equal(simplerA.child.sample.props.file_path, fileA);
+      assert.equal(simplerB.child.sample.props.file_path, fileB);
+      // Each socket heard only its own device's renders.
+      const readies = (wire) => wire.seen.filter((i) => i.address === "/shot/ready").map((i) => i.args[1]);
+      assert.deepEqual(readies(link), [fileA]);
+      assert.deepEqual(readies(other), [fileB]);
+      if (plugin) {
+        const result = await plugin;
+        assert.equal(result.code, 0, `plugin test program failed:\n${result.out.slice(-3000)}`);
+      }
+      // Nobody's render replaced another's: both sounds are still there and still theirs.
+      assert.ok(fs.existsSync(fileA) && fs.existsSync(fileB));
+      const slotA = link.waitFor("/shot/slot");
+      link.send(["/shot/get", 0]);
+      assert.equal((await slotA).args[2], "glassy bell pluck");
+      const slotB = other.waitFor("/shot/slot");
+      other.send(["/shot/get", 0]);
+      assert.equal((await slotB).args[2], "fat 808 kick");
+    } finally {
+      other.close();
+    }
+  });
+
+  test("a duplicated track's device gets a copy of the bank; the original is untouched", async () => {
+    const copy = new Wire(oscPort);
+    await copy.start();
+    try {
+      link.send(logic.pingMessage());  // the original is alive (in its bank)
+      await link.waitFor("/shot/pong");
+      const live = new FakeLive({ version: [12, 4, 0] });
+      live.addThisDevice(live.addTrack());
+      const { rec } = await copy.attach(live, { bank: link.bank });  // the copied set's name
+      assert.equal(copy.bank, `${link.bank}-2`);
+      assert.equal(rec.last("bank"), copy.bank);  // stored with the set from now on
+      const got = copy.waitFor("/shot/slot");
+      copy.send(["/shot/get", 0]);
+      const args = (await got).args;
+      assert.equal(args[2], "glassy bell pluck");  // the original's prompt ...
+      const mine = link.waitFor("/shot/slot");
+      link.send(["/shot/get", 0]);
+      const original = (await mine).args;
+      assert.notEqual(args[12], original[12]);  // ... in a file of its own
+      assert.ok(fs.existsSync(args[12]) && fs.existsSync(original[12]));
+    } finally {
+      copy.close();
+    }
   });
 });

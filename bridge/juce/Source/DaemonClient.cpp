@@ -40,6 +40,12 @@ bool hasTypes (const juce::OSCMessage& m, const char* types)
 
 float number (const juce::OSCArgument& a) { return a.isFloat32() ? a.getFloat32() : (float) a.getInt32(); }
 
+bool isBankName (const juce::String& name)
+{
+    return name.isNotEmpty() && name.length() <= 64 && juce::CharacterFunctions::isLetterOrDigit (name[0])
+        && name.containsOnly ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+}
+
 // Render failures arrive as "slot 3: ..."; other errors name no slot.
 int slotInMessage (const juce::String& message)
 {
@@ -53,6 +59,7 @@ int slotInMessage (const juce::String& message)
 
 DaemonClient::DaemonClient (Sampler& s) : juce::Thread ("Shotcaller OSC"), sampler (s)
 {
+    bank = "plugin-" + juce::String::toHexString (juce::Random::getSystemRandom().nextInt()).paddedLeft ('0', 8);
     receiver.addListener (this);
     receiver.registerFormatErrorHandler ([this] (const char*, int size)
     {
@@ -65,6 +72,15 @@ DaemonClient::DaemonClient (Sampler& s) : juce::Thread ("Shotcaller OSC"), sampl
 DaemonClient::~DaemonClient()
 {
     stopThread (4000);
+    {
+        const juce::ScopedLock ml (modelLock);
+        if (bankOpen)  // the next instance to open the bank gets it, not a copy
+        {
+            const juce::ScopedLock sl (sendLock);
+            if (socket != nullptr)
+                sender.send (juce::OSCMessage (protocol::in::bankClose, bank));
+        }
+    }
     const juce::ScopedLock sl (sendLock);
     receiver.disconnect();
     sender.disconnect();
@@ -210,6 +226,24 @@ DaemonClient::Status DaemonClient::getStatus() const
     return s;
 }
 
+juce::String DaemonClient::getBank() const
+{
+    const juce::ScopedLock sl (modelLock);
+    return bank;
+}
+
+void DaemonClient::setBank (const juce::String& name)
+{
+    {
+        const juce::ScopedLock sl (modelLock);
+        if (! isBankName (name) || name == bank)
+            return;
+        bank = name;
+        bankOpen = bankAsked = false;  // open it before anything else goes out
+    }
+    notify();
+}
+
 bool DaemonClient::isOnline() const
 {
     return lastHeardMs != 0 && nowMs() - lastHeardMs < (juce::uint32) offlineAfterMs;
@@ -239,7 +273,6 @@ void DaemonClient::restorePads (const std::array<PadInfo, params::numPads>& save
 
             w.toSend = {};
             w.inFlight = {};
-            w.wantInfo = false;
             ++w.generation;
             // Only pads that had a sound get one back; a prompt alone waits for Render.
             w.loadSaved = s.audio != nullptr || s.path.isNotEmpty();
@@ -298,7 +331,16 @@ void DaemonClient::run()
         if (nowMs() - lastPingMs >= (juce::uint32) pingIntervalMs)
         {
             lastPingMs = nowMs();
-            send (juce::OSCMessage (protocol::in::ping));
+            bool inBank;
+            {
+                const juce::ScopedLock sl (modelLock);
+                inBank = bankOpen;
+            }
+            // In the bank: the daemon sees this instance still holds it.
+            if (inBank)
+                sendInBank (juce::OSCMessage (protocol::in::ping));
+            else
+                send (juce::OSCMessage (protocol::in::ping));
             changed();  // the online indicator may have timed out
         }
 
@@ -319,9 +361,26 @@ bool DaemonClient::send (const juce::OSCBundle& b)
     return socket != nullptr && sender.send (b);
 }
 
+bool DaemonClient::sendInBank (const juce::OSCBundle& b)
+{
+    juce::OSCBundle withBank;
+    withBank.addElement (juce::OSCMessage (protocol::in::bank, getBank()));
+    for (const auto& element : b)
+        withBank.addElement (element);
+    return send (withBank);
+}
+
+bool DaemonClient::sendInBank (const juce::OSCMessage& m)
+{
+    juce::OSCBundle b;
+    b.addElement (m);
+    return sendInBank (b);
+}
+
 void DaemonClient::sendPending()
 {
     bool askState = false;
+    juce::String openBank;
     std::vector<std::pair<int, Request>> toSend;
     {
         const juce::ScopedLock sl (modelLock);
@@ -329,15 +388,35 @@ void DaemonClient::sendPending()
 
         // Back after a silence (a restarted or very busy daemon): requests it never answered
         // may have been lost, so they go again. A duplicate only replaces an identical request.
+        // The bank is opened again first (a restarted daemon knows it, but not who holds it).
         if (online && ! wasOnline)
+        {
             for (auto& w : work)
                 if (w.inFlight.kind != Request::Kind::none && ! w.inFlight.acknowledged && w.toSend.kind == Request::Kind::none)
                     w.toSend = w.inFlight;
+            bankOpen = bankAsked = false;
+        }
         wasOnline = online;
 
         // Requests wait for the daemon's first answer on this socket (it may not be running
-        // yet); after that a slow answer is no reason to hold them back.
+        // yet), then for the daemon to confirm the bank; after that a slow answer is no
+        // reason to hold them back.
         if (lastHeardMs == 0)
+            return;
+
+        if (! bankOpen)
+        {
+            if (! std::exchange (bankAsked, true))
+                openBank = bank;
+        }
+    }
+
+    if (openBank.isNotEmpty())
+        send (juce::OSCMessage (protocol::in::bankOpen, openBank));  // alone: not in a bank
+
+    {
+        const juce::ScopedLock sl (modelLock);
+        if (! bankOpen)
             return;
 
         if (adoptDaemonSlots && ! everOnline)
@@ -357,7 +436,7 @@ void DaemonClient::sendPending()
     }
 
     if (askState)
-        send (juce::OSCMessage (protocol::in::state));
+        sendInBank (juce::OSCMessage (protocol::in::state));
 
     for (const auto& [pad, r] : toSend)
     {
@@ -379,7 +458,7 @@ void DaemonClient::sendPending()
                 lastPadFor[protocol::in::set] = pad;
                 lastPadFor[protocol::in::prompt] = pad;
             }
-            send (b);
+            sendInBank (b);
         }
         else if (r.kind == Request::Kind::load)
         {
@@ -388,9 +467,9 @@ void DaemonClient::sendPending()
                 lastPadFor[protocol::in::load] = pad;
             }
             if (r.rootNote.has_value())
-                send (juce::OSCMessage (protocol::in::load, slot, r.prompt, *r.rootNote));
+                sendInBank (juce::OSCMessage (protocol::in::load, slot, r.prompt, *r.rootNote));
             else
-                send (juce::OSCMessage (protocol::in::load, slot, r.prompt));
+                sendInBank (juce::OSCMessage (protocol::in::load, slot, r.prompt));
         }
         else if (r.kind == Request::Kind::cancel)
         {
@@ -398,7 +477,7 @@ void DaemonClient::sendPending()
                 const juce::ScopedLock sl (modelLock);
                 lastPadFor[protocol::in::cancel] = pad;
             }
-            send (juce::OSCMessage (protocol::in::cancel, slot));
+            sendInBank (juce::OSCMessage (protocol::in::cancel, slot));
         }
     }
 }
@@ -546,6 +625,18 @@ void DaemonClient::handle (const juce::OSCMessage& m)
     {
         handleSlot (m);
     }
+    else if (address == protocol::out::bankOpened)
+    {
+        if (! hasTypes (m, protocol::out::bankOpenedTypes) || ! isBankName (m[0].getString()))
+            return;
+
+        const juce::ScopedLock sl (modelLock);
+        // The name to keep: ours, or a copy's when another instance holds ours (the host
+        // copied this plugin with its state). Saved with the project from now on.
+        bank = m[0].getString();
+        bankOpen = true;
+        changed();
+    }
     else if (address == protocol::out::stateDone)
     {
         const juce::ScopedLock sl (modelLock);
@@ -577,6 +668,11 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
     auto& p = pads[(size_t) pad];
     auto& w = work[(size_t) pad];
 
+    // Nothing of ours in flight for the pad (the project was restored meanwhile, or the request
+    // was answered already): a late reply, dropped. Only this instance renders its bank.
+    if (w.inFlight.kind == Request::Kind::none)
+        return;
+
     if (sample == nullptr)
     {
         p.status = PadStatus::error;
@@ -601,10 +697,6 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
         p.imported = true;
         p.sourceName = juce::File::createFileWithoutCheckingPath (request.prompt).getFileName();
     }
-    else
-    {
-        w.wantInfo = true;  // someone else rendered this slot: ask for its prompt
-    }
 
     p.settings.seed = m[4].getInt32();
     p.path = path;
@@ -620,13 +712,6 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
     w.install = true;
     w.loadSaved = false;
     changed();
-
-    if (w.wantInfo)
-    {
-        lastPadFor[protocol::in::get] = pad;
-        const juce::ScopedUnlock su (modelLock);
-        send (juce::OSCMessage (protocol::in::get, (juce::int32) pad));
-    }
 }
 
 void DaemonClient::handleError (const juce::OSCMessage& m)
@@ -678,7 +763,7 @@ void DaemonClient::handleSlot (const juce::OSCMessage& m)
     const auto idle = w.toSend.kind == Request::Kind::none && w.inFlight.kind == Request::Kind::none;
     const bool adopt = adoptDaemonSlots && idle && ! p.hasSound && p.prompt.isEmpty();
 
-    if (! adopt && ! w.wantInfo)
+    if (! adopt)
         return;
 
     p.prompt = m[2].getString();
@@ -687,20 +772,13 @@ void DaemonClient::handleSlot (const juce::OSCMessage& m)
     p.settings.duration = number (m[7]);
     p.settings.strength = number (m[8]);
 
-    if (w.wantInfo)
-    {
-        w.wantInfo = false;  // the seed stays the one /shot/ready reported
-    }
-    else
-    {
-        p.settings.seed = m[4].getInt32();
-        p.path = m[12].getString();
-        p.imported = p.prompt.isEmpty() && p.path.isNotEmpty();
-        p.rootNote = number (m[9]);
-        w.loadSaved = p.path.isNotEmpty();
-        p.status = w.loadSaved ? PadStatus::rendering : PadStatus::empty;
-        ++w.generation;
-    }
+    p.settings.seed = m[4].getInt32();
+    p.path = m[12].getString();
+    p.imported = p.prompt.isEmpty() && p.path.isNotEmpty();
+    p.rootNote = number (m[9]);
+    w.loadSaved = p.path.isNotEmpty();
+    p.status = w.loadSaved ? PadStatus::rendering : PadStatus::empty;
+    ++w.generation;
     changed();
 }
 

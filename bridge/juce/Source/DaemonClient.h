@@ -41,6 +41,10 @@ struct PadInfo
 
     One UDP socket is shared by a juce::OSCSender and a juce::OSCReceiver, so the daemon's
     replies (sent to the requester's address) come back to it without any --reply-port.
+    Each instance renders into a bank of 16 slots of its own (bridge/OSC.md, "Banks"): it opens
+    the bank (saved with the project) whenever the daemon comes online, and sends every command
+    in a bundle headed by /shot/bank NAME, so two instances never share a slot. A copied
+    instance (same saved name, the original still running) is given a copy of the bank.
     Replies are queued by the receiver's thread and handled on this client's worker thread,
     which also decodes the WAV files named by /shot/ready, hands them to the Sampler, pings the
     daemon and frees the samples the audio thread gave back. Nothing here runs on the audio
@@ -91,6 +95,11 @@ public:
     /** Increments on every change the editor may want to show. */
     int getChangeCount() const noexcept { return changes.load(); }
 
+    /** The daemon bank this instance renders into ("plugin-" and 8 hex digits when new). */
+    juce::String getBank() const;
+    /** The project's bank (from the host's saved state): opened again under that name. */
+    void setBank (const juce::String&);
+
     /** Replaces every pad with the project's (prompt, settings, path...): each sound is loaded
         from its file, or re-rendered with its prompt, seed and settings when the daemon has
         deleted the file. */
@@ -113,7 +122,6 @@ private:
         Request inFlight;            // sent; its /shot/ready (or error) is expected
         bool loadSaved = false;      // restored: load the embedded audio, else pads[i].path,
                                      // else re-render
-        bool wantInfo = false;       // a /shot/ready we did not ask for: ask /shot/get
         bool install = false;        // hand `toInstall` (nullptr: silence) to the sampler
         std::unique_ptr<Sample> toInstall;
         int generation = 0;          // bumped by every new request: late results are dropped
@@ -134,6 +142,9 @@ private:
     bool isOnline() const;
     bool send (const juce::OSCBundle&);
     bool send (const juce::OSCMessage&);
+    /** In a bundle after /shot/bank NAME: the message speaks of this instance's bank. */
+    bool sendInBank (const juce::OSCMessage&);
+    bool sendInBank (const juce::OSCBundle&);
     void changed() noexcept { ++changes; }
     static bool isPad (int pad) noexcept { return pad >= 0 && pad < params::numPads; }
 
@@ -156,7 +167,10 @@ private:
     juce::uint32 lastHeardMs = 0;  // any message from the daemon on this socket; 0 = none yet
     bool wasOnline = false;
     bool everOnline = false;
-    bool adoptDaemonSlots = true;  // a fresh instance shows the daemon's slots (/shot/state)
+    bool adoptDaemonSlots = true;  // a fresh instance shows its bank's slots (/shot/state)
+    juce::String bank;             // the daemon bank (modelLock)
+    bool bankOpen = false;         // the daemon confirmed `bank`: commands may go out
+    bool bankAsked = false;        // /shot/bank/open sent since the daemon came online
     std::map<juce::String, int> lastPadFor;  // command -> pad, to place errors without "slot N:"
 
     juce::uint32 lastPingMs = 0;

@@ -7,7 +7,7 @@ namespace shotcaller
 namespace
 {
 const juce::Identifier daemonTag { "Daemon" }, padsTag { "Pads" }, padTag { "Pad" };
-const juce::Identifier hostId { "host" }, portId { "port" }, replyPortId { "replyPort" };
+const juce::Identifier hostId { "host" }, portId { "port" }, replyPortId { "replyPort" }, bankId { "bank" };
 const juce::Identifier indexId { "index" }, promptId { "prompt" }, seedId { "seed" }, stepsId { "steps" },
     guidanceId { "guidance" }, strengthId { "strength" }, durationId { "duration" }, pathId { "path" },
     rootId { "root" }, secondsId { "seconds" }, importedId { "imported" }, sourceId { "source" },
@@ -153,7 +153,8 @@ void ShotcallerProcessor::getStateInformation (juce::MemoryBlock& destData)
     juce::ValueTree daemon (daemonTag);
     daemon.setProperty (hostId, e.host, nullptr)
         .setProperty (portId, e.port, nullptr)
-        .setProperty (replyPortId, e.replyPort, nullptr);
+        .setProperty (replyPortId, e.replyPort, nullptr)
+        .setProperty (bankId, client.getBank(), nullptr);
     state.appendChild (daemon, nullptr);
 
     juce::ValueTree pads (padsTag);
@@ -185,6 +186,7 @@ void ShotcallerProcessor::setStateInformation (const void* data, int sizeInBytes
         const auto now = client.getEndpoint();
         if (e.host != now.host || e.port != now.port || e.replyPort != now.replyPort)
             client.connect (e);
+        client.setBank (daemon.getProperty (bankId).toString());  // none in older projects
     }
 
     std::array<PadInfo, params::numPads> pads {};
