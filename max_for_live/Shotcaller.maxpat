@@ -2269,30 +2269,6 @@
 			{
 				"patchline": {
 					"source": [
-						"obj-56",
-						0
-					],
-					"destination": [
-						"obj-57",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
-						"obj-57",
-						0
-					],
-					"destination": [
-						"obj-58",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
 						"obj-7",
 						0
 					],
@@ -2310,30 +2286,6 @@
 					],
 					"destination": [
 						"obj-58",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
-						"obj-58",
-						0
-					],
-					"destination": [
-						"obj-63",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
-						"obj-58",
-						1
-					],
-					"destination": [
-						"obj-60",
 						0
 					]
 				}
@@ -2647,6 +2599,54 @@
 					"source": [
 						"obj-bank-set",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-58",
+						1
+					],
+					"source": [
+						"obj-56",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-60",
+						0
+					],
+					"source": [
+						"obj-57",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-64",
+						0
+					],
+					"source": [
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-57",
+						0
+					],
+					"source": [
+						"obj-58",
+						1
 					]
 				}
 			}

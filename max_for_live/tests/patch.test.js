@@ -194,17 +194,25 @@ test("parameters are live.* objects with unique names, ranges from the logic", (
   assert.equal(mode.parameter_enum.indexOf("Daemon repitch"), logic.MODE_DAEMON_REPITCH);
 });
 
-test("notes: [midiin] -> [midiparse] -> [gate] -> [midiformat] -> [midiout], or to the [js]", () => {
+test("notes: raw MIDI [midiin] -> [gate] -> [midiout] (lossless), or parsed, notes to the [js]", () => {
   const gate = one("gate");
   const parse = one("midiparse");
-  assert.deepEqual(linesFrom(parse.id, 0).map((l) => l.destination), [[gate.id, 1]]);
-  assert.equal(byId.get(linesFrom(gate.id, 0)[0].destination[0]).text, "midiformat");
-  assert.equal(words(byId.get(linesFrom(gate.id, 1)[0].destination[0])).join(" "), "prepend note");
+  const midiout = one("midiout");
+  // Simpler mode: every byte passes untouched (14-bit pitch bend, MPE, SysEx)
+  assert.deepEqual(linesFrom(one("midiin").id).map((l) => l.destination), [[gate.id, 1]]);
+  assert.deepEqual(linesFrom(gate.id, 0).map((l) => l.destination), [[midiout.id, 0]]);
+  // Daemon repitch: parsed; notes go to the [js], everything else back out through [midiformat]
+  assert.deepEqual(linesFrom(gate.id, 1).map((l) => l.destination), [[parse.id, 0]]);
+  assert.equal(words(byId.get(linesFrom(parse.id, 0)[0].destination[0])).join(" "), "prepend note");
+  const format = one("midiformat");
+  for (let i = 1; i < parse.numoutlets - 1; i++) {
+    assert.deepEqual(linesFrom(parse.id, i).map((l) => l.destination[0]), [format.id], `midiparse outlet ${i}`);
+  }
   // Menu value 0 (Simpler) opens gate outlet 0, 1 (daemon repitch) outlet 1, through [+ 1].
   const plus = byId.get(linesFrom(param("Play via").id, 0).map((l) => l.destination[0])
     .find((id) => byId.get(id).text === "+ 1"));
   assert.deepEqual(linesFrom(plus.id).map((l) => l.destination), [[gate.id, 0]]);
-  assert.deepEqual(linesFrom(one("midiformat").id).map((l) => byId.get(l.destination[0]).text), ["midiout"]);
+  assert.deepEqual(linesFrom(format.id).map((l) => byId.get(l.destination[0]).text), ["midiout"]);
 });
 
 test("build_amxd writes a MIDI-effect container that parses back to the same patch", (t) => {
