@@ -328,6 +328,9 @@ void DaemonClient::run()
         sendPending();
         installPending();
 
+        if (projectDirty.exchange (false) && onProjectChanged)
+            onProjectChanged();
+
         if (nowMs() - lastPingMs >= (juce::uint32) pingIntervalMs)
         {
             lastPingMs = nowMs();
@@ -633,7 +636,10 @@ void DaemonClient::handle (const juce::OSCMessage& m)
         const juce::ScopedLock sl (modelLock);
         // The name to keep: ours, or a copy's when another instance holds ours (the host
         // copied this plugin with its state). Saved with the project from now on.
-        bank = m[0].getString();
+        const auto given = m[0].getString();
+        if (given != bank)
+            projectChanged();
+        bank = given;
         bankOpen = true;
         changed();
     }
@@ -677,7 +683,7 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
     {
         p.status = PadStatus::error;
         p.error = error;
-        status.lastError = "pad " + juce::String (pad + 1) + ": " + error;
+        status.lastError = "pad " + juce::String (pad) + ": " + error;  // pads are labelled from 0
         changed();
         return;
     }
@@ -711,7 +717,7 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
     w.toInstall = std::move (sample);
     w.install = true;
     w.loadSaved = false;
-    changed();
+    projectChanged();
 }
 
 void DaemonClient::handleError (const juce::OSCMessage& m)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -92,6 +93,10 @@ public:
     PadInfo getPad (int pad) const;
     std::array<PadInfo, params::numPads> getPads() const;
     Status getStatus() const;
+    /** Called on the client's worker thread (no lock held) when what the project saves has
+        changed: a pad's sound, prompt or settings, or the bank's name. */
+    std::function<void()> onProjectChanged;
+
     /** Increments on every change the editor may want to show. */
     int getChangeCount() const noexcept { return changes.load(); }
 
@@ -146,6 +151,7 @@ private:
     bool sendInBank (const juce::OSCMessage&);
     bool sendInBank (const juce::OSCBundle&);
     void changed() noexcept { ++changes; }
+    void projectChanged() noexcept { ++changes; projectDirty = true; }
     static bool isPad (int pad) noexcept { return pad >= 0 && pad < params::numPads; }
 
     Sampler& sampler;
@@ -175,6 +181,7 @@ private:
 
     juce::uint32 lastPingMs = 0;
     std::atomic<int> changes { 0 };
+    std::atomic<bool> projectDirty { false };
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR (DaemonClient)
 };

@@ -66,6 +66,13 @@ ShotcallerProcessor::ShotcallerProcessor()
 {
     keymapValue = parameters.getRawParameterValue (params::keymap);
     chromaticPadValue = parameters.getRawParameterValue (params::chromaticPad);
+    // A new sound or bank name changes the project without any parameter moving: tell the
+    // host, so it marks the project modified and saves it. JUCE's wrappers take this from
+    // any thread.
+    client.onProjectChanged = [this]
+    {
+        updateHostDisplay (ChangeDetails().withNonParameterStateChanged (true));
+    };
     client.connect ({});
 }
 
@@ -134,7 +141,12 @@ void ShotcallerProcessor::rollDice (int pad, const juce::String& prompt)
 void ShotcallerProcessor::setParameter (const juce::String& id, float plainValue)
 {
     if (auto* p = parameters.getParameter (id))
+    {
+        // One gesture, so the host records one automation point and one undo step.
+        p->beginChangeGesture();
         p->setValueNotifyingHost (p->convertTo0to1 (plainValue));
+        p->endChangeGesture();
+    }
 }
 
 void ShotcallerProcessor::setDaemonEndpoint (const DaemonClient::Endpoint& e)

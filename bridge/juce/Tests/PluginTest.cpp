@@ -181,6 +181,20 @@ double frequencyOf (const juce::AudioBuffer<float>& b, double from, double to)
     return test::estimateFrequency (b.getReadPointer (0) + start, end - start, hostRate);
 }
 
+/** What a host hears from the processor: project changes and parameter gestures. */
+struct HostListener : juce::AudioProcessorListener
+{
+    std::atomic<int> stateChanges { 0 }, gesturesBegun { 0 }, gesturesEnded { 0 };
+    void audioProcessorParameterChanged (juce::AudioProcessor*, int, float) override {}
+    void audioProcessorChanged (juce::AudioProcessor*, const ChangeDetails& d) override
+    {
+        if (d.nonParameterStateChanged)
+            ++stateChanges;
+    }
+    void audioProcessorParameterChangeGestureBegin (juce::AudioProcessor*, int) override { ++gesturesBegun; }
+    void audioProcessorParameterChangeGestureEnd (juce::AudioProcessor*, int) override { ++gesturesEnded; }
+};
+
 struct Options
 {
     int port = 0;
@@ -221,9 +235,14 @@ int runTests (const Options& opt)
         return 1;
 
     // -- /shot/prompt -> /shot/progress -> /shot/ready with the tiny model -------------------
+    HostListener host;
+    a->addListener (&host);
     a->setParameter (sp::steps, 4);
     a->setParameter (sp::seed, 7);
     a->setParameter (sp::duration, 1.0f);
+    r.check (host.gesturesBegun == 3 && host.gesturesEnded == 3, "parameter gestures",
+             juce::String (host.gesturesBegun.load()) + " begun, " + juce::String (host.gesturesEnded.load())
+                 + " ended for 3 changes");
     a->renderPad (0, "kick drum");
     float maxProgress = 0.0f;
     bool sawRendering = false;
@@ -243,6 +262,9 @@ int runTests (const Options& opt)
              "render round trip", "pad 0 " + describe (pad0) + ", progress seen up to " + juce::String (maxProgress, 2));
     r.check (pad0.settings.seed == 7 && pad0.settings.steps == 4 && juce::File (pad0.path).existsAsFile(),
              "render settings", "seed " + juce::String (pad0.settings.seed) + ", steps " + juce::String (pad0.settings.steps));
+    r.check (host.stateChanges > 0, "host told of the new sound",
+             juce::String (host.stateChanges.load()) + " updateHostDisplay (non-parameter state) calls");
+    a->removeListener (&host);
 
     // -- drums keymap: note 36 plays pad 0, velocity-sensitive; empty pads are silent -------
     a->setParameter (sp::keymap, 0);
@@ -447,6 +469,34 @@ int runTests (const Options& opt)
                      + " | " + describe (d.pad (3)) + "; differences " + juce::String (kickAlone) + ", "
                      + juce::String (bellAlone));
         a.blocksProcessed += d.blocksProcessed;  // counted in the allocation check below
+    }
+
+    // -- banks: each instance its own; a copied one (b, restored from a's state) a copy ------
+    {
+        const auto bankA = a->getClient().getBank(), bankB = b->getClient().getBank();
+        r.check (bankA.startsWith ("plugin-") && bankB == bankA + "-2", "own banks",
+                 "instance " + bankA + ", its copy " + bankB);
+    }
+
+    // -- a render that finishes after the project was reloaded does not replace its pad -------
+    {
+        Host e (opt.port);
+        juce::MemoryBlock fresh;
+        e->getStateInformation (fresh);  // the project as saved: pad 9 empty, e's own bank
+        e->setParameter (sp::keymap, 0);
+        e->setParameter (sp::steps, 200);
+        e->renderPad (9, "late snare");
+        const bool started = e.waitFor ([&] { return e.pad (9).progress > 0.0f; }, opt.timeout);
+        e->setStateInformation (fresh.getData(), (int) fresh.getSize());  // reloaded mid-render
+        // The daemon's single worker finishes pad 9 before it renders pad 10.
+        e->setParameter (sp::steps, 2);
+        e->renderPad (10, "kick");
+        const bool after = e.waitReady (10, opt.timeout);
+        const auto p9 = e.pad (9);
+        const auto late = e.play ({ { 45, 127 } }, 0.3);
+        r.check (started && after && p9.status == PadStatus::empty && ! p9.hasSound && test::peak (late) == 0.0f,
+                 "late reply dropped", "pad 9 " + describe (p9) + ", note 45 peak " + juce::String (test::peak (late)));
+        a.blocksProcessed += e.blocksProcessed;
     }
 
     // -- the online indicator goes off without a daemon ---------------------------------------
