@@ -599,7 +599,10 @@ void DaemonClient::handle (const juce::OSCMessage& m)
 
         const juce::ScopedLock sl (modelLock);
         auto& p = pads[(size_t) m[0].getInt32()];
-        work[(size_t) m[0].getInt32()].inFlight.acknowledged = true;
+        auto& w = work[(size_t) m[0].getInt32()];
+        if (w.inFlight.kind == Request::Kind::none)
+            return;  // a late reply for a request the pad no longer waits for
+        w.inFlight.acknowledged = true;
         p.status = PadStatus::rendering;
         p.progress = juce::jlimit (0.0f, 1.0f, number (m[1]));
         changed();
