@@ -5,7 +5,8 @@ alone, under a fader and during renders; and JACK xruns while the daemon renders
                                  [--xrun-prompts 20] [--xrun-period 64]
 
 Starts the daemon (the shipped model, or the tiny random one when it is missing: printed),
-renders slot 0 from a prompt, then plays ``--notes`` notes one after another and times each
+renders every slot from a prompt that rings out (``--prompt``, at the default 4 s duration:
+the longest sounds the daemon makes), then plays ``--notes`` notes one after another and times each
 from send to the reply's arrival: ``/shot/note`` over UDP (chromatic keymap: repitched; drums
 keymap: not), then MIDI note-ons from a JACK client into the daemon's virtual port. JACK
 delivers MIDI once per period, so the MIDI figure includes up to one period of the server
@@ -194,6 +195,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model")
     parser.add_argument("--notes", type=int, default=1000)
+    parser.add_argument("--prompt", default="crash cymbal ringing out",
+                        help="what every slot renders (default: a sound that rings for 4 s)")
     parser.add_argument("--jack-period", type=int, default=256)
     parser.add_argument("--no-midi", action="store_true")
     parser.add_argument("--fader-rate", type=float, default=400.0,
@@ -215,9 +218,12 @@ def main() -> int:
     peer = Peer(daemon.port, port=reply_port)
     try:
         print(f"daemon ready in {daemon.wait_ready(peer):.2f} s")
-        peer.send("/shot/prompt", 0, "warm rhodes electric piano note")
-        ready = peer.wait_for("/shot/ready", match=lambda a: a[0] == 0)
-        print(f"slot 0 rendered: {ready[3]:.2f} s of audio, root {ready[2]}")
+        lengths = []
+        for slot in range(16):
+            peer.send("/shot/prompt", slot, args.prompt)
+            lengths.append(peer.wait_for("/shot/ready", match=lambda a, s=slot: a[0] == s)[3])
+        print(f"16 slots rendered from {args.prompt!r}: {min(lengths):.2f} to "
+              f"{max(lengths):.2f} s of audio (slot 0: {lengths[0]:.2f} s)")
         notes = [(48 + (i * 7) % 25, 30 + (i * 13) % 98) for i in range(args.notes)]
 
         peer.send("/shot/keymap", "chromatic", 0)

@@ -436,10 +436,10 @@
 							"parameter_shortname": "Duration",
 							"parameter_type": 0,
 							"parameter_mmin": 0.05,
-							"parameter_mmax": 10,
+							"parameter_mmax": 8,
 							"parameter_initial_enable": 1,
 							"parameter_initial": [
-								1.48
+								4
 							],
 							"parameter_unitstyle": 9,
 							"parameter_units": "%.2f s"

@@ -31,12 +31,15 @@ def _corpus_build(args: argparse.Namespace) -> int:
     for p in [*args.folder, *args.nsynth, *args.hydrogen, *args.salamander]:
         if not Path(p).is_dir():
             raise UsageError(f"{p}: not a directory")
+    if not 0.05 <= args.hold < args.seconds <= 30:
+        raise UsageError(f"--hold {args.hold} / --seconds {args.seconds}: the hold must be at "
+                         "least 0.05 s and shorter than the one-shot (at most 30 s)")
     cfg = BuildConfig(out=Path(args.out), soundfonts=soundfonts,
                       folders=[Path(p) for p in args.folder],
                       nsynth=[Path(p) for p in args.nsynth], synth_per_family=args.synth,
                       hydrogen=[Path(p) for p in args.hydrogen],
                       salamander=[Path(p) for p in args.salamander],
-                      sample_rate=args.rate,
+                      sample_rate=args.rate, length_s=args.seconds, hold_s=args.hold,
                       limit=args.limit, jobs=args.jobs)
     report = build_corpus(cfg)
     print(f"{report.records} samples in {cfg.out} ({report.rendered_units} units done now, "
@@ -87,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="generate N drum-machine / synth voices per family (server/corpus/"
                         "synth.py; with effects on a share of them)")
     b.add_argument("--rate", type=int, default=44100, help="sample rate in Hz (default 44100)")
+    b.add_argument("--seconds", type=float, default=1.5,
+                   help="length of every one-shot in seconds (default 1.5: the codec's window); "
+                        "drum voices ring out, sustained notes are released inside it")
+    b.add_argument("--hold", type=float, default=1.0,
+                   help="seconds a soundfont note is held before its note-off (default 1.0)")
     b.add_argument("--limit", type=int, default=None,
                    help="at most N presets per soundfont / N files per folder")
     b.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")

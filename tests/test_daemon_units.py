@@ -301,6 +301,27 @@ def test_slot_bank_persists_every_change_and_restores(tmp_path: Path) -> None:
     assert third.get(2).render is None  # a vanished file is not offered as a render
 
 
+def test_a_version_1_state_loads_as_the_main_bank_with_its_durations_migrated(
+        tmp_path: Path) -> None:
+    """A state file from before banks and long renders: its slots are the main bank's; a slot
+    at version 1's full 1.48 s (the most it could render) takes the new default, one the
+    producer shortened keeps its length."""
+    import json
+
+    (tmp_path / "state.json").write_text(json.dumps({
+        "version": 1, "next_render_id": 5, "keymap": {"name": "drums"},
+        "slots": [{"index": 0, "params": {"prompt": "crash", "duration": 1.48}},
+                  {"index": 1, "params": {"prompt": "blip", "duration": 0.3}}]}))
+    bank = SlotBank(16, StateStore(tmp_path / "state.json"))
+    assert bank.restore().clean
+    state = bank.latest_state()
+    assert [b.name for b in state.banks] == ["main"] and len(state.slots) == 16
+    assert bank.get(0).params.duration == SlotParams().duration == 4.0
+    assert bank.get(1).params.duration == 0.3
+    bank.set_params(1, gain=0.5)  # the next save writes the current version
+    assert json.loads((tmp_path / "state.json").read_text())["version"] == 2
+
+
 def test_corrupt_state_file_is_moved_aside(tmp_path: Path) -> None:
     (tmp_path / "state.json").write_text("{not json")
     bank = SlotBank(2, StateStore(tmp_path / "state.json"))

@@ -35,7 +35,7 @@ def test_weights_stay_under_the_size_budget() -> None:
 def test_pitched_prompt_renders_with_its_root(pipe) -> None:
     out = pipe("warm electric piano note", pitch=60, seed=1, output_sampling_rate=48000)
     assert out.sampling_rate == 48000 and out.root_note == 60.0 and out.tonal
-    assert len(out.audios) == round(pipe.defaults.duration_in_s * 48000)
+    assert 0.2 * 48000 < len(out.audios) <= round(pipe.defaults.duration_in_s * 48000)
     assert np.all(np.isfinite(out.audios))
     assert 0.01 < np.max(np.abs(out.audios)) <= 1.0
 
@@ -64,6 +64,35 @@ def test_drum_prompt_is_unpitched_and_has_an_attack(pipe) -> None:
     assert first > 0.6 * np.sum(env**2)
 
 
+def _db(x: float, ref: float) -> float:
+    return 20 * np.log10(max(x, 1e-12) / ref)
+
+
+def test_a_crash_rings_past_the_codec_window_and_dies_away_before_it_ends(pipe) -> None:
+    """The tail model: a crash is still ringing at 1.49 s, so its render goes on, decaying,
+    and ends inaudible (at least 50 dB under its peak) or faded at the asked 4 s."""
+    out = pipe("crash cymbal ringing out", seed=3, duration_in_s=4.0)
+    y, sr = out.audios, out.sampling_rate
+    assert len(y) > 2.0 * sr
+    peak = float(np.max(np.abs(y)))
+    rms = [float(np.sqrt(np.mean(y[int(a * sr):int((a + 0.25) * sr)] ** 2)))
+           for a in (0.5, 1.2, 1.8)]
+    assert rms[0] > rms[1] > rms[2] > 0  # decaying through the window's end and after it
+    assert _db(float(np.max(np.abs(y[-int(0.01 * sr):]))), peak) < -50
+
+
+def test_a_closed_hat_is_short_not_four_seconds_of_silence(pipe) -> None:
+    out = pipe("tight closed hi-hat", seed=1)  # the default duration: 4 s at most
+    assert len(out.audios) < 0.6 * out.sampling_rate
+
+
+def test_a_short_duration_is_kept_exactly_and_faded(pipe) -> None:
+    out = pipe("crash cymbal ringing out", seed=3, duration_in_s=0.3)
+    y = out.audios
+    assert len(y) == round(0.3 * out.sampling_rate)
+    assert abs(float(y[-1])) < 1e-3 and float(np.max(np.abs(y[:len(y) // 2]))) > 0.05
+
+
 def _logmel(y: np.ndarray, sr: int) -> np.ndarray:
     import librosa
 
@@ -82,14 +111,19 @@ def test_a_variation_moves_away_from_its_source_as_strength_grows(pipe) -> None:
                     init_audio=source.audios, init_sampling_rate=44100, tonal=True,
                     tune=False, output_sampling_rate=44100)
 
+    def distance(y: np.ndarray) -> float:  # over the frames both have (each ends its own way)
+        mel = _logmel(y, 44100)
+        n = min(mel.shape[1], ref.shape[1])
+        return float(np.mean(np.abs(mel[:, :n] - ref[:, :n])))
+
     distances = []
     for strength in (0.05, 0.3, 0.6, 1.0):
-        runs = [np.mean(np.abs(_logmel(vary(strength, s).audios, 44100) - ref))
-                for s in (11, 12, 13)]
+        runs = [distance(vary(strength, s).audios) for s in (11, 12, 13)]
         distances.append(float(np.mean(runs)))
     assert distances == sorted(distances), distances
     a, b = vary(0.3, 21), vary(0.3, 22)
-    assert not np.allclose(a.audios, b.audios) and a.root_note == 57.0
+    n = min(len(a.audios), len(b.audios))
+    assert not np.allclose(a.audios[:n], b.audios[:n]) and a.root_note == 57.0
 
 
 def test_a_morph_of_a_pitched_pair_has_one_pitch_and_the_endpoints_loudness(pipe) -> None:
@@ -108,8 +142,10 @@ def test_a_morph_of_a_pitched_pair_has_one_pitch_and_the_endpoints_loudness(pipe
     pitch = measure_pitch(half, sr, 60.5)  # searched around both roots
     assert pitch is not None and abs(pitch - 57.0) < 0.5, pitch  # A3, A's root
     assert abs(rms_db(half) - (rms_db(a) + rms_db(b)) / 2) < 3.0
-    crossfade = 0.5 * a + 0.5 * b
-    assert np.corrcoef(half[: len(crossfade)], crossfade[: len(half)])[0, 1] < 0.9
+    n = min(len(a), len(b))
+    crossfade = 0.5 * a[:n] + 0.5 * b[:n]
+    m = min(n, len(half))
+    assert np.corrcoef(half[:m], crossfade[:m])[0, 1] < 0.9
     start, _ = morph(pipe.codec, a, b, sampling_rate=sr, t=0.0, root_a=57.0, root_b=64.0,
                      output_sampling_rate=sr)
     assert abs(rms_db(start) - rms_db(a)) < 1.0

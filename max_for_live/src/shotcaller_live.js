@@ -37,7 +37,7 @@ var SLOT_KEYS = {
   seed: { type: "i", min: -1, max: 2147483647, initial: -1 },
   steps: { type: "i", min: 1, max: 200, initial: 12 },
   guidance: { type: "f", min: 0.0, max: 30.0, initial: 3.0 },
-  duration: { type: "f", min: 0.05, max: 10.0, initial: 1.48 },
+  duration: { type: "f", min: 0.05, max: 8.0, initial: 4.0 },
   strength: { type: "f", min: 0.01, max: 1.0, initial: 0.1 },
   root: { type: "f", min: -1.0, max: 127.0, initial: -1.0 },
   repitch: { type: "s", choices: ["resample", "keep-length"], initial: "resample" },

@@ -19,6 +19,7 @@ from .spectral import (
     shift_frequencies,
     wave_to_logmag,
 )
+from .tail import extend, frames_for, with_frames
 from .vocoder import SpectralDecoder
 
 SPECTRAL_FILE = "spectral_config.json"
@@ -107,22 +108,41 @@ class SpectralCodec:
         return self.autoencoder.encode(x) * self.autoencoder.config.scaling_factor
 
     @torch.inference_mode()
-    def decode(self, latents: torch.Tensor, *, output_sampling_rate: int | None = None
-               ) -> np.ndarray:
-        """Scaled latents [batch, C, H, T] → audio [batch, n] at ``output_sampling_rate``."""
+    def decode(self, latents: torch.Tensor, *, output_sampling_rate: int | None = None,
+               duration_in_s: float | None = None) -> np.ndarray:
+        """Scaled latents [batch, C, H, T] → audio [batch, n] at ``output_sampling_rate``.
+
+        With ``duration_in_s`` beyond the codec's window, a sound still audible at the
+        window's end is continued by the tail model (``tail.py``) to that length."""
         if latents.ndim != 4:
             raise ValueError(f"latents must be [batch, C, H, T], got shape {tuple(latents.shape)}")
         frames = self.autoencoder.decode(latents.float() / self.autoencoder.config.scaling_factor)
-        waves = self.frames_to_waves(frames.float()).cpu().numpy()
+        frames = frames.float()
+        spectral = self.spectral
+        total = frames_for(duration_in_s, spectral) if duration_in_s else frames.shape[-1]
+        if total > frames.shape[-1] and self.still_ringing(frames):
+            frames = extend(frames, total, spectral)
+            spectral = with_frames(spectral, total)
+        waves = self.frames_to_waves(frames, spectral).cpu().numpy()
         rate = output_sampling_rate or self.sampling_rate
         return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])
 
-    def frames_to_waves(self, frames: torch.Tensor) -> torch.Tensor:
-        """Normalised log-magnitude frames [batch, bins, frames] → waves [batch, num_samples]."""
+    def frames_to_waves(self, frames: torch.Tensor,
+                        spectral: SpectralConfig | None = None) -> torch.Tensor:
+        """Normalised log-magnitude frames [batch, bins, frames] → waves [batch, num_samples]
+        (``spectral``: the representation over a longer span, for a tail)."""
+        spectral = spectral or self.spectral
         if self.decoder is not None:
-            return self.decoder.waveform(frames, self.spectral)
-        mag = logmag_to_mag(frames, self.spectral)
-        return griffin_lim(mag, self.spectral, n_iter=self.phase_iterations)
+            return self.decoder.waveform(frames, spectral)
+        mag = logmag_to_mag(frames, spectral)
+        return griffin_lim(mag, spectral, n_iter=self.phase_iterations)
+
+    def still_ringing(self, frames: torch.Tensor, below_db: float = 60.0) -> bool:
+        """Whether any sound of the batch is within ``below_db`` of its peak at the window's
+        end (then it needs a tail; a sound already gone is cheaper left alone)."""
+        energy = (frames.float() * self.spectral.log_scale).exp().square().sum(dim=1)  # ~power
+        last = energy[:, -8:].amax(dim=1)
+        return bool((10 * torch.log10(last / energy.amax(dim=1)) > -below_db).any())
 
     def full_latents(self, latents: torch.Tensor) -> torch.Tensor:
         """Latents [batch, C, H, T] with the components an index left out (``C`` below the

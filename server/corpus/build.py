@@ -51,6 +51,7 @@ class BuildConfig:
     salamander: list[Path] = field(default_factory=list)  # Salamander piano npm packages
     sample_rate: int = 44100
     length_s: float = 1.5
+    hold_s: float = 1.0  # a soundfont note's note-off (its release rings on inside length_s)
     limit: int | None = None
     jobs: int = 1
     render: RenderSettings | None = None
@@ -76,7 +77,11 @@ def _run_unit(unit, corpus_dir: str):
 
 
 def plan_units(cfg: BuildConfig) -> list:
-    settings = cfg.render or RenderSettings(sample_rate=cfg.sample_rate, length_s=cfg.length_s)
+    if not 0.05 <= cfg.hold_s < cfg.length_s:
+        raise ValueError(f"hold {cfg.hold_s} s must be shorter than the one-shot "
+                         f"({cfg.length_s} s) and at least 0.05 s")
+    settings = cfg.render or RenderSettings(sample_rate=cfg.sample_rate, length_s=cfg.length_s,
+                                            hold_s=cfg.hold_s)
     units: list = []
     for sf2 in cfg.soundfonts:
         units += preset_units(Path(sf2), settings, cfg.limit)

@@ -182,12 +182,13 @@ class SlotBank:
             banks.append(Bank(name, bank["number"], tuple((bank.get("keymap") or {}).items())))
         count = max(b.number for b in banks) + 1
         slots = [Slot(i) for i in range(count * self.size)]
+        version = data.get("version", 1)
         for item in data.get("slots", []):
             idx = item["index"]
             if not 0 <= idx < len(slots):
                 log.warning("state: ignoring slot %s (bank has %d)", idx, len(slots))
                 continue
-            params = _params_from_dict(item.get("params", {}))
+            params = _params_from_dict(migrate_params(item.get("params", {}), version))
             render = None
             if item.get("render"):
                 render = SlotRender(**item["render"])
@@ -494,6 +495,19 @@ def highest_render_id(*folders: Path) -> int:
                 if match:
                     found = max(found, int(match.group(2)))
     return found
+
+
+#: version 1's default (and longest) duration: "as long as the model renders", then 1.48 s
+V1_FULL_DURATION = 1.48
+
+
+def migrate_params(params: dict[str, Any], version: int) -> dict[str, Any]:
+    """Slot parameters saved by state ``version`` as this daemon reads them. Version 1 knew
+    no render past 1.48 s: a slot left at that length takes the new default (each sound as
+    long as it rings); a shorter one the producer chose keeps it."""
+    if version < 2 and params.get("duration") == V1_FULL_DURATION:
+        params = {k: v for k, v in params.items() if k != "duration"}
+    return params
 
 
 def _params_from_dict(data: dict[str, Any]) -> SlotParams:

@@ -24,7 +24,9 @@ from server.atomic_file import replace_atomic
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 2  # 2: named banks (version 1 files load as the main bank alone)
+# 2: named banks (version 1 files load as the main bank alone) and renders up to 8 s (a slot
+# left at version 1's full 1.48 s takes the new default, see slots.migrate_params)
+STATE_VERSION = 2
 BACKUPS = 3
 BACKUP_EVERY_S = 60.0
 RENDER_SOURCES = ("model", "import")

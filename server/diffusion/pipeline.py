@@ -30,6 +30,7 @@ from diffusers.utils import BaseOutput
 from ..codec.codec import SpectralCodec
 from ..corpus.captions import prompt_qualities, prompt_register
 from .conditioning import conditioning_vector, note_features
+from .endings import finish
 from .retrieval import DEFAULT_NOTE, RetrievalIndex
 from .text import TextEncoder
 from .tuning import tune_to_note
@@ -41,6 +42,8 @@ if TYPE_CHECKING:  # external.py imports this module; load_pipeline imports it l
 log = logging.getLogger(__name__)
 
 PIPELINE_CONFIG = "pipeline_config.json"
+#: the longest one-shot: the codec's window, then the tail model (``codec/tail.py``)
+MAX_DURATION_S = 8.0
 
 
 @dataclass
@@ -48,7 +51,7 @@ class RenderDefaults:
     num_inference_steps: int = 12
     guidance_scale: float = 3.0
     strength: float = 1.0  # pure generation, for a model folder without pipeline_config.json
-    duration_in_s: float = 1.48
+    duration_in_s: float = 4.0  # the longest a render may be; each ends where its sound does
     # Whether pitched renders are resampled onto their note (tuning.py). A model that already
     # lands on its note is better off without: the pitch tracker's own error is then larger
     # than the render's (shotcaller-small v3: 0.6 cents median untuned, 9.4 tuned).
@@ -140,8 +143,9 @@ class ShotcallerPipeline(DiffusionPipeline):
     # -- the steps -----------------------------------------------------------------------------
     @property
     def max_duration_in_s(self) -> float:
-        """The longest one-shot this model renders: the codec's window."""
-        return self.codec.spectral.duration_in_s
+        """The longest one-shot this model renders (past the codec's window, the tail model
+        carries a still-ringing sound on)."""
+        return MAX_DURATION_S
 
     def check_inputs(self, prompt, negative_prompt, pitch, velocity, duration_in_s, seed,
                      num_inference_steps, guidance_scale, strength, output_sampling_rate) -> None:
@@ -283,12 +287,15 @@ class ShotcallerPipeline(DiffusionPipeline):
             if callback is not None:
                 callback(i + 1, len(timesteps))
 
-        # 8. Decode to audio at the output rate, trimmed to the duration with a short fade
-        audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate)[0]
+        # 8. Decode to audio at the output rate; a sound still ringing at the codec's window
+        #    is carried on by the tail model up to the duration
+        audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate,
+                                  duration_in_s=duration_in_s)[0]
         if tonal and (self.defaults.tune if tune is None else tune):
             # 9. Put a pitched render on its note (see tuning.py); the root stays exact
             audio, _ = tune_to_note(audio, output_sampling_rate, float(pitch))
-        audio = _trim(audio, duration_in_s, output_sampling_rate)
+        # 10. From its onset to where it has died away, at most the duration (endings.py)
+        audio, _ = finish(audio, output_sampling_rate, duration_in_s)
         return ShotcallerOutput(
             audios=audio, sampling_rate=output_sampling_rate,
             root_note=float(pitch) if tonal else None, seed=seed, tonal=bool(tonal),

@@ -52,9 +52,11 @@ def morph(codec, audio_a: np.ndarray, audio_b: np.ndarray, *, sampling_rate: int
             lb = codec.shift_pitch(lb, torch.tensor([float(root_a - root_b)]))
     else:
         root = root_a if t < 0.5 else root_b
-    y = codec.decode(slerp(la, lb, t), output_sampling_rate=output_sampling_rate)[0]
-    target = (1 - t) * rms_db(audio_a) + t * rms_db(audio_b)
     seconds = max(len(audio_a), len(audio_b)) / sampling_rate
+    # as long as the longer endpoint: past the codec's window, the tail model carries it on
+    y = codec.decode(slerp(la, lb, t), output_sampling_rate=output_sampling_rate,
+                     duration_in_s=seconds)[0]
+    target = (1 - t) * rms_db(audio_a) + t * rms_db(audio_b)
     return _finish(y, target, seconds, output_sampling_rate), root
 
 
@@ -80,6 +82,7 @@ def transfer(codec, content: np.ndarray, texture: np.ndarray, *, sampling_rate: 
     affine map of log |STFT|, so these sums and differences are ratios of spectra.
     """
     from server.codec.spectral import wave_to_logmag
+    from server.codec.tail import extend, frames_for, with_frames
 
     def frames(y: np.ndarray) -> torch.Tensor:
         wave = torch.from_numpy(codec.check_audio(y, sampling_rate)).unsqueeze(0)
@@ -100,8 +103,13 @@ def transfer(codec, content: np.ndarray, texture: np.ndarray, *, sampling_rate: 
     spec = codec.spectral
     floor = (float(np.log(spec.log_floor)) + spec.log_offset) / spec.log_scale
     sounding = torch.clamp((fa - floor) / 0.5, 0.0, 1.0)
-    out = torch.clamp(fa + sounding * (b_shape - a_shape), min=floor)
-    y = codec.frames_to_waves(out.unsqueeze(0))[0].cpu().numpy()
+    out = torch.clamp(fa + sounding * (b_shape - a_shape), min=floor).unsqueeze(0)
+    # A content longer than the codec's window goes on as the tail model carries it (so the
+    # result is as long as the content).
+    total = frames_for(len(content) / sampling_rate, spec)
+    if total > out.shape[-1] and codec.still_ringing(out):
+        out, spec = extend(out, total, spec), with_frames(spec, total)
+    y = codec.frames_to_waves(out, spec)[0].cpu().numpy()
     from server.audio_io import resample
 
     y = resample(y, orig_sr=codec.sampling_rate, target_sr=output_sampling_rate)

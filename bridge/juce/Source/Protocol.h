@@ -19,7 +19,7 @@ namespace slot
 inline constexpr Range<int> seed { -1, 2147483647, -1 };
 inline constexpr Range<int> steps { 1, 200, 12 };
 inline constexpr Range<float> guidance { 0.0f, 30.0f, 3.0f };
-inline constexpr Range<float> duration { 0.05f, 10.0f, 1.48f };
+inline constexpr Range<float> duration { 0.05f, 8.0f, 4.0f };
 inline constexpr Range<float> strength { 0.01f, 1.0f, 0.1f };
 inline constexpr Range<float> root { -1.0f, 127.0f, -1.0f };
 inline constexpr Range<float> gain { 0.0f, 4.0f, 1.0f };

@@ -1,0 +1,116 @@
+"""Long and short one-shots at the daemon's defaults, judged against real sounds' decay.
+
+    python bench/long_oneshots.py --corpus DIR [--model models/shotcaller-small] [--seeds 2]
+
+DIR is a corpus built long enough for sounds to ring out (``shotcaller corpus build --seconds
+4 ...``); its *test* split (instruments the model never saw) gives each class's real median
+decay time (peak to -40 dB, ``endings.decay_time``). Every class gets prompts asking for a long
+sound and prompts asking for a short one, written from a table of nouns and words below, and
+is rendered at the default duration. Printed, per class and overall (the long one-shots
+issue's protocol):
+
+- long renders whose decay exceeds their class's real median, short ones below it;
+- each class's median render decay against its real median (the share within +-25 %);
+- renders cut while audible (ending within 50 dB of their peak, unfaded; must be 0);
+- renders faded although they ended before the asked duration (must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server.audio_io import load_mono  # noqa: E402
+from server.diffusion.endings import block_levels, decay_time  # noqa: E402
+from server.diffusion.pipeline import load_pipeline  # noqa: E402
+
+NOUNS = {
+    "kick": "kick drum", "snare": "snare drum", "clap": "hand clap", "closed_hat": "closed hi-hat",
+    "open_hat": "open hi-hat", "cymbal": "crash cymbal", "tom": "floor tom", "rim": "rimshot",
+    "perc": "cowbell", "shaker": "shaker", "bass": "bass note", "keys": "electric piano note",
+    "organ": "organ chord", "guitar": "guitar pluck", "strings": "string section note",
+    "brass": "trumpet note", "reed_pipe": "flute note", "mallet_bell": "marimba hit",
+    "synth": "synth lead note", "vocal": "choir note",
+}
+LONG = ("long ringing", "sustained, with a long tail")
+SHORT = ("short tight", "snappy, clipped")
+
+
+def real_medians(corpus: Path) -> dict[str, float]:
+    decays: dict[str, list[float]] = defaultdict(list)
+    with open(corpus / "metadata.jsonl") as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("split") != "test":
+                continue
+            y, sr = load_mono(corpus / r["path"])
+            decays[r["class"]].append(decay_time(y, sr))
+    return {c: float(np.median(v)) for c, v in decays.items() if len(v) >= 5}
+
+
+def ending_kind(audio: np.ndarray, sr: int) -> str:
+    """"cut" (it stops within 50 dB of its peak, no fade), "faded" (an audible last 20 ms that
+    falls at least 20 dB) or "natural" (it had died away)."""
+    levels, block = block_levels(audio, sr)
+    last = levels[-max(2, int(0.02 * sr / block)):]
+    if last[-1] <= -50:
+        return "natural"
+    return "faded" if last[0] - last[-1] >= 20 else "cut"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--model", default="models/shotcaller-small")
+    parser.add_argument("--seeds", type=int, default=2)
+    args = parser.parse_args()
+
+    medians = real_medians(args.corpus)
+    pipe = load_pipeline(args.model, device="cpu")
+    duration = pipe.defaults.duration_in_s
+    hits = {"long": [], "short": []}
+    per_class: dict[str, list[float]] = defaultdict(list)
+    early = faded_needlessly = renders = 0
+    print(f"{'class':<12} real  long renders            short renders")
+    for cls, noun in NOUNS.items():
+        if cls not in medians:
+            continue
+        row = {}
+        for side, words in (("long", LONG), ("short", SHORT)):
+            got = []
+            for w in words:
+                for seed in range(args.seeds):
+                    out = pipe(f"{w} {noun}", seed=seed)
+                    y, sr = out.audios, out.sampling_rate
+                    d = decay_time(y, sr)
+                    got.append(d)
+                    per_class[cls].append(d)
+                    hits[side].append(d > medians[cls] if side == "long" else d < medians[cls])
+                    renders += 1
+                    kind = ending_kind(y, sr)
+                    early += kind == "cut"
+                    # a fade belongs only at the asked duration, never on a shorter render
+                    faded_needlessly += kind == "faded" and len(y) < round(duration * sr) - 1
+            row[side] = got
+        print(f"{cls:<12} {medians[cls]:4.2f}  " + " ".join(f"{d:4.2f}" for d in row["long"])
+              + "   " + " ".join(f"{d:4.2f}" for d in row["short"]))
+    within = [abs(np.median(v) / medians[c] - 1) <= 0.25 for c, v in per_class.items()]
+    print(f"long renders above their class's real median decay: {np.mean(hits['long']):.2f} "
+          f"({len(hits['long'])})  target >= 0.85")
+    print(f"short renders below it: {np.mean(hits['short']):.2f} ({len(hits['short'])})  "
+          "target >= 0.85")
+    print(f"classes whose median render decay is within 25 % of the real one: "
+          f"{sum(within)} of {len(within)}")
+    print(f"renders cut while audible: {early} of {renders}; faded before the duration: "
+          f"{faded_needlessly}")
+
+
+if __name__ == "__main__":
+    main()
