@@ -20,7 +20,7 @@ from server.audio_io import load_mono
 
 from .repitch import repitch
 from .slots import Slot
-from .wavout import write_note_wav
+from .wavout import Scratch, write_note_wav
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class NotePlayer:
         self._sources: OrderedDict[str, np.ndarray] = OrderedDict()  # render path → audio
         self._pitched: OrderedDict[tuple[str, int, str, float], np.ndarray] = OrderedDict()
         self._pitched_bytes = 0
+        self._scratch = Scratch()  # packing buffers kept between notes
 
     def source(self, path: str) -> np.ndarray:
         """The render's audio at the host rate (decoded once)."""
@@ -98,8 +99,8 @@ class NotePlayer:
         """Write the note's WAV (``NOTES/note_060.wav``) and return where it is."""
         y = self.pitched(slot, note, repitched)
         gain = slot.params.gain * (velocity / 127.0)
-        path = write_note_wav(self.notes_dir / f"note_{note:03d}.wav", y * np.float32(gain),
-                              sr=self.sample_rate, fmt=self.wav_format)
+        path = write_note_wav(self.notes_dir / f"note_{note:03d}.wav", y, gain=gain,
+                              sr=self.sample_rate, fmt=self.wav_format, scratch=self._scratch)
         return PlayedNote(note, slot.index, path)
 
     def prepare(self, slot: Slot, notes: list[int], stop: threading.Event) -> int:
