@@ -82,3 +82,45 @@ def test_decay_time_measures_to_minus_40_db() -> None:
     tau = 0.3  # the fundamental: -40 dB after tau * ln(100) = 1.38 s
     assert decay_time(ringing(4.0, tau), SR) == pytest.approx(tau * np.log(100), rel=0.1)
     assert SILENT_DB >= 50
+
+
+def held_note(hold_s: float, seconds: float = 1.486, f0: float = 330.0) -> np.ndarray:
+    """An organ-like note: a 20 ms attack, a level plateau for ``hold_s``, a 0.15 s release."""
+    t = np.arange(int(seconds * SR)) / SR
+    env = np.minimum(1.0, t / 0.02) * np.where(t < hold_s, 1.0, np.exp(-(t - hold_s) / 0.03))
+    y = env * sum(np.sin(2 * np.pi * f0 * k * t) / k for k in (1, 2, 3))
+    return (0.6 * y / np.max(np.abs(y))).astype(np.float32)
+
+
+def frames_of(y: np.ndarray) -> torch.Tensor:
+    return wave_to_logmag(torch.from_numpy(y[:CFG.num_samples]).unsqueeze(0), CFG)
+
+
+def test_a_sustained_note_is_held_longer_or_let_go_early_before_its_own_release() -> None:
+    from server.codec.tail import frame_levels, hold, release_frame
+
+    frames = frames_of(held_note(1.0))
+    release = release_frame(frames, CFG)
+    per_s = SR / CFG.hop_length
+    assert release is not None and abs(release / per_s - 1.0) < 0.05  # let go at 1.0 s
+    longer = hold(frames, release, round(3.0 * per_s), CFG)
+    level = frame_levels(longer, CFG)[0]
+    top = float(level.max())
+    # still at its plateau at 2.5 s, then released: 20 dB down by 3.15 s
+    assert float(level[round(2.5 * per_s)]) > top - 3.0
+    assert float(level[round(3.15 * per_s)]) < top - 20.0
+    shorter = hold(frames, release, round(0.25 * per_s), CFG)
+    level = frame_levels(shorter, CFG)[0]
+    assert float(level[round(0.45 * per_s)]) < top - 20.0  # let go at 0.25 s
+
+
+def test_a_percussive_sound_has_no_release_to_move_and_a_short_one_is_choked() -> None:
+    from server.codec.spectral import logmag_to_mag
+    from server.codec.tail import choke, release_frame
+
+    frames = frames_of(ringing(1.486, 0.25))
+    assert release_frame(frames, CFG) is None
+    choked = choke(frames, CFG)
+    wave = griffin_lim(logmag_to_mag(choked, CFG), CFG, n_iter=6)[0].numpy()
+    plain = griffin_lim(logmag_to_mag(frames, CFG), CFG, n_iter=6)[0].numpy()
+    assert decay_time(wave, SR) == pytest.approx(0.5 * decay_time(plain, SR), rel=0.25)

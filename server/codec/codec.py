@@ -19,7 +19,7 @@ from .spectral import (
     shift_frequencies,
     wave_to_logmag,
 )
-from .tail import extend, frames_for, with_frames
+from .tail import choke, extend, frames_for, hold, release_frame, with_frames
 from .vocoder import SpectralDecoder
 
 SPECTRAL_FILE = "spectral_config.json"
@@ -109,20 +109,30 @@ class SpectralCodec:
 
     @torch.inference_mode()
     def decode(self, latents: torch.Tensor, *, output_sampling_rate: int | None = None,
-               duration_in_s: float | None = None) -> np.ndarray:
+               duration_in_s: float | None = None, hold_s: float | None = None,
+               choked: bool = False) -> np.ndarray:
         """Scaled latents [batch, C, H, T] → audio [batch, n] at ``output_sampling_rate``.
 
         With ``duration_in_s`` beyond the codec's window, a sound still audible at the
-        window's end is continued by the tail model (``tail.py``) to that length."""
+        window's end is continued by the tail model (``tail.py``) to that length. With
+        ``hold_s`` a sustained note (one sound) is let go after that many seconds instead of
+        where it was recorded; with ``choked`` a percussive one dies away in half the time."""
         if latents.ndim != 4:
             raise ValueError(f"latents must be [batch, C, H, T], got shape {tuple(latents.shape)}")
         frames = self.autoencoder.decode(latents.float() / self.autoencoder.config.scaling_factor)
         frames = frames.float()
-        spectral = self.spectral
-        total = frames_for(duration_in_s, spectral) if duration_in_s else frames.shape[-1]
+        if (hold_s is not None or choked) and frames.shape[0] == 1:
+            release = release_frame(frames, self.spectral)
+            if release is not None and hold_s is not None:
+                until = round(hold_s * self.spectral.sampling_rate / self.spectral.hop_length)
+                frames = hold(frames, release, until, self.spectral)
+            elif release is None and choked:
+                frames = choke(frames, self.spectral)
+        total = frames_for(duration_in_s, self.spectral) if duration_in_s else frames.shape[-1]
         if total > frames.shape[-1] and self.still_ringing(frames):
-            frames = extend(frames, total, spectral)
-            spectral = with_frames(spectral, total)
+            frames = extend(frames, total, self.spectral)
+        spectral = self.spectral if frames.shape[-1] == self.spectral.num_frames \
+            else with_frames(self.spectral, frames.shape[-1])
         waves = self.frames_to_waves(frames, spectral).cpu().numpy()
         rate = output_sampling_rate or self.sampling_rate
         return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])

@@ -1,4 +1,5 @@
-"""Tails: a sound carried on past the codec's window the way it was decaying.
+"""Tails and holds: a sound carried on past the codec's window the way it was decaying, and a
+sustained note held longer or shorter before its release.
 
 The codec holds 256 frames (1.486 s). A crash, an 808 or a piano note is still ringing there,
 so a longer render continues each frequency bin along the straight line its log-magnitude was
@@ -7,6 +8,13 @@ plucked sound dies away (high partials faster than low ones, as measured, not as
 that was growing is held level, never raised. Phase is then recovered for the whole, longer
 spectrogram at once (the codec's peak-locked estimate and Griffin-Lim), so the tail joins the
 window without a seam. A sound that has already died away inside the window gets no tail.
+
+A sustained note (organ, strings, a pad, a held piano key) is a plateau and then a release, as
+the corpus played it (held 1 s, then let go). Its length is how long the key is held, so a
+"long" note holds the plateau on (each bin along its own slow decay over the plateau's last
+frames) before the same release, and a "short" one is let go early. A percussive sound has no
+plateau; a "short" one is choked instead: its decay after the peak steepened so that it dies
+away in about half the time, as a sampler's decay control or a hand on the cymbal would.
 """
 
 from __future__ import annotations
@@ -57,3 +65,75 @@ def with_frames(cfg: SpectralConfig, num_frames: int) -> SpectralConfig:
     from dataclasses import replace
 
     return replace(cfg, num_frames=num_frames)
+
+
+#: a release: the level falls this much (dB) within RELEASE_SPAN frames ...
+RELEASE_DROP_DB = 6.0
+RELEASE_SPAN = 12
+#: ... at least this many times faster than over the PLATEAU frames before it
+RELEASE_CONTRAST = 3.0
+PLATEAU = 48  # 0.28 s: a drum's room tail is not a held note
+#: a held note is let go near its full level (a drum's tail has fallen further by then)
+PLATEAU_WITHIN_DB = 24.0
+
+
+def frame_levels(frames: torch.Tensor, cfg: SpectralConfig) -> torch.Tensor:
+    """Each frame's power in dB [batch, T] (relative; normalised log-magnitude frames in)."""
+    power = (2.0 * cfg.log_scale * frames.float()).exp().sum(dim=1)
+    return 10.0 * torch.log10(power.clamp_min(1e-30))
+
+
+def release_frame(frames: torch.Tensor, cfg: SpectralConfig) -> int | None:
+    """The frame a sustained note of ``frames`` [1, bins, T] is let go at, or None (a
+    percussive sound: no plateau before a faster fall)."""
+    level = frame_levels(frames, cfg)[0]
+    if level.numel() >= 5:  # a 5-frame moving average: the fall, not the grain
+        level = torch.nn.functional.avg_pool1d(level.view(1, 1, -1), 5, 1, 2,
+                                               count_include_pad=False).view(-1)
+    peak = int(torch.argmax(level))
+    top = float(level[peak])
+    for t in range(peak + PLATEAU, level.numel() - RELEASE_SPAN - 1):
+        drop = float(level[t] - level[t + RELEASE_SPAN])
+        before = float(level[t - PLATEAU] - level[t]) / PLATEAU  # dB a frame, falling
+        rate = drop / RELEASE_SPAN
+        if (drop >= RELEASE_DROP_DB and rate >= RELEASE_CONTRAST * max(before, 0.05)
+                and float(level[t]) > top - PLATEAU_WITHIN_DB):
+            return t
+    return None
+
+
+def hold(frames: torch.Tensor, release: int, until: int, cfg: SpectralConfig, *,
+         fit_frames: int = FIT_FRAMES) -> torch.Tensor:
+    """``frames`` [batch, bins, T] with the note let go at frame ``until`` instead of
+    ``release``: the plateau cut short, or held on along each bin's fitted slope (never
+    rising), then the recorded release."""
+    until = max(1, until)
+    if until <= release:
+        return torch.cat([frames[..., :until], frames[..., release:]], dim=-1)
+    plateau = extend(frames[..., :release + SKIP_FRAMES], until + SKIP_FRAMES, cfg,
+                     fit_frames=min(fit_frames, release))
+    return torch.cat([plateau[..., :until], frames[..., release:]], dim=-1)
+
+
+#: a choked sound falls to -40 dB in this share of the time it took
+CHOKE_SHARE = 0.5
+DB_PER_NEPER = 20.0 / 2.302585092994046
+
+
+def choke(frames: torch.Tensor, cfg: SpectralConfig, share: float = CHOKE_SHARE) -> torch.Tensor:
+    """``frames`` [batch, bins, T] whose decay after the loudest frame is steepened to reach
+    -40 dB in ``share`` of the time the sound took (a sound already under 30 ms is kept)."""
+    level = frame_levels(frames, cfg)
+    out = frames.clone()
+    floor = (torch.log(torch.tensor(cfg.log_floor)) + cfg.log_offset) / cfg.log_scale
+    for i in range(frames.shape[0]):
+        peak = int(torch.argmax(level[i]))
+        below = torch.nonzero(level[i, peak:] > level[i, peak] - 40.0).flatten()
+        frames_to_40 = int(below[-1]) + 1 if below.numel() else 1
+        if frames_to_40 * cfg.hop_length < 0.03 * cfg.sampling_rate:
+            continue
+        extra_db = 40.0 * (1.0 - share) / (share * frames_to_40)  # dB a frame, added
+        t = torch.arange(frames.shape[-1] - peak, dtype=torch.float32, device=frames.device)
+        drop = extra_db * t / (DB_PER_NEPER * cfg.log_scale)  # in normalised log-magnitude
+        out[i, :, peak:] = (frames[i, :, peak:] - drop).clamp(min=float(floor))
+    return out

@@ -60,7 +60,9 @@ def plan(audio: np.ndarray, sr: int, duration_in_s: float) -> Ending:
     natural = min(len(audio), (int(audible[-1]) + 1) * block) - start
     wanted = int(round(duration_in_s * sr))
     length = min(natural, wanted, len(audio) - start)
-    return Ending(start, max(1, length), natural, wanted < natural)
+    # Cut short by the duration, or by the end of the audio while still sounding: a fade.
+    still_sounding = start + natural >= len(audio) and levels[-1] > -SILENT_DB
+    return Ending(start, max(1, length), natural, wanted < natural or still_sounding)
 
 
 def finish(audio: np.ndarray, sr: int, duration_in_s: float) -> tuple[np.ndarray, Ending]:

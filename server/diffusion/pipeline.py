@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 PIPELINE_CONFIG = "pipeline_config.json"
 #: the longest one-shot: the codec's window, then the tail model (``codec/tail.py``)
 MAX_DURATION_S = 8.0
+#: decoded beyond the duration by this share, so tuning (which resamples by up to 4 %) still
+#: leaves the whole duration to end in
+DECODE_MARGIN = 1.05
 
 
 @dataclass
@@ -289,8 +292,12 @@ class ShotcallerPipeline(DiffusionPipeline):
 
         # 8. Decode to audio at the output rate; a sound still ringing at the codec's window
         #    is carried on by the tail model up to the duration
+        #    A sustained note asked to be long is held on, one asked to be short let go early.
+        #    A percussive one asked to be short is choked.
         audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate,
-                                  duration_in_s=duration_in_s)[0]
+                                  duration_in_s=duration_in_s * DECODE_MARGIN,
+                                  hold_s=hold_for(prompt, duration_in_s),
+                                  choked="fast_decay" in prompt_qualities(prompt))[0]
         if tonal and (self.defaults.tune if tune is None else tune):
             # 9. Put a pitched render on its note (see tuning.py); the root stays exact
             audio, _ = tune_to_note(audio, output_sampling_rate, float(pitch))
@@ -301,6 +308,22 @@ class ShotcallerPipeline(DiffusionPipeline):
             root_note=float(pitch) if tonal else None, seed=seed, tonal=bool(tonal),
             neighbours=neighbours.classes if neighbours is not None else [],
         )
+
+
+#: a "short" sustained note is let go after this; a "long" one holds until its release has
+#: this long left of the duration
+SHORT_HOLD_S = 0.25
+LONG_RELEASE_ROOM_S = 0.6
+
+
+def hold_for(prompt: str, duration_in_s: float) -> float | None:
+    """How long a sustained note of ``prompt`` is held (None: as the seed was played)."""
+    qualities = prompt_qualities(prompt)
+    if "long_release" in qualities:
+        return max(SHORT_HOLD_S, duration_in_s - LONG_RELEASE_ROOM_S)
+    if "fast_decay" in qualities:
+        return min(SHORT_HOLD_S, duration_in_s)
+    return None
 
 
 def _unet_class(folder: Path) -> type[UNet2DConditionModel]:
