@@ -71,6 +71,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--model", default="models/shotcaller-small")
     parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--png", type=Path, default=None,
+                        help="also write a spectrogram sheet: plain, long and short renders of "
+                             "a few classes, each on the same 4 s time axis")
     args = parser.parse_args()
 
     medians = real_medians(args.corpus)
@@ -114,6 +117,25 @@ def main() -> None:
           + ", ".join(f"{c} {np.median(v):.2f}" for c, v in per_class.items()))
     print(f"renders cut while audible: {early} of {renders}; faded before the duration: "
           f"{faded_needlessly}")
+    if args.png:
+        sheet(pipe, args.png, duration)
+
+
+def sheet(pipe, png: Path, duration: float) -> None:
+    from server.plots import spectrogram_sheet
+
+    items = []
+    for cls in ("cymbal", "kick", "strings", "keys", "bass"):
+        noun = NOUNS[cls]
+        for prompt in (noun, f"{LONG[0]} {noun}", f"{SHORT[0]} {noun}"):
+            out = pipe(prompt, seed=0)
+            n = round(duration * out.sampling_rate)  # one time axis for all: silence after
+            y = np.pad(out.audios, (0, max(0, n - len(out.audios))))
+            items.append((f"{prompt} ({len(out.audios) / out.sampling_rate:.2f} s)", y))
+    spectrogram_sheet(items, sr=pipe.codec.sampling_rate, png=png, columns=3,
+                      title=f"plain, long and short renders at the defaults, {duration:.0f} s "
+                            "axes (bench/long_oneshots.py)")
+    print(f"wrote {png}")
 
 
 if __name__ == "__main__":
