@@ -79,6 +79,7 @@ std::unique_ptr<Sample> SampleLoader::read (std::unique_ptr<juce::AudioFormatRea
     sample->sampleRate = reader->sampleRate;
     sample->rootNote = rootNote;
     sample->path = name;
+    sample->prepareOctaves();  // here, off the audio thread
     return sample;
 }
 } // namespace shotcaller

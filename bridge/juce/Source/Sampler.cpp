@@ -17,7 +17,65 @@ inline float hermite (const float* x, int length, int i, float f) noexcept
     const float c3 = 0.5f * (x2 - xm1) + 1.5f * (x0 - x1);
     return ((c3 * f + c2) * f + c1) * f + x0;
 }
+// A 2x decimator: a Blackman-windowed sinc low-pass at 0.45 of the new Nyquist band's edge
+// (0.225 cycles a sample of the input), 2 * halfTaps + 1 taps.
+constexpr int halfTaps = 32;
+
+std::array<float, 2 * halfTaps + 1> decimatorTaps()
+{
+    std::array<float, 2 * halfTaps + 1> h {};
+    constexpr double cutoff = 0.225;
+    double sum = 0.0;
+    for (int j = -halfTaps; j <= halfTaps; ++j)
+    {
+        const double x = 2.0 * cutoff * j;
+        const double sinc = j == 0 ? 1.0 : std::sin (juce::MathConstants<double>::pi * x) / (juce::MathConstants<double>::pi * x);
+        const double w = 0.42 + 0.5 * std::cos (juce::MathConstants<double>::pi * j / (halfTaps + 1))
+                       + 0.08 * std::cos (2.0 * juce::MathConstants<double>::pi * j / (halfTaps + 1));
+        h[(size_t) (j + halfTaps)] = (float) (sinc * w);
+        sum += sinc * w;
+    }
+    for (auto& t : h)
+        t = (float) (t / sum);  // unity gain at DC
+    return h;
+}
+
+juce::AudioBuffer<float> decimate (const juce::AudioBuffer<float>& in)
+{
+    static const auto h = decimatorTaps();
+    const int n = in.getNumSamples(), m = (n + 1) / 2;
+    juce::AudioBuffer<float> out (in.getNumChannels(), m);
+    for (int ch = 0; ch < in.getNumChannels(); ++ch)
+    {
+        const float* x = in.getReadPointer (ch);
+        float* y = out.getWritePointer (ch);
+        for (int i = 0; i < m; ++i)
+        {
+            float acc = 0.0f;
+            for (int j = -halfTaps; j <= halfTaps; ++j)
+            {
+                const int k = 2 * i - j;
+                if (k >= 0 && k < n)
+                    acc += h[(size_t) (j + halfTaps)] * x[k];
+            }
+            y[i] = acc;
+        }
+    }
+    return out;
+}
 } // namespace
+
+void Sample::prepareOctaves()
+{
+    octaves.clear();
+    octaves.reserve ((size_t) maxOctaves);  // `previous` points into it
+    const juce::AudioBuffer<float>* previous = &audio;
+    for (int k = 0; k < maxOctaves && previous->getNumSamples() >= 2 * halfTaps; ++k)
+    {
+        octaves.push_back (decimate (*previous));
+        previous = &octaves.back();
+    }
+}
 
 Sampler::Sampler() = default;
 
@@ -162,8 +220,19 @@ void Sampler::startNote (int note, float velocity, params::Keymap keymap, int ch
         increment *= std::exp2 (((double) note - root) / 12.0);
     }
 
+    // Faster than the file's rate: read the octave down that brings it back within it.
+    const juce::AudioBuffer<float>* source = &s->audio;
+    for (const auto& octave : s->octaves)
+    {
+        if (increment <= 1.0 + 1.0e-9)
+            break;
+        increment *= 0.5;
+        source = &octave;
+    }
+
     auto& v = allocateVoice();
     v.sample = s;
+    v.source = source;
     v.position = 0.0;
     v.increment = increment;
     v.gain = velocity;  // linear in velocity, like the daemon's gain x velocity / 127
@@ -223,7 +292,7 @@ void Sampler::renderVoices (juce::AudioBuffer<float>& out, int start, int num) n
         if (v.sample == nullptr)
             continue;
 
-        const auto& audio = v.sample->audio;
+        const auto& audio = *v.source;
         const int length = audio.getNumSamples();
         const int srcChannels = audio.getNumChannels();
         bool finished = false;

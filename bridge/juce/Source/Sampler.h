@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <vector>
 
 #include <juce_audio_basics/juce_audio_basics.h>
 
@@ -21,6 +22,15 @@ struct Sample
     float rootNote = -1.0f;          // MIDI note it sounds at; -1 = unpitched (played as if 60)
     juce::String path;               // the daemon's file it came from
     int voicesUsing = 0;             // touched by the audio thread only
+
+    /** `audio` an octave down, two, ...: low-passed below each new Nyquist and decimated by
+        2, 4, ... A voice playing faster than the file's rate reads the octave that brings it
+        back to at most the file's rate, so pitching up does not alias. */
+    std::vector<juce::AudioBuffer<float>> octaves;
+    static constexpr int maxOctaves = 4;  // up to 16x the file's rate (4 octaves up at 44.1k)
+
+    /** Makes `octaves` from `audio` (loader thread: allocates). */
+    void prepareOctaves();
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR (Sample)
 };
@@ -74,7 +84,8 @@ private:
     struct Voice
     {
         Sample* sample = nullptr;
-        double position = 0.0, increment = 1.0;
+        const juce::AudioBuffer<float>* source = nullptr;  // sample->audio or one of its octaves
+        double position = 0.0, increment = 1.0;            // in `source`'s samples
         float gain = 0.0f;
         int fadeLeft = -1;  // >= 0 while a stolen voice fades out
         uint64_t order = 0;

@@ -589,6 +589,45 @@ int runTests (const Options& opt)
         sampler.collectGarbage();
     }
 
+    // -- pitching up an octave does not alias; what is below the new Nyquist keeps its level --
+    {
+        // A sine played an octave up (chromatic, two notes above its root by 12): 1 kHz comes
+        // out at 2 kHz at full level; 15 kHz would be 30 kHz, above the host's Nyquist, and
+        // must come out as (nearly) nothing rather than folded back to 14.1 kHz.
+        auto upOctave = [] (double freq)
+        {
+            Sampler sampler;
+            sampler.prepare (hostRate);
+            auto sine = std::make_unique<Sample>();
+            sine->audio.setSize (1, (int) hostRate);
+            for (int i = 0; i < (int) hostRate; ++i)
+                sine->audio.setSample (0, i, 0.5f * (float) std::sin (2.0 * juce::MathConstants<double>::pi * freq * i / hostRate));
+            sine->sampleRate = hostRate;
+            sine->rootNote = 60.0f;
+            sine->prepareOctaves();
+            sampler.install (0, sine);
+            juce::MidiBuffer midi;
+            juce::AudioBuffer<float> out (2, 8192);
+            sampler.render (out, midi, sp::Keymap::chromatic, 0);  // installs the sample
+            midi.addEvent (juce::MidiMessage::noteOn (1, 72, (juce::uint8) 127), 0);
+            sampler.render (out, midi, sp::Keymap::chromatic, 0);
+            midi.clear();
+            juce::AudioBuffer<float> steady (1, 4096);
+            steady.copyFrom (0, 0, out, 0, 2048, 4096);  // past the filter's start-up
+            sampler.render (out, midi, sp::Keymap::chromatic, 0);
+            sampler.collectGarbage();
+            return std::make_pair (test::rms (steady), test::estimateFrequency (steady.getReadPointer (0), 4096, hostRate));
+        };
+        const auto [lowRms, lowFreq] = upOctave (1000.0);
+        const auto [highRms, highFreq] = upOctave (15000.0);
+        const double full = 0.5 / std::sqrt (2.0);
+        r.check (std::abs (lowRms / full - 1.0) < 0.05 && std::abs (test::cents (lowFreq, 2000.0)) < 10.0
+                     && highRms < 0.01 * full,
+                 "pitch up without aliasing", "1 kHz up an octave: rms " + juce::String (lowRms / full, 3) + " of full at "
+                     + juce::String (lowFreq, 1) + " Hz; 15 kHz up an octave: rms " + juce::String (highRms / full, 4)
+                     + " of full (folded back it would be 1.0)");
+    }
+
     // -- the audio thread never allocated or freed ---------------------------------------------
     const int blocks = a.blocksProcessed + b.blocksProcessed;
     r.check (audioAllocations.load() == 0 && audioFrees.load() == 0, "no allocation on the audio thread",
