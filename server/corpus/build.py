@@ -77,11 +77,11 @@ def _run_unit(unit, corpus_dir: str):
 
 
 def plan_units(cfg: BuildConfig) -> list:
-    if not 0.05 <= cfg.hold_s < cfg.length_s:
+    if cfg.soundfonts and cfg.render is None and not 0.05 <= cfg.hold_s < cfg.length_s:
         raise ValueError(f"hold {cfg.hold_s} s must be shorter than the one-shot "
                          f"({cfg.length_s} s) and at least 0.05 s")
     settings = cfg.render or RenderSettings(sample_rate=cfg.sample_rate, length_s=cfg.length_s,
-                                            hold_s=cfg.hold_s)
+                                            hold_s=min(cfg.hold_s, cfg.length_s))
     units: list = []
     for sf2 in cfg.soundfonts:
         units += preset_units(Path(sf2), settings, cfg.limit)
