@@ -128,11 +128,7 @@ class SpectralCodec:
                 frames = hold(frames, release, until, self.spectral)
             elif release is None and choked:
                 frames = choke(frames, self.spectral)
-        total = frames_for(duration_in_s, self.spectral) if duration_in_s else frames.shape[-1]
-        if total > frames.shape[-1] and self.still_ringing(frames):
-            frames = extend(frames, total, self.spectral)
-        spectral = self.spectral if frames.shape[-1] == self.spectral.num_frames \
-            else with_frames(self.spectral, frames.shape[-1])
+        frames, spectral = self.carry_on(frames, duration_in_s)
         waves = self.frames_to_waves(frames, spectral).cpu().numpy()
         rate = output_sampling_rate or self.sampling_rate
         return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])
@@ -146,6 +142,15 @@ class SpectralCodec:
             return self.decoder.waveform(frames, spectral)
         mag = logmag_to_mag(frames, spectral)
         return griffin_lim(mag, spectral, n_iter=self.phase_iterations)
+
+    def carry_on(self, frames: torch.Tensor, duration_in_s: float | None
+                 ) -> tuple[torch.Tensor, SpectralConfig]:
+        """``frames`` continued by the tail model to ``duration_in_s`` when still ringing at
+        their end, and the representation over their (new) length."""
+        total = frames_for(duration_in_s, self.spectral) if duration_in_s else 0
+        if total > frames.shape[-1] and self.still_ringing(frames):
+            frames = extend(frames, total, self.spectral)
+        return frames, with_frames(self.spectral, frames.shape[-1])
 
     def still_ringing(self, frames: torch.Tensor, below_db: float = 60.0) -> bool:
         """Whether any sound of the batch is within ``below_db`` of its peak at the window's

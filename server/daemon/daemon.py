@@ -228,15 +228,7 @@ class Daemon:
         return self.bank.slot_index(bank, slot)
 
     def _local(self, index: int) -> int:
-        """A slot's number within its own bank (what a front end calls it)."""
-        return index % self.config.num_slots
-
-    def _bank_slots(self, state: BankState, bank: str) -> list[Slot]:
-        found = state.bank(bank)
-        if found is None:
-            raise ValueError(f"no bank {bank!r}: send /shot/bank/open {bank} first")
-        first = found.number * self.config.num_slots
-        return list(state.slots[first:first + self.config.num_slots])
+        return self.bank.local(index)
 
     def _remove_orphan_renders(self) -> None:
         """Move renders the (cleanly loaded) state does not refer to into ``trash/``."""
@@ -280,7 +272,7 @@ class Daemon:
         self._reply(sender, "/shot/slot", *self._slot_args(self.bank.get(slot)))
 
     def state(self, bank: str, sender: Address | None) -> None:
-        slots = self._bank_slots(self.bank.latest_state(), bank)
+        slots = self.bank.bank_slots(bank, self.bank.latest_state())
         for s in slots:
             self._reply(sender, "/shot/slot", *self._slot_args(s))
         self._reply(sender, "/shot/state/done", len(slots))
@@ -355,7 +347,6 @@ class Daemon:
                 self._queue_render(slot, sender, address)
 
         self.bank.submit(wanted_change(slot, True), done)
-
 
     def _commit(self, change: Any, sender: Address | None, address: str,
                 then: Any = None) -> None:
@@ -670,7 +661,7 @@ class Daemon:
         km = keymaps.resolve(name, num_slots=self.config.num_slots, chromatic_slot=slot)
 
         def saved(state: BankState) -> None:
-            for s in self._bank_slots(state, bank):
+            for s in self.bank.bank_slots(bank, state):
                 self._prepare_cache(s)
             self._reply(sender, "/shot/keymap", km.name, slot if name == "chromatic" else -1)
 
@@ -707,8 +698,8 @@ class Daemon:
 
     def preset_save(self, name: str, sender: Address | None, bank: str = MAIN_BANK) -> None:
         state = self.bank.latest_state()
-        slots = {self._local(s.index): replace(s.params) for s in self._bank_slots(state, bank)
-                 if s.params.prompt}
+        slots = {self._local(s.index): replace(s.params)
+                 for s in self.bank.bank_slots(bank, state) if s.params.prompt}
         current = self._keymap(state, bank).name
         keymap = current if current in ("drums", "chromatic") else None
         try:
@@ -734,35 +725,38 @@ class Daemon:
         if self.bank.latest_state().bank(name) is None:
             self.bank.submit(bank_change(name, self.config.num_slots))
             log.info("bank %s: new", name)
-        if sender is not None:
-            now = time.monotonic()
-            holder = self._holders.get(name)
-            # a copy that never opened its own bank must not take the original's hold
-            if holder is None or holder[0] == sender or now - holder[1] >= BANK_HOLD_S:
-                self._holders[name] = (sender, now)
+        # a copy that never opened its own bank must not take the original's hold
+        if sender is not None and self._other_holder(name, sender) is None:
+            self._holders[name] = (sender, time.monotonic())
 
     def open_bank(self, name: str, sender: Address | None) -> None:
         """``/shot/bank/open NAME``: a front end (re)opens its bank; answered with the name to
         use. Held by another live sender, the bank is a duplicated track's or pad's: the
         answer is a new bank with a copy of its slots and sounds (files of its own)."""
         check_bank_name(name)
-        now = time.monotonic()
-        holder = self._holders.get(name)
+        holder = self._other_holder(name, sender)
         state = self.bank.latest_state()
         use = name
         change = bank_change(name, self.config.num_slots)
-        if (holder is not None and sender is not None and holder[0] != sender
-                and now - holder[1] < BANK_HOLD_S and state.bank(name) is not None):
+        if holder is not None and state.bank(name) is not None:
             use = self._free_bank_name(state, name)
             change = bank_change(use, self.config.num_slots, copy_of=name,
                                  renders=self._copy_renders(state, name, use))
-            log.info("bank %s is in use by %s:%s: %s:%s gets a copy, %s", name, *holder[0],
-                     *(sender or ("MIDI", 0)), use)
+            log.info("bank %s is in use by %s:%s: %s:%s gets a copy, %s", name, *holder,
+                     *sender, use)
         if sender is not None:
-            self._holders[use] = (sender, now)
+            self._holders[use] = (sender, time.monotonic())
         self._commit(change, sender, "/shot/bank/open",
                      lambda state: self._reply(sender, "/shot/bank/opened", use,
                                                self.config.num_slots))
+
+    def _other_holder(self, name: str, sender: Address | None) -> Address | None:
+        """Who else holds bank ``name`` now (used it within ``BANK_HOLD_S``), if anyone."""
+        holder = self._holders.get(name)
+        if (holder is None or sender is None or holder[0] == sender
+                or time.monotonic() - holder[1] >= BANK_HOLD_S):
+            return None
+        return holder[0]
 
     def close_bank(self, name: str, sender: Address | None) -> None:
         """``/shot/bank/close NAME``: the front end is gone (device deleted, set closed); the
@@ -782,14 +776,13 @@ class Daemon:
         """Give the copy's slots render files of their own (hard links where the disk allows),
         so re-rendering one bank never deletes the other's sound."""
         copies: dict[int, SlotRender] = {}
-        number = next_bank_number(state)  # what bank_change will give ``dest``
-        for s in self._bank_slots(state, source):
+        first = next_bank_number(state) * self.bank.size  # where bank_change puts ``dest``
+        for s in self.bank.bank_slots(source, state):
             if s.render is None:
                 continue
             local = self._local(s.index)
             render_id = self.bank.new_render_id()
-            out = self.renders_dir / render_file_name(number * self.config.num_slots + local,
-                                                      render_id)
+            out = self.renders_dir / render_file_name(first + local, render_id)
             try:
                 link_or_copy(Path(s.render.path), out)
             except OSError as exc:

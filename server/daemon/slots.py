@@ -337,13 +337,22 @@ class SlotBank:
     def keymap(self) -> dict[str, Any]:
         return dict(self._state.keymap)
 
-    def slot_index(self, bank: str, local: int) -> int:
-        """The daemon's index of slot ``local`` of ``bank`` (as asked for: a bank on its way
-        to disk counts), or ValueError."""
-        found = self.latest_state().bank(bank)
+    def slot_index(self, bank: str, local: int, state: BankState | None = None) -> int:
+        """The daemon's index of slot ``local`` of ``bank`` in ``state`` (default: as asked
+        for, a bank on its way to disk counting), or ValueError."""
+        found = (state or self.latest_state()).bank(bank)
         if found is None:
             raise ValueError(f"no bank {bank!r}: send /shot/bank/open {bank} first")
         return found.number * self.size + local
+
+    def bank_slots(self, bank: str, state: BankState) -> list[Slot]:
+        """``bank``'s slots in ``state``, or ValueError."""
+        first = self.slot_index(bank, 0, state)
+        return list(state.slots[first:first + self.size])
+
+    def local(self, index: int) -> int:
+        """A slot's number within its own bank (what a front end calls it)."""
+        return index % self.size
 
     def bank_of(self, index: int, state: BankState | None = None) -> Bank:
         """The bank holding the daemon's slot ``index``."""

@@ -233,8 +233,10 @@ class ShotcallerPipeline(DiffusionPipeline):
             seed = random.SystemRandom().randrange(2**32)
         generator = torch.Generator().manual_seed(seed)
 
-        # 2. Encode the prompt (row 0: negative / unconditional, row 1: prompt)
+        # 2. Encode the prompt (row 0: negative / unconditional, row 1: prompt), and read the
+        #    qualities it names ("tight", "dark", "long") for the seed and the ending
         states, mask, pooled = self.encode_prompt(prompt, negative_prompt)
+        qualities = prompt_qualities(prompt)
 
         # 3. The seed: the given sound, or the library's neighbours of the prompt (which also
         #    say whether the sound is pitched)
@@ -251,7 +253,7 @@ class ShotcallerPipeline(DiffusionPipeline):
                                                    pitch=None if pitch is None else float(pitch),
                                                    generator=generator,
                                                    repitch=self.codec.shift_pitch,
-                                                   qualities=prompt_qualities(prompt),
+                                                   qualities=qualities,
                                                    register=prompt_register(prompt))
         if tonal is None:
             tonal = neighbours.tonal_probability >= 0.5 if neighbours is not None else True
@@ -296,8 +298,8 @@ class ShotcallerPipeline(DiffusionPipeline):
         #    A percussive one asked to be short is choked.
         audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate,
                                   duration_in_s=duration_in_s * DECODE_MARGIN,
-                                  hold_s=hold_for(prompt, duration_in_s),
-                                  choked="fast_decay" in prompt_qualities(prompt))[0]
+                                  hold_s=hold_for(qualities, duration_in_s),
+                                  choked="fast_decay" in qualities)[0]
         if tonal and (self.defaults.tune if tune is None else tune):
             # 9. Put a pitched render on its note (see tuning.py); the root stays exact
             audio, _ = tune_to_note(audio, output_sampling_rate, float(pitch))
@@ -316,9 +318,9 @@ SHORT_HOLD_S = 0.25
 LONG_RELEASE_ROOM_S = 0.6
 
 
-def hold_for(prompt: str, duration_in_s: float) -> float | None:
-    """How long a sustained note of ``prompt`` is held (None: as the seed was played)."""
-    qualities = prompt_qualities(prompt)
+def hold_for(qualities: set[str], duration_in_s: float) -> float | None:
+    """How long a sustained note of a prompt naming ``qualities`` is held (None: as its seed
+    was played)."""
     if "long_release" in qualities:
         return max(SHORT_HOLD_S, duration_in_s - LONG_RELEASE_ROOM_S)
     if "fast_decay" in qualities:

@@ -82,7 +82,6 @@ def transfer(codec, content: np.ndarray, texture: np.ndarray, *, sampling_rate: 
     affine map of log |STFT|, so these sums and differences are ratios of spectra.
     """
     from server.codec.spectral import wave_to_logmag
-    from server.codec.tail import extend, frames_for, with_frames
 
     def frames(y: np.ndarray) -> torch.Tensor:
         wave = torch.from_numpy(codec.check_audio(y, sampling_rate)).unsqueeze(0)
@@ -106,9 +105,7 @@ def transfer(codec, content: np.ndarray, texture: np.ndarray, *, sampling_rate: 
     out = torch.clamp(fa + sounding * (b_shape - a_shape), min=floor).unsqueeze(0)
     # A content longer than the codec's window goes on as the tail model carries it (so the
     # result is as long as the content).
-    total = frames_for(len(content) / sampling_rate, spec)
-    if total > out.shape[-1] and codec.still_ringing(out):
-        out, spec = extend(out, total, spec), with_frames(spec, total)
+    out, spec = codec.carry_on(out, len(content) / sampling_rate)
     y = codec.frames_to_waves(out, spec)[0].cpu().numpy()
     from server.audio_io import resample
 
