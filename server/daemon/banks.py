@@ -35,6 +35,8 @@ def _banks(args: argparse.Namespace) -> int:
 
     slots = Path(args.slots)
     size = args.num_slots
+    if not 1 <= size <= 128:
+        raise UsageError(f"--num-slots {size}: must be 1..128, as the daemon's")
     with locked_state(slots) as (store, data):
         banks = {MAIN_BANK: 0, **{n: b["number"] for n, b in data.get("banks", {}).items()}}
         unknown = [n for n in args.delete if n not in banks]
