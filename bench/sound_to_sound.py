@@ -30,28 +30,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server.audio_io import load_mono  # noqa: E402
 from server.corpus.descriptors import describe  # noqa: E402
+from server.eval.metrics import distinct_count, logmel  # noqa: E402
 
 SR = 44100
 STRENGTHS = (0.05, 0.1, 0.2, 0.4, 0.6)
 TS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def logmel(y: np.ndarray) -> np.ndarray:
-    import librosa
-
-    return np.log(librosa.feature.melspectrogram(y=y, sr=SR, n_mels=64, hop_length=512) + 1e-6)
-
-
 def distance(a: np.ndarray, b: np.ndarray) -> float:
-    x, y = logmel(a), logmel(b)
+    x, y = logmel(a, SR), logmel(b, SR)
     n = min(x.shape[1], y.shape[1])
     return float(np.mean(np.abs(x[:, :n] - y[:, :n])))
-
-
-def spectral_corr(a: np.ndarray, b: np.ndarray) -> float:
-    x, y = logmel(a).ravel(), logmel(b).ravel()
-    n = min(len(x), len(y))
-    return float(np.corrcoef(x[:n], y[:n])[0, 1])
 
 
 def spearman(x: list[float], y: list[float]) -> float:
@@ -123,11 +112,7 @@ def main() -> int:
         rhos.append(spearman(list(STRENGTHS), d))
         eight = [vary(y, root, 0.2, 2000 + 10 * n + k) for k in range(8)]
         variations.append(eight[0])
-        unique: list[np.ndarray] = []
-        for v in eight:
-            if all(spectral_corr(v, u) < 0.97 for u in unique):
-                unique.append(v)
-        distinct.append(len(unique))
+        distinct.append(distinct_count(eight, SR))
     names_real, _, _ = classify(clf, [y for _, y in sounds], SR)
     names_var, _, _ = classify(clf, variations, SR)
     real_ok = np.mean([a == r["class"] for a, (r, _) in zip(names_real, sounds, strict=True)])

@@ -387,12 +387,15 @@ def test_novelty_is_judged_against_the_seed_library_too() -> None:
 
 
 def test_a_prompt_names_qualities_in_the_captions_words() -> None:
-    from server.corpus.captions import prompt_qualities
+    from server.diffusion.prompt_words import prompt_qualities
 
     assert prompt_qualities("short tight kick") == {"fast_decay"}
     assert prompt_qualities("Fat 808 kick with a LONG boom") == {"long_release"}
     assert prompt_qualities("dark, muffled snare") == {"dark"}
     assert prompt_qualities("hard loud bright crash") == {"hard", "bright"}
+    # The captions' synonyms are read too, hyphenated ones whole.
+    assert prompt_qualities("glassy shimmering bell") == {"bright"}
+    assert prompt_qualities("slow-decaying hard-hitting tom") == {"long_release", "hard"}
     # Both sides named, or words only inside others ("shortlist", "darker"): nothing asked.
     assert prompt_qualities("long short kick") == set()
     assert prompt_qualities("shortlist darker hardware") == set()

@@ -100,8 +100,8 @@ QUALITY_WORDS: dict[str, tuple[str, ...]] = {
     "soft": ("soft", "gentle", "quiet", "light"),
     "hard": ("hard", "loud", "aggressive", "heavy"),
 }
-#: more words per quality, for captions only (prompt parsing keeps QUALITY_WORDS, so the shipped
-#: model's seeding does not change before it is retrained on these)
+#: more words per quality (captions write them; prompts are read with them too,
+#: ``diffusion/prompt_words.py``)
 CAPTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "bright": ("sizzling", "glassy", "shimmering", "present", "bright-sounding"),
     "dark": ("dull", "round", "soft-edged", "low-passed"),
@@ -133,22 +133,6 @@ SOURCE_WORDS = {
 #: qualities a prompt can ask for, each with the one it excludes
 OPPOSITE_QUALITIES = {"bright": "dark", "dark": "bright", "fast_decay": "long_release",
                       "long_release": "fast_decay", "soft": "hard", "hard": "soft"}
-
-
-def prompt_qualities(prompt: str) -> set[str]:
-    """The qualities a prompt names in the captions' own words ("tight" → fast_decay, "boomy" →
-    long_release), so that a seed can be chosen for them: the text embedding alone barely tells
-    "short kick" from "long kick"."""
-    text = " " + re.sub(r"[^a-z0-9 ]+", " ", prompt.lower()) + " "
-    found = set()
-    for quality in OPPOSITE_QUALITIES:
-        words = QUALITY_WORDS[quality] + (
-            tuple(w for ws in LONG_WORDS.values() for w in ws) if quality == "long_release"
-            else ())
-        if any(f" {w} " in text for w in words):
-            found.add(quality)
-    # A prompt naming both sides ("short bright, long tail") asks for neither.
-    return {q for q in found if OPPOSITE_QUALITIES[q] not in found}
 
 
 #: words that ask for a pitched sound's lower or upper register ("deep pad", "high bell")

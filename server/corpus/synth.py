@@ -462,7 +462,7 @@ EFFECT_WORDS = {
 }
 
 
-def _crest_db(y: np.ndarray) -> float:
+def crest_db(y: np.ndarray) -> float:
     """Peak over RMS of the sounding part (frames within 20 dB of the loudest), in dB."""
     env = envelope_db(y)
     keep = np.repeat(env > env.max() - 20.0, 256)[:len(y)]
@@ -472,7 +472,7 @@ def _crest_db(y: np.ndarray) -> float:
     return float(20 * np.log10(np.max(np.abs(z)) / (np.sqrt(np.mean(z * z)) + 1e-12) + 1e-12))
 
 
-def _decay_s(y: np.ndarray, sr: int) -> float:
+def effect_decay_s(y: np.ndarray, sr: int) -> float:
     """Seconds from the peak until the level stays 40 dB below it."""
     env = envelope_db(y)
     top = int(np.argmax(env))
@@ -486,20 +486,20 @@ def confirmed_effect_words(kind: str, dry: np.ndarray, wet: np.ndarray, sr: int)
     centroid_ratio = d_wet.centroid_hz / max(d_dry.centroid_hz, 1.0)
     ok = {
         "distortion": (d_wet.flatness > d_dry.flatness * 1.15 or centroid_ratio > 1.2)
-        and _crest_db(wet) < _crest_db(dry) - 1.0,
+        and crest_db(wet) < crest_db(dry) - 1.0,
         "lofi": centroid_ratio < 0.85,
-        "reverb": _decay_s(wet, sr) > 1.3 * _decay_s(dry, sr) + 0.05,
-        "drenched": _decay_s(wet, sr) > 2.0 * _decay_s(dry, sr) + 0.3,
-        "telephone": _band_fraction(wet, sr, 300, 3400) > 0.8 > _band_fraction(dry, sr, 300,
+        "reverb": effect_decay_s(wet, sr) > 1.3 * effect_decay_s(dry, sr) + 0.05,
+        "drenched": effect_decay_s(wet, sr) > 2.0 * effect_decay_s(dry, sr) + 0.3,
+        "telephone": band_fraction(wet, sr, 300, 3400) > 0.8 > band_fraction(dry, sr, 300,
                                                                                 3400),
         "muffled": centroid_ratio < 0.7,
-        "compression": _crest_db(wet) < _crest_db(dry) - 2.0,
-        "punch": _crest_db(wet) > _crest_db(dry) + 2.0,  # the attack stands out of the body
+        "compression": crest_db(wet) < crest_db(dry) - 2.0,
+        "punch": crest_db(wet) > crest_db(dry) + 2.0,  # the attack stands out of the body
     }[kind]
     return list(EFFECT_WORDS[kind]) if ok else []
 
 
-def _band_fraction(y: np.ndarray, sr: int, lo: float, hi: float) -> float:
+def band_fraction(y: np.ndarray, sr: int, lo: float, hi: float) -> float:
     power = np.abs(np.fft.rfft(y.astype(np.float64))) ** 2
     freqs = np.fft.rfftfreq(len(y), 1.0 / sr)
     return float(power[(freqs >= lo) & (freqs <= hi)].sum() / (power.sum() + 1e-20))
@@ -544,16 +544,25 @@ def effect_chain(kind: str, rng: np.random.Generator, sr: int):
     raise ValueError(f"effect {kind!r}: must be one of {', '.join(EFFECT_WORDS)}")
 
 
-def _apply_effect(voice: Voice, rng: np.random.Generator, sr: int) -> None:
-    kind = str(rng.choice(list(EFFECT_WORDS)))
-    dry = voice.audio
+def wet_signal(kind: str, dry: np.ndarray, rng: np.random.Generator, sr: int) -> np.ndarray | None:
+    """``dry`` (peak-normalised, as the generator's voices are: the chains' drives and
+    thresholds assume it) through effect ``kind``'s chain with parameters drawn from ``rng``,
+    as long as the input (a reverb needs silence after the sound to ring into); None if the
+    chain blew up."""
     wet = effect_chain(kind, rng, sr)(dry[None, :].astype(np.float32), sr)[0]
     if kind == "lofi":  # vinyl crackle: sparse clicks under the sound
         clicks = (rng.uniform(size=len(wet)) < 0.0015) * rng.standard_normal(len(wet)) * 0.15
         wet = wet + clicks.astype(np.float32)
-    if not np.all(np.isfinite(wet)):  # never a broken sound in the corpus: stay dry
+    return wet[:len(dry)] if np.all(np.isfinite(wet)) else None
+
+
+def _apply_effect(voice: Voice, rng: np.random.Generator, sr: int) -> None:
+    kind = str(rng.choice(list(EFFECT_WORDS)))
+    dry = voice.audio
+    wet = wet_signal(kind, dry, rng, sr)
+    if wet is None:  # never a broken sound in the corpus: stay dry
         return
-    wet = _finish(wet[:len(dry)], sr)
+    wet = _finish(wet, sr)
     voice.effect = kind
     voice.effect_words = confirmed_effect_words(kind, dry, wet, sr)
     voice.audio = wet

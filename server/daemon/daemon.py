@@ -464,6 +464,7 @@ class Daemon:
         # always draws one (repeated calls give different sounds).
         seed = params.seed if params.seed >= 0 and init is None else random.randrange(2**31)
         pitch = int(round(params.root)) if params.root >= 0 else None
+        restyle = prompt is not None  # new words: their effects apply to the sound
         prompt, guidance = prompt or params.prompt, params.guidance
         extra: dict[str, Any] = {}
         if init is not None:
@@ -472,7 +473,8 @@ class Daemon:
             if not prompt:  # an imported sound: vary it unguided
                 prompt, guidance = "one-shot sample", 0.0
             longest = self.engine.max_duration or params.duration
-            extra = {"init_audio": audio, "init_sampling_rate": self.config.sample_rate}
+            extra = {"init_audio": audio, "init_sampling_rate": self.config.sample_rate,
+                     "effects": restyle}
             # as long as its source, within what the model renders
             duration = min(longest, max(0.05, audio.size / self.config.sample_rate))
         else:

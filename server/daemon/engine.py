@@ -46,6 +46,8 @@ class RenderRequest:
     #: a sound to start from instead of a library sample (``/shot/vary``), mono at its rate
     init_audio: np.ndarray | None = field(default=None, compare=False, repr=False)
     init_sampling_rate: int | None = None
+    #: apply the effects the prompt names to a sound started from ``init_audio`` (a restyle)
+    effects: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,12 +178,15 @@ class Engine:
         t0 = time.perf_counter()
         extra = {}
         if request.init_audio is not None:
-            if "init_audio" not in inspect.signature(self._pipe.__call__).parameters:
+            accepts = inspect.signature(self._pipe.__call__).parameters
+            if "init_audio" not in accepts:
                 raise EngineError(f"model {self.name} cannot start from a sound (vary)")
             # A variation keeps its source's pitch as it is: no pull onto the note.
             extra = {"init_audio": request.init_audio, "tune": False,
                      "init_sampling_rate": request.init_sampling_rate,
                      "tonal": request.pitch is not None}
+            if "effects" in accepts:
+                extra["effects"] = request.effects
         out = self._pipe(prompt=request.prompt, negative_prompt=request.negative,
                          pitch=request.pitch, velocity=request.velocity,
                          duration_in_s=request.duration, seed=request.seed,

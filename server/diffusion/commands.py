@@ -155,7 +155,7 @@ def _vary(args: argparse.Namespace) -> int:
                    guidance_scale=None if args.prompt else 0.0,
                    duration_in_s=min(longest, max(0.05, len(y) / sr)), init_audio=y,
                    init_sampling_rate=sr, tonal=root is not None, tune=False,
-                   output_sampling_rate=args.rate)
+                   output_sampling_rate=args.rate, effects=bool(args.prompt))
     except ValueError as exc:
         raise _usage(str(exc)) from exc
     write_wav_atomic(args.output, out.audios, sr=out.sampling_rate)

@@ -28,9 +28,11 @@ from diffusers import DiffusionPipeline, DPMSolverMultistepScheduler, UNet2DCond
 from diffusers.utils import BaseOutput
 
 from ..codec.codec import SpectralCodec
-from ..corpus.captions import prompt_qualities, prompt_register
+from ..corpus.captions import prompt_register
 from .conditioning import conditioning_vector, note_features
+from .effects import apply_effects
 from .endings import finish
+from .prompt_words import prompt_effects, prompt_qualities
 from .retrieval import DEFAULT_NOTE, RetrievalIndex
 from .text import TextEncoder
 from .tuning import tune_to_note
@@ -217,10 +219,14 @@ class ShotcallerPipeline(DiffusionPipeline):
         tune: bool | None = None,
         init_audio: np.ndarray | None = None,
         init_sampling_rate: int | None = None,
+        effects: bool | None = None,
     ) -> ShotcallerOutput:
         """Render ``prompt``; with ``init_audio`` (mono) the render starts from that sound
         instead of a library sample: it is encoded, noised to ``strength`` and denoised with
-        the prompt (a variation; ``pitch`` is its root, None for an unpitched sound)."""
+        the prompt (a variation; ``pitch`` is its root, None for an unpitched sound).
+        ``effects``: apply the effects the prompt names ("dusty", "drenched in reverb");
+        by default for a render from text, not for one from ``init_audio`` (a variation of a
+        sound that already has them; a restyle by new words passes True)."""
         s = self.defaults.fill(num_inference_steps, guidance_scale, strength, duration_in_s)
         num_inference_steps, guidance_scale = s.num_inference_steps, s.guidance_scale
         strength, duration_in_s = s.strength, s.duration_in_s
@@ -303,7 +309,10 @@ class ShotcallerPipeline(DiffusionPipeline):
         if tonal and (self.defaults.tune if tune is None else tune):
             # 9. Put a pitched render on its note (see tuning.py); the root stays exact
             audio, _ = tune_to_note(audio, output_sampling_rate, float(pitch))
-        # 10. From its onset to where it has died away, at most the duration (endings.py)
+        # 10. The effects the prompt names, drawn from the seed (effects.py)
+        if init_audio is None if effects is None else effects:
+            audio = apply_effects(audio, output_sampling_rate, prompt_effects(prompt), seed)
+        # 11. From its onset to where it has died away, at most the duration (endings.py)
         audio, _ = finish(audio, output_sampling_rate, duration_in_s)
         return ShotcallerOutput(
             audios=audio, sampling_rate=output_sampling_rate,

@@ -11,7 +11,7 @@ Which sample makes a seed is chosen in stages (``SeedSettings``):
 2. the shortlist's classes *vote*, weighted by similarity, and only the winner's samples stay;
 3. each remaining sample scores its caption similarity, less a little per semitone between a
    pitched sample and the requested note, plus a bonus per quality the prompt names that the
-   sample has ("tight", "dark": ``captions.prompt_qualities``), less one per opposite;
+   sample has ("tight", "dark": ``prompt_words.prompt_qualities``), less one per opposite;
 4. one of the best ``pool`` is drawn, so variations of a prompt differ.
 
 A sample moved far from its own note loses its character (``bench/seeds.py``: recognised
@@ -169,7 +169,7 @@ class RetrievalIndex:
         ``repitch(latents, semitones)`` (the codec's ``shift_pitch``) moves each tonal match to
         ``pitch`` before blending; without it, matches at different notes blend into a cluster
         and a render seeded from them keeps their notes, not the requested one.
-        ``qualities``: what the prompt asks for (``captions.prompt_qualities``); a match gains
+        ``qualities``: what the prompt asks for (``prompt_words.prompt_qualities``); a match gains
         ``per_quality`` for each it has and loses as much for each opposite.
         """
         s = self.settings

@@ -64,3 +64,29 @@ def novelty_pairs(emb: np.ndarray, classes: list[str], library_emb: np.ndarray,
             closest = closest_pair_distance(same)
             pairs += [(float(d), closest) for d in nearest_distances(emb[mine], same)]
     return pairs
+
+
+def logmel(audio: np.ndarray, sr: int = 44100) -> np.ndarray:
+    """Log mel spectrogram [64, frames] (hop 512): what 'distinct sounds' are told apart by."""
+    import librosa
+
+    mel = librosa.feature.melspectrogram(y=np.asarray(audio, dtype=np.float32), sr=sr,
+                                         n_mels=64, hop_length=512)
+    return np.log(mel + 1e-6)
+
+
+def spectral_corr(a: np.ndarray, b: np.ndarray, sr: int = 44100) -> float:
+    """Correlation of two sounds' log mel spectrograms over their common frames."""
+    x, y = logmel(a, sr), logmel(b, sr)
+    n = min(x.shape[1], y.shape[1])
+    return float(np.corrcoef(x[:, :n].ravel(), y[:, :n].ravel())[0, 1])
+
+
+def distinct_count(audios: list[np.ndarray], sr: int = 44100, threshold: float = 0.97) -> int:
+    """How many of ``audios`` differ from every earlier distinct one (spectral correlation
+    below ``threshold``), taken in order: the issues' 'distinct sounds among N seeds'."""
+    kept: list[np.ndarray] = []
+    for audio in audios:
+        if all(spectral_corr(audio, k, sr) < threshold for k in kept):
+            kept.append(audio)
+    return len(kept)

@@ -1,0 +1,75 @@
+"""Effects a prompt names: read from its words, applied to the render, heard in the audio."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from server.corpus.descriptors import describe
+from server.corpus.synth import band_fraction, crest_db
+from server.diffusion.effects import apply_effects
+from server.diffusion.endings import decay_time
+from server.diffusion.prompt_words import prompt_effects
+
+SR = 44100
+
+
+def _pluck(seconds: float = 1.0, note_hz: float = 220.0) -> np.ndarray:
+    """A bright decaying saw: partials up to 8 kHz, 60 dB down in about 0.5 s."""
+    t = np.arange(int(seconds * SR)) / SR
+    saw = sum(np.sin(2 * np.pi * k * note_hz * t) / k for k in range(1, int(8000 / note_hz)))
+    return (0.5 * saw * np.exp(-t / 0.07)).astype(np.float32)
+
+
+def test_a_prompt_names_its_effects_in_the_captions_words() -> None:
+    assert prompt_effects("dusty vinyl snare") == ["lofi"]
+    assert prompt_effects("Crunchy, overdriven 808") == ["distortion"]
+    assert prompt_effects("clap drenched in reverb") == ["drenched"]  # not reverb twice
+    assert prompt_effects("roomy telephone snare") == ["reverb", "telephone"]
+    assert prompt_effects("glassy bell pluck") == []
+    assert prompt_effects("wetland radiohead") == []  # only whole words
+
+
+@pytest.mark.parametrize("kind, measure, grows", [
+    ("drenched", lambda y: decay_time(y, SR), True),
+    ("reverb", lambda y: decay_time(y, SR), True),
+    ("lofi", lambda y: describe(y, sr=SR).centroid_hz, False),
+    ("muffled", lambda y: describe(y, sr=SR).centroid_hz, False),
+    ("telephone", lambda y: band_fraction(y, SR, 300, 3400), True),
+    ("compression", crest_db, False),
+    ("distortion", lambda y: describe(y, sr=SR).flatness, True),
+])
+def test_each_effect_moves_its_descriptor_the_way_its_words_say(kind, measure, grows) -> None:
+    dry = _pluck()
+    wet = apply_effects(dry, SR, [kind], seed=3)
+    assert np.all(np.isfinite(wet))
+    assert np.max(np.abs(wet)) == pytest.approx(np.max(np.abs(dry)), rel=1e-4)  # level kept
+    assert (measure(wet) > measure(dry)) == grows, (kind, measure(dry), measure(wet))
+
+
+def test_effects_are_drawn_from_the_seed_and_leave_unnamed_sounds_alone() -> None:
+    dry = _pluck()
+    one = apply_effects(dry, SR, ["reverb"], seed=1)
+    assert np.array_equal(one, apply_effects(dry, SR, ["reverb"], seed=1))
+    assert not np.array_equal(one[:len(dry)], apply_effects(dry, SR, ["reverb"], seed=2)[:len(dry)])
+    assert apply_effects(dry, SR, [], seed=1) is dry
+    silent = np.zeros(100, dtype=np.float32)
+    assert apply_effects(silent, SR, ["lofi"], seed=1) is silent
+
+
+def test_a_render_gets_the_reverb_its_prompt_asks_for(tiny_model_dir) -> None:
+    from server.diffusion.pipeline import load_pipeline
+
+    pipe = load_pipeline(tiny_model_dir, device="cpu")
+    dry = pipe("glassy bell pluck", seed=5, pitch=60, duration_in_s=4.0).audios
+    wet = pipe("glassy bell pluck drenched in reverb", seed=5, pitch=60,
+               duration_in_s=4.0).audios
+    assert decay_time(wet, SR) > decay_time(dry, SR) + 0.3
+    # A variation of a sound keeps its effects as they are; a restyle adds its words' ones.
+    kw = dict(seed=5, init_audio=dry, init_sampling_rate=SR, strength=0.1, duration_in_s=4.0,
+              tune=False)
+    varied = pipe("bell drenched in reverb", **kw).audios
+    assert np.array_equal(varied, pipe("bell drenched in reverb", effects=False, **kw).audios)
+    restyled = pipe("bell drenched in reverb", effects=True, **kw).audios
+    assert not np.array_equal(restyled, varied)
+    assert decay_time(restyled, SR) >= decay_time(varied, SR)
