@@ -21,6 +21,7 @@ import dataclasses
 import itertools
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ from server.corpus.gm import CLASSES  # noqa: E402
 from server.diffusion.pipeline import load_pipeline  # noqa: E402
 from server.eval.classifier import SoundClassifier, classify, embed_records  # noqa: E402
 from server.eval.evaluate import attribute_value, novelty_reference  # noqa: E402
-from server.eval.metrics import frechet_distance, novelty_pairs  # noqa: E402
+from server.eval.metrics import distinct_count, frechet_distance, novelty_pairs  # noqa: E402
 
 #: attribute → (quality of the low prompt, of the high one), in the corpus captions' words
 ATTRIBUTES = {"brightness": ("dark", "bright"), "decay": ("fast_decay", "long_release"),
@@ -75,6 +76,23 @@ def register_order(pipe, records: list[dict], strength: float, guidance: float, 
     return float(np.mean(hits)) if hits else float("nan")
 
 
+def variety(pipe, clf, records: list[dict], per_class: int, strength: float, guidance: float,
+            steps: int, duration: float | None = None) -> list[int]:
+    """Distinct sounds of the asked class among 12 seeds, for ``per_class`` captions a class."""
+    counts, seen = [], defaultdict(int)
+    for r in records:
+        if seen[r["class"]] >= per_class:
+            continue
+        seen[r["class"]] += 1
+        audios = [pipe(r["captions"][0], seed=500 + k, strength=strength, guidance_scale=guidance,
+                       num_inference_steps=steps, duration_in_s=duration).audios
+                  for k in range(12)]
+        names, _, _ = classify(clf, audios, 44100)
+        counts.append(distinct_count([a for a, n in zip(audios, names, strict=True)
+                                      if n == r["class"]]))
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="models/shotcaller-small")
@@ -92,8 +110,13 @@ def main() -> None:
     parser.add_argument("--per-semitones", default=None, help="similarity lost per semitone")
     parser.add_argument("--votes", default=None, help="class vote in the shortlist: 0,1")
     parser.add_argument("--per-qualities", default=None, help="similarity per quality asked")
-    parser.add_argument("--pool", type=int, default=None,
+    parser.add_argument("--pools", default=None,
                         help="each match is drawn among the best pool x blend")
+    parser.add_argument("--draw-temperatures", default=None,
+                        help="softmax temperature of the draw among the pool")
+    parser.add_argument("--variety", type=int, default=0,
+                        help="also count distinct sounds among 12 seeds of N valid captions "
+                             "per class (spectral correlation < 0.97, the asked class only)")
     parser.add_argument("--note", default=None,
                         help="render every caption at this MIDI note, or 'register' to let each "
                              "render take its seed's own register, instead of at its sample's "
@@ -109,18 +132,18 @@ def main() -> None:
 
     pipe = load_pipeline(args.model, device="cpu")
     own = pipe.retrieval.settings
-    if args.pool is not None:
-        own = dataclasses.replace(own, pool=args.pool)
     listed = lambda text, kind, default: [kind(v) for v in text.split(",")] if text \
         else [default]  # noqa: E731
     seed_settings = [dataclasses.replace(own, blend=b, shortlist=s, per_semitone=p, vote=v,
-                                         per_quality=q)
-                     for b, s, p, v, q in itertools.product(
+                                         per_quality=q, pool=n, draw_temperature=t)
+                     for b, s, p, v, q, n, t in itertools.product(
                          listed(args.blends, int, own.blend),
                          listed(args.shortlists, int, own.shortlist),
                          listed(args.per_semitones, float, own.per_semitone),
                          listed(args.votes, lambda x: bool(int(x)), own.vote),
-                         listed(args.per_qualities, float, own.per_quality))]
+                         listed(args.per_qualities, float, own.per_quality),
+                         listed(args.pools, int, own.pool),
+                         listed(args.draw_temperatures, float, own.draw_temperature))]
     clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False)
     records = load_corpus(args.corpus)
     valid = select(records, split="valid", per_class=args.per_class, seed=5, classes=set(CLASSES))
@@ -152,10 +175,16 @@ def main() -> None:
             reference_classes))
         attributes = attribute_order(pipe, strength, guidance, args.steps, duration)
         register = ""
+        if args.variety:
+            counts = variety(pipe, clf, valid, args.variety, strength, guidance, args.steps,
+                             duration)
+            register += (f"distinct of 12 median {np.median(counts):.0f} (>= 10: "
+                         f"{np.mean(np.array(counts) >= 10):.2f}), ")
         if args.note == "register":
             order = register_order(pipe, valid, strength, guidance, args.steps, duration)
             register = f"register order {order:.2f}, "
-        print(f"blend {settings.blend} of {settings.blend * settings.pool}, shortlist "
+        print(f"blend {settings.blend} of {settings.blend * settings.pool} (draw temperature "
+              f"{settings.draw_temperature}), shortlist "
               f"{settings.shortlist}{' with class vote' if settings.vote else ''}, "
               f"{settings.per_semitone}/semitone, {settings.per_quality}/quality, "
               f"strength {strength:.2f} guidance {guidance:.1f} steps {args.steps} "

@@ -354,13 +354,23 @@ def test_index_stores_latents_as_int8_and_still_reads_fp16_indexes(tmp_path) -> 
     latents = torch.randn(40, 16, 1, 32) * torch.linspace(4.0, 0.3, 16).view(1, 16, 1, 1)
     index = RetrievalIndex(torch.randn(40, 384), latents, torch.full((40,), 60.0),
                            torch.ones(40, dtype=torch.bool), ["keys"] * 40)
+    # Half the samples die away after 10 patches: a steady tail, the same patch repeated.
+    latents[20:, :, :, 10:] = latents[20:, :, :, 9:10]
     index.save(tmp_path / "int8")
     stored = load_file(str(tmp_path / "int8" / INDEX_FILE))
-    assert stored["latent_codes"].dtype == torch.int8 and "latents" not in stored
+    assert stored["latent_patches"].dtype == torch.int8 and "latents" not in stored
+    assert stored["latent_lengths"].tolist() == [32] * 20 + [10] * 20  # each tail kept once
     again = RetrievalIndex.load(tmp_path / "int8").latents
     step = latents.abs().amax(dim=(0, 2, 3), keepdim=True) / 127
     assert ((again - latents).abs() <= step / 2 + 1e-6).all()  # within half a step everywhere
+    packed_bytes = (tmp_path / "int8" / INDEX_FILE).stat().st_size
+    codes = (latents / step).round().to(torch.int8)  # version 4.2's layout: every patch
+    dense = {**{k: v for k, v in stored.items() if not k.startswith("latent_")},
+             "latent_codes": codes, "latent_scale": step}
+    save_file(dense, str(tmp_path / "int8" / INDEX_FILE))
+    assert torch.allclose(RetrievalIndex.load(tmp_path / "int8").latents, codes.float() * step)
     int8_bytes = (tmp_path / "int8" / INDEX_FILE).stat().st_size
+    assert int8_bytes - packed_bytes > 0.95 * 20 * 22 * 16  # the tails' bytes saved
     old = {**{k: v for k, v in stored.items() if not k.startswith("latent_")},
            "latents": latents.half()}  # the layout of indexes saved before int8
     save_file(old, str(tmp_path / "int8" / INDEX_FILE))
@@ -549,3 +559,36 @@ def test_map_cli_draws_a_folder_by_class(tiny_model_dir, tmp_path) -> None:
                             "--png", str(tmp_path / "e.png"), "--model", str(tiny_model_dir)],
                            cwd=REPO, capture_output=True, text=True, timeout=300)
     assert empty.returncode == 2 and "no audio files" in empty.stderr
+
+
+def test_int8_unet_weights_take_half_the_bytes_and_render_alike(tiny_model_dir, tmp_path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from server.diffusion.int8_weights import INT8_FILE
+    from server.diffusion.pipeline import load_pipeline
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    fp_file = model / "unet" / "diffusion_pytorch_model.safetensors"
+    fp_bytes = fp_file.stat().st_size
+    before = load_pipeline(model, device="cpu").unet
+    done = subprocess.run([sys.executable, "-m", "server", "int8", "--model", str(model)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not fp_file.exists()  # one copy of the weights
+    assert (model / "unet" / INT8_FILE).stat().st_size < 0.6 * fp_bytes
+    after = load_pipeline(model, device="cpu").unet
+    cfg = before.config
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(2, cfg.in_channels, *cfg.sample_size, generator=gen)
+    states = torch.randn(2, 20, cfg.cross_attention_dim, generator=gen)
+    labels = torch.randn(2, cfg.projection_class_embeddings_input_dim, generator=gen)
+    with torch.no_grad():
+        a, b = (u(x, torch.tensor(80), encoder_hidden_states=states, class_labels=labels).sample
+                for u in (before, after))
+    assert float((a - b).norm() / a.norm()) < 0.1  # the prediction a step denoises by
+    missing = subprocess.run([sys.executable, "-m", "server", "int8", "--model", str(tmp_path)],
+                             capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 2 and "no unet/" in missing.stderr

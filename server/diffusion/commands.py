@@ -98,7 +98,8 @@ def _index(args: argparse.Namespace) -> int:
             raise _usage(f"{flag} must be at least 1, got {value}")
     try:
         given = {"blend": args.blend, "shortlist": args.shortlist,
-                 "per_semitone": args.per_semitone}
+                 "per_semitone": args.per_semitone, "pool": args.pool,
+                 "draw_temperature": args.draw_temperature}
         settings = SeedSettings(**{k: v for k, v in given.items() if v is not None})
     except ValueError as e:
         raise _usage(str(e)) from e
@@ -121,6 +122,22 @@ def _index(args: argparse.Namespace) -> int:
     shutil.rmtree(old, ignore_errors=True)
     size = sum(f.stat().st_size for f in (model / "retrieval").iterdir())
     print(f"{model / 'retrieval'}: {len(index)} samples, {size / 1e6:.1f} MB")
+    return 0
+
+
+def _int8(args: argparse.Namespace) -> int:
+    from .int8_weights import INT8_FILE, save_int8
+    from .pipeline import _unet_class
+
+    folder = Path(args.model) / "unet"
+    if not (folder / "config.json").is_file():
+        raise _usage(f"{args.model}: no unet/ with a config.json")
+    if (folder / INT8_FILE).is_file():
+        print(f"{folder}: already int8")
+        return 0
+    cls = _unet_class(folder)
+    path = save_int8(cls.from_pretrained(folder, low_cpu_mem_usage=False), folder)
+    print(f"{path}: {path.stat().st_size / 1e6:.1f} MB")
     return 0
 
 
@@ -318,7 +335,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="captions nearest the prompt that vote for its kind of sound (0: all)")
     x.add_argument("--per-semitone", type=float,
                    help="similarity a pitched sample loses per semitone from the played note")
+    x.add_argument("--pool", type=int, help="best matches a seed is drawn among")
+    x.add_argument("--draw-temperature", type=float,
+                   help="softmax temperature of that draw (higher: more even, more variety)")
     x.set_defaults(func=_index)
+
+    q = sub.add_parser("int8", help="store a model's UNet weights as int8 (half the bytes)")
+    q.add_argument("--model", default=str(DEFAULT_MODEL), help="model folder to convert")
+    q.set_defaults(func=_int8)
 
     r = sub.add_parser("render", help="render one prompt to a WAV file")
     r.add_argument("prompt")

@@ -32,6 +32,7 @@ from ..corpus.captions import prompt_register
 from .conditioning import conditioning_vector, note_features
 from .effects import apply_effects
 from .endings import finish
+from .int8_weights import load_model
 from .prompt_words import prompt_effects, prompt_qualities
 from .retrieval import DEFAULT_NOTE, RetrievalIndex
 from .text import TextEncoder
@@ -128,8 +129,7 @@ class ShotcallerPipeline(DiffusionPipeline):
             raise FileNotFoundError(f"{path}: not a Shotcaller model folder (no model_index.json)")
         dtype = torch.float16 if device == "cuda" else torch.float32
         unet_class = _unet_class(path / "unet")
-        unet = unet_class.from_pretrained(path / "unet", torch_dtype=dtype,
-                                          low_cpu_mem_usage=False)
+        unet = load_model(unet_class, path / "unet", torch_dtype=dtype)
         scheduler = DPMSolverMultistepScheduler.from_pretrained(path / "scheduler")
         pipe = cls(unet=unet.to(device).eval(), scheduler=scheduler)
         pipe.codec = SpectralCodec.from_pretrained(path / "codec", device=device)

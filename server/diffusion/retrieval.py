@@ -55,10 +55,13 @@ class SeedSettings:
     per_semitone: float = 0.03  # similarity a tonal match loses per semitone from the note
     vote: bool = True  # the shortlist's classes vote, and only the winning class is drawn from
     per_quality: float = 0.2  # similarity gained per quality the prompt names and a match has
+    #: softmax temperature of the draw among the pool: low favours the very best match, high
+    #: draws the pool near evenly (more distinct sounds between seeds)
+    draw_temperature: float = 0.05
 
     def __post_init__(self) -> None:
         if (self.blend < 1 or self.pool < 1 or self.shortlist < 0 or self.per_semitone < 0
-                or self.per_quality < 0):
+                or self.per_quality < 0 or self.draw_temperature <= 0):
             raise ValueError(f"seed settings out of range: {self}")
 
 
@@ -77,6 +80,40 @@ def quantize_latents(latents: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]
     scale = latents.float().abs().amax(dim=(0, 2, 3), keepdim=True).clamp_min(1e-8) / 127
     codes = (latents.float() / scale).round().clamp(-127, 127).to(torch.int8)
     return codes.contiguous(), scale.contiguous()
+
+
+#: a trailing patch within this many int8 steps of the last one is part of a steady tail
+STEADY_STEPS = 1
+
+
+def pack_steady_tails(codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """int8 codes [N, C, 1, T] as the patches each sample needs, [sum of lengths, C], and the
+    lengths [N]: a sound that has died away ends in a run of patches that are (within
+    ``STEADY_STEPS``) one patch repeated, and that run is kept once (a quarter of the library's
+    bytes)."""
+    n, c, h, t = codes.shape
+    if h != 1:
+        raise ValueError(f"latent codes of height {h}: only height 1 is packed")
+    x = codes[:, :, 0, :].to(torch.int16)
+    steady = (x - x[:, :, -1:]).abs().amax(dim=1) <= STEADY_STEPS  # [N, T]
+    # length = T less the steady run at the end, but its first patch is kept
+    run = torch.flip(torch.cumprod(torch.flip(steady, [1]).to(torch.int32), dim=1), [1]).sum(1)
+    lengths = (t - run + 1).clamp(1, t)
+    patches = torch.cat([codes[i, :, 0, :int(lengths[i])].T for i in range(n)])
+    return patches.contiguous(), lengths.to(torch.int16)
+
+
+def unpack_steady_tails(patches: torch.Tensor, lengths: torch.Tensor,
+                        frames: int) -> torch.Tensor:
+    """:func:`pack_steady_tails` undone: codes [N, C, 1, frames], each tail its last kept
+    patch repeated."""
+    out = []
+    start = 0
+    for length in lengths.tolist():
+        kept = patches[start:start + length].T  # [C, length]
+        start += length
+        out.append(torch.cat([kept, kept[:, -1:].expand(-1, frames - length)], dim=1))
+    return torch.stack(out).unsqueeze(2)
 
 
 @dataclass
@@ -128,8 +165,11 @@ class RetrievalIndex:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         codes, scale = quantize_latents(self.latents)
+        patches, lengths = pack_steady_tails(codes)
         save_file({"embeddings": self.embeddings.half().contiguous(),
-                   "latent_codes": codes, "latent_scale": scale,
+                   "latent_patches": patches, "latent_lengths": lengths,
+                   "latent_frames": torch.tensor([codes.shape[-1]], dtype=torch.int16),
+                   "latent_scale": scale,
                    "pitches": self.pitches.contiguous(), "tonal": self.tonal.to(torch.uint8)},
                   str(path / INDEX_FILE))
         (path / META_FILE).write_text(json.dumps(
@@ -144,9 +184,14 @@ class RetrievalIndex:
         # A setting missing from an older index is what that index was measured with.
         settings = SeedSettings(**{f.name: meta.get(f.name, getattr(LEGACY_SETTINGS, f.name))
                                    for f in fields(SeedSettings)})
-        # Older indexes stored fp16 latents; current ones int8 codes and a scale per component.
-        latents = t["latents"].float() if "latents" in t else \
-            t["latent_codes"].float() * t["latent_scale"]
+        # Indexes of version 3.2 stored fp16 latents, of 3.3-4.2 int8 codes and a scale per
+        # component; current ones pack each sound's steady tail into one patch.
+        if "latents" in t:
+            latents = t["latents"].float()
+        else:
+            codes = t["latent_codes"] if "latent_codes" in t else unpack_steady_tails(
+                t["latent_patches"], t["latent_lengths"], int(t["latent_frames"][0]))
+            latents = codes.float() * t["latent_scale"]
         return cls(t["embeddings"].float(), latents, t["pitches"], t["tonal"].bool(),
                    meta["classes"], settings=settings, sources=meta.get("sources"),
                    qualities=meta.get("qualities"))
@@ -193,7 +238,7 @@ class RetrievalIndex:
             scores = scores + s.per_quality * self._quality_match(candidates, qualities)
         top = torch.topk(scores, min(s.pool * k, len(scores))).indices
         # Draw k of the best pool*k so that seeds vary between variations of one prompt.
-        weights = torch.softmax(scores[top] / temperature, dim=0)
+        weights = torch.softmax(scores[top] / s.draw_temperature, dim=0)
         chosen = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
         w = torch.softmax(scores[chosen] / temperature, dim=0)
         pick = candidates[chosen]
