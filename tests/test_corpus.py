@@ -313,3 +313,30 @@ def test_train_classifier_command_writes_a_judge_with_its_ceiling(corpus: Path,
                               "--corpus", str(empty), "--out", str(tmp_path / "j2"),
                               "--steps", "5"], capture_output=True, text=True)
     assert refused.returncode == 2 and "test-split" in refused.stderr
+
+
+def test_a_balanced_draw_shares_each_class_between_its_sources() -> None:
+    """The library's draw: a class's few generated and kit sounds are all kept beside a
+    sample of its many soundfont notes, instead of a share as thin as the corpus's."""
+    from server.corpus.dataset import select, source_of
+
+    def record(i: int, source: str, cls: str = "kick") -> dict:
+        extra = {"soundfont": "FluidR3_GM.sf2"} if source == "soundfont" else {}
+        return {"path": f"audio/{'fluidr3-gm' if extra else source}/{cls}-{i}.wav",
+                "split": "train", "class": cls, **extra}
+
+    records = ([record(i, "soundfont") for i in range(500)]
+               + [record(i, "synth") for i in range(30)]
+               + [record(i, "hydrogen") for i in range(6)] + [record(0, "synth", "snare")])
+    assert {source_of(r) for r in records} == {"soundfont", "synth", "hydrogen"}
+    plain = select(records, split="train", per_class=60, seed=1, classes={"kick"})
+    balanced = select(records, split="train", per_class=60, seed=1, classes={"kick"},
+                      balance=source_of)
+    count = lambda rs, s: sum(source_of(r) == s for r in rs)  # noqa: E731
+    assert count(plain, "soundfont") > 45  # the corpus's own share
+    # Every hydrogen sound (6), then synth and soundfont split what is left evenly.
+    assert (count(balanced, "hydrogen"), count(balanced, "synth"),
+            count(balanced, "soundfont")) == (6, 27, 27)
+    assert balanced == select(records, split="train", per_class=60, seed=1, classes={"kick"},
+                              balance=source_of)  # seeded
+    assert len(select(records, split="train", per_class=60, balance=source_of)) == 61

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,11 +15,24 @@ from tqdm import tqdm
 from .build import read_metadata
 
 
+def source_of(record: dict) -> str:
+    """Where a record's sound came from, as the library balances it: "soundfont" for every
+    General MIDI soundfont render, else its source folder ("hydrogen", "synth", "salamander")."""
+    if record.get("soundfont"):
+        return "soundfont"
+    parts = record["path"].split("/")
+    return parts[1] if len(parts) > 2 else "folder"
+
+
 def select(
     records: list[dict], *, split: str, per_class: int | None = None, seed: int = 0,
-    classes: set[str] | None = None,
+    classes: set[str] | None = None, balance: Callable[[dict], str] | None = None,
 ) -> list[dict]:
-    """Records of ``split``, at most ``per_class`` per class (a seeded, class-balanced draw)."""
+    """Records of ``split``, at most ``per_class`` per class (a seeded, class-balanced draw).
+
+    ``balance`` (e.g. :func:`source_of`) splits each class's draw evenly between the groups it
+    names, a group with fewer records giving its share to the others, so that a class's few
+    drum-machine voices are not outnumbered by its soundfont notes."""
     by_class: dict[str, list[dict]] = defaultdict(list)
     for r in records:
         if r["split"] == split and (classes is None or r["class"] in classes):
@@ -28,9 +42,26 @@ def select(
     for c in sorted(by_class):
         items = by_class[c]
         if per_class is not None and len(items) > per_class:
-            items = rng.sample(items, per_class)
+            if balance is None:
+                items = rng.sample(items, per_class)
+            else:
+                items = _balanced(items, per_class, balance, rng)
         out += items
     return sorted(out, key=lambda r: r["path"])
+
+
+def _balanced(items: list[dict], n: int, group: Callable[[dict], str],
+              rng: random.Random) -> list[dict]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in items:
+        groups[group(r)].append(r)
+    queues = [rng.sample(g, len(g)) for _, g in sorted(groups.items())]
+    out: list[dict] = []
+    while len(out) < n:  # one from each group in turn: equal shares, leftovers to the larger
+        for q in queues:
+            if q and len(out) < n:
+                out.append(q.pop())
+    return out
 
 
 def load_waves(corpus_dir: str | Path, records: list[dict], *, num_samples: int,

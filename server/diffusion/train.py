@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from ..codec.codec import SpectralCodec
 from ..codec.spectral import wave_to_logmag
-from ..corpus.dataset import load_corpus, load_waves, select
+from ..corpus.dataset import load_corpus, load_waves, select, source_of
 from ..corpus.gm import CLASSES
 from .conditioning import conditioning_vector, note_arrays, note_features
 from .factory import make_scheduler, make_unet
@@ -107,8 +107,9 @@ class _Data:
     def __init__(self, cfg: DiffusionTrainConfig, codec: SpectralCodec, text: TextEncoder):
         all_records = load_corpus(cfg.corpus)
         classes = set(cfg.classes) if cfg.classes else None
+        # Shared between sources, so a class's generated and kit sounds are all learnt from.
         self.records = select(all_records, split="train", per_class=cfg.per_class,
-                              seed=cfg.seed, classes=classes)
+                              seed=cfg.seed, classes=classes, balance=source_of)
         if not self.records:
             raise ValueError(f"{cfg.corpus}: no train-split samples to learn from")
         waves = load_waves(cfg.corpus, self.records, num_samples=codec.spectral.num_samples)
