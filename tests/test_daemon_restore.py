@@ -119,3 +119,35 @@ def test_bad_config_file_fails_with_a_clear_message(tmp_path: Path, text: str,
     cfg.write_text(text + "\n")
     run = serve("--config", str(cfg))
     assert run.returncode == 2 and fragment in run.stderr, run.stderr
+
+
+def test_a_render_says_what_library_sample_to_credit_across_a_restart(tiny_model_dir: Path,
+                                                                      tmp_path: Path) -> None:
+    port = free_udp_port()
+    first = start(tiny_model_dir, tmp_path, port)
+    first.wait_ready()
+    peer = OscPeer(("127.0.0.1", port))
+    kit = "Audiophob by audiophob, CC0"  # the tiny library's kick (server/diffusion/factory.py)
+    try:
+        assert peer.request("/shot/credit", 0, reply="/shot/credit") == [0, ""]  # empty slot
+        peer.request("/shot/set", 0, "strength", 0.3, reply="/shot/slot")
+        peer.send("/shot/prompt", 0, "kick drum")
+        peer.wait_for("/shot/ready", match=lambda a: a[0] == 0)
+        assert peer.request("/shot/credit", 0, reply="/shot/credit") == [0, kit]
+        peer.send("/shot/vary", 0)  # a variation owes what its source owed
+        peer.wait_for("/shot/ready", match=lambda a: a[0] == 0)
+        assert peer.request("/shot/credit", 0, reply="/shot/credit") == [0, kit]
+        peer.request("/shot/set", 1, "strength", 1.0, reply="/shot/slot")
+        peer.send("/shot/prompt", 1, "kick drum")  # pure generation: no one sample seeded it
+        peer.wait_for("/shot/ready", match=lambda a: a[0] == 1)
+        assert peer.request("/shot/credit", 1, reply="/shot/credit") == [1, ""]
+        assert first.stop(signal.SIGTERM) == 0
+        second = start(tiny_model_dir, tmp_path, port)
+        try:
+            second.wait_ready()
+            assert peer.request("/shot/credit", 0, reply="/shot/credit") == [0, kit]
+            assert "slot" in peer.error_for("/shot/credit", 99)
+        finally:
+            assert second.stop(signal.SIGINT) == 0
+    finally:
+        peer.close()

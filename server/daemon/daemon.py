@@ -419,17 +419,26 @@ class Daemon:
         audio_a, root_a = self._current_sound(a, "morph")
         audio_b, root_b = self._current_sound(b, "morph")
         self._queue_sound_op(dest, sender, "morph", lambda: self.engine.morph(
-            audio_a, audio_b, t=t, root_a=root_a, root_b=root_b))
+            audio_a, audio_b, t=t, root_a=root_a, root_b=root_b), self._credits(a, b))
 
     def transfer(self, a: int, b: int, dest: int, sender: Address | None) -> None:
         """The texture of slot ``b``'s sound on the content (pitch, envelope) of ``a``'s."""
         audio_a, root_a = self._current_sound(a, "transfer")
         audio_b, _ = self._current_sound(b, "transfer")
         self._queue_sound_op(dest, sender, "transfer", lambda: self.engine.transfer(
-            audio_a, audio_b, root=root_a))
+            audio_a, audio_b, root=root_a), self._credits(a, b))
+
+    def _credits(self, *slots: int) -> str:
+        """The credits of the slots' current sounds, each once (a morph owes both)."""
+        found = [self.bank.latest(i).render.credit for i in slots
+                 if self.bank.latest(i).render is not None]
+        return "; ".join(dict.fromkeys(c for c in found if c))
+
+    def credit(self, slot: int, sender: Address | None) -> None:
+        self._reply(sender, "/shot/credit", self._local(slot), self._credits(slot))
 
     def _queue_sound_op(self, dest: int, sender: Address | None, kind: str,
-                        compute: Any) -> None:
+                        compute: Any, credit: str = "") -> None:
         """Run ``compute()`` (an engine method) on the render worker; its sound goes to ``dest``."""
         subtype = SUBTYPES[self.config.wav_format]
 
@@ -440,7 +449,7 @@ class Daemon:
             write_wav_atomic(out, result.audio, sr=result.sampling_rate, subtype=subtype)
             log.info("slot %d: %s in %.2f s", dest, kind, result.compute_seconds)
             return SlotRender(str(out), result.root_note, result.audio.size / result.sampling_rate,
-                              -1, render_id, "model")
+                              -1, render_id, "model", credit)
 
         self.queue.submit(Job(dest, kind, run, sender, address=f"/shot/{kind}"))
 
@@ -484,6 +493,8 @@ class Daemon:
                                 duration=duration, strength=params.strength,
                                 pitch=pitch, **extra)
         subtype = SUBTYPES[self.config.wav_format]
+        # A variation owes what its source sound owed; a render from text, its library seed.
+        inherited = self._credits(slot) if init is not None else None
 
         def run(progress: Any, cancel: threading.Event) -> SlotRender:
             result = self.engine.render(request, progress, cancel)
@@ -493,7 +504,8 @@ class Daemon:
             log.info("slot %d rendered %r in %.2f s (seed %d)", slot, request.prompt,
                      result.compute_seconds, result.seed)
             return SlotRender(str(out), result.root_note, result.audio.size / result.sampling_rate,
-                              result.seed, render_id, "model")
+                              result.seed, render_id, "model",
+                              result.credit if inherited is None else inherited)
 
         kind = "render" if init is None else address.removeprefix("/shot/")
         self.queue.submit(Job(slot, kind, run, sender, address=address))

@@ -57,6 +57,7 @@ class Render:
     root_note: float | None
     seed: int
     compute_seconds: float
+    credit: str = ""  # the seeding library sample's source and licence (``/shot/credit``)
 
 
 ProgressCallback = Callable[[float], None]
@@ -198,4 +199,5 @@ class Engine:
             raise EngineError("the model returned empty or non-finite audio")
         root = None if out.root_note is None else float(out.root_note)
         return Render(audio=audio, sampling_rate=int(out.sampling_rate), root_note=root,
-                      seed=int(out.seed), compute_seconds=time.perf_counter() - t0)
+                      seed=int(out.seed), compute_seconds=time.perf_counter() - t0,
+                      credit=str(getattr(out, "credit", "") or ""))

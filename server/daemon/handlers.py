@@ -27,6 +27,7 @@ def build_handlers(d: Daemon) -> dict[str, Handler]:
         "/shot/prompt": lambda r: d.prompt(s(r), a(r)["text"], r.sender),
         "/shot/set": lambda r: d.set_param(s(r), a(r)["key"], a(r)["value"], r.sender),
         "/shot/get": lambda r: d.get(s(r), r.sender),
+        "/shot/credit": lambda r: d.credit(s(r), r.sender),
         "/shot/render": lambda r: d.render(s(r), r.sender),
         "/shot/vary": lambda r: d.vary(s(r), r.sender),
         "/shot/restyle": lambda r: d.restyle(s(r), a(r)["text"], r.sender),

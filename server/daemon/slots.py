@@ -75,6 +75,7 @@ class SlotRender:
     seed: int
     render_id: int
     source: str = "model"  # model | import
+    credit: str = ""  # source, author and licence of what it was made from (``/shot/credit``)
 
 
 @dataclass(frozen=True)

@@ -253,8 +253,8 @@ def _check_banks(banks: Any) -> None:
 def _check_render(render: Any, where: str) -> None:
     if not isinstance(render, dict):
         raise StateError(f"{where} is {_kind(render)}, not an object")
-    expected = {"path", "root", "seconds", "seed", "render_id", "source"}
-    missing = expected - {"source"} - set(render)
+    expected = {"path", "root", "seconds", "seed", "render_id", "source", "credit"}
+    missing = expected - {"source", "credit"} - set(render)
     if missing:
         raise StateError(f"{where}: missing {', '.join(sorted(missing))}")
     unknown = set(render) - expected
@@ -270,6 +270,8 @@ def _check_render(render: Any, where: str) -> None:
     for key in ("seed", "render_id"):
         if not _is_int(render[key]):
             raise StateError(f"{where}.{key} {render[key]!r}: expected an integer")
+    if not isinstance(render.get("credit", ""), str):
+        raise StateError(f"{where}.credit {render['credit']!r}: expected a string")
     if render.get("source", "model") not in RENDER_SOURCES:
         raise StateError(f"{where}.source {render.get('source')!r}: expected one of "
                          f"{', '.join(RENDER_SOURCES)}")

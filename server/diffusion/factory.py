@@ -14,6 +14,7 @@ from diffusers import DPMSolverMultistepScheduler
 from ..codec.autoencoder import SpectrogramAutoencoder
 from ..codec.codec import SpectralCodec
 from ..codec.spectral import SpectralConfig
+from ..corpus.credits import credit_of
 from .conditioning import NOTE_FEATURES, TEXT_FEATURES
 from .pipeline import ShotcallerPipeline
 from .retrieval import RetrievalIndex
@@ -66,7 +67,14 @@ def make_tiny_pipeline(out_dir: str | Path | None = None, *, seed: int = 0,
     pipe.retrieval = RetrievalIndex(
         pipe.text_encoder.embed(captions), torch.randn(len(captions), *codec.latent_shape),
         torch.tensor([36.0, 38.0, 60.0, 36.0, 72.0, 42.0]), tonal,
-        ["kick", "snare", "keys", "bass", "mallet_bell", "closed_hat"])
+        ["kick", "snare", "keys", "bass", "mallet_bell", "closed_hat"],
+        credits=[credit_of({"preset_name": "Audiophob", "kit_author": "audiophob",
+                            "kit_license": "CC0", "path": "audio/hydrogen/a/kick.wav"}),
+                 credit_of({"soundfont": "FluidR3_GM.sf2"}),
+                 credit_of({"soundfont": "TimGM6mb.sf2"}),
+                 credit_of({"path": "audio/synth/bass/b.wav"}),
+                 credit_of({"soundfont": "FluidR3_GS.sf2"}),
+                 credit_of({"soundfont": "MuseScore_General_Full.sf3"})])
     pipe.defaults.num_inference_steps = 4
     if out_dir is None:
         return pipe

@@ -79,6 +79,9 @@ class ShotcallerOutput(BaseOutput):
     seed: int
     tonal: bool
     neighbours: list[str] = field(default_factory=list)
+    #: the source, author and licence of the library sample the render started from ("" when
+    #: none did: pure generation at strength 1.0, or a render from a given sound)
+    credit: str = ""
 
 
 def pick_device(device: str = "auto") -> str:
@@ -318,6 +321,8 @@ class ShotcallerPipeline(DiffusionPipeline):
             audios=audio, sampling_rate=output_sampling_rate,
             root_note=float(pitch) if tonal else None, seed=seed, tonal=bool(tonal),
             neighbours=neighbours.classes if neighbours is not None else [],
+            credit="; ".join(neighbours.credits) if neighbours is not None
+            and seed_latent is not None and init_latent is None else "",
         )
 
 

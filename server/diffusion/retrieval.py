@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import torch
 from safetensors.torch import load_file, save_file
 
 from ..corpus.captions import OPPOSITE_QUALITIES
+from ..corpus.credits import credit_of
 
 INDEX_FILE = "index.safetensors"
 META_FILE = "index.json"
@@ -123,16 +124,20 @@ class Neighbours:
     classes: list[str]
     similarities: list[float]
     note: float  # the MIDI note the seed sounds at (the asked one, or its own register's)
+    credits: list[str] = field(default_factory=list)  # each pick's source and licence
 
 
 class RetrievalIndex:
     def __init__(self, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
                  tonal: torch.Tensor, classes: list[str], *,
                  settings: SeedSettings | None = None, sources: list[str] | None = None,
-                 qualities: list[list[str]] | None = None) -> None:
+                 qualities: list[list[str]] | None = None,
+                 credits: list[str] | None = None) -> None:
         """``sources``: each sample's path in the corpus it came from, so that the eval can
         check renders against the very samples that seeded them; ``qualities``: each sample's
-        quality words (``corpus/descriptors.py``), which prompts can ask for."""
+        quality words (``corpus/descriptors.py``), which prompts can ask for; ``credits``:
+        each sample's source, author and licence (``corpus/credits.py``), for a render it
+        seeds."""
         if not (len(embeddings) == len(latents) == len(pitches) == len(tonal) == len(classes)):
             raise ValueError("retrieval index arrays must have the same length")
         self.embeddings = torch.nn.functional.normalize(embeddings.float(), dim=-1)
@@ -147,6 +152,9 @@ class RetrievalIndex:
         if qualities is not None and len(qualities) != len(classes):
             raise ValueError("retrieval index qualities must describe every sample")
         self.qualities = qualities
+        if credits is not None and len(credits) != len(classes):
+            raise ValueError("retrieval index credits must name every sample")
+        self.credits = credits
 
     @classmethod
     def of_records(cls, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
@@ -156,7 +164,8 @@ class RetrievalIndex:
         beside the given per-sample tensors (in the records' order)."""
         return cls(embeddings, latents, pitches, tonal, [r["class"] for r in records],
                    settings=settings, sources=[r["path"] for r in records],
-                   qualities=[list(r.get("qualities_str", [])) for r in records])
+                   qualities=[list(r.get("qualities_str", [])) for r in records],
+                   credits=[credit_of(r) for r in records])
 
     def __len__(self) -> int:
         return len(self.classes)
@@ -174,7 +183,7 @@ class RetrievalIndex:
                   str(path / INDEX_FILE))
         (path / META_FILE).write_text(json.dumps(
             {**asdict(self.settings), "classes": self.classes, "sources": self.sources,
-             "qualities": self.qualities}) + "\n")
+             "qualities": self.qualities, "credits": self.credits}) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> RetrievalIndex:
@@ -194,7 +203,7 @@ class RetrievalIndex:
             latents = codes.float() * t["latent_scale"]
         return cls(t["embeddings"].float(), latents, t["pitches"], t["tonal"].bool(),
                    meta["classes"], settings=settings, sources=meta.get("sources"),
-                   qualities=meta.get("qualities"))
+                   qualities=meta.get("qualities"), credits=meta.get("credits"))
 
     def neighbours(self, query: torch.Tensor, *, pitch: float | None, k: int | None = None,
                    temperature: float = 0.05, generator: torch.Generator | None = None,
@@ -256,7 +265,8 @@ class RetrievalIndex:
         latent = latent / latent.std().clamp_min(1e-3) * latents.std()
         tonal_p = float((w * self.tonal[pick].float()).sum())
         return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
-                          sims[pick].tolist(), float(pitch))
+                          sims[pick].tolist(), float(pitch),
+                          [self.credits[i] for i in pick.tolist()] if self.credits else [])
 
     def _quality_match(self, candidates: torch.Tensor, wanted: set[str] | frozenset[str]
                        ) -> torch.Tensor:
