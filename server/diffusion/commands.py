@@ -51,9 +51,13 @@ def _usage(message: str):
 def _train(args: argparse.Namespace) -> int:
     from .train import DiffusionTrainConfig, train_diffusion
 
+    if args.base is not None and not (Path(args.base) / "model_index.json").is_file():
+        raise _usage(f"--base {args.base}: not a Shotcaller model folder")
     cfg = DiffusionTrainConfig(corpus=Path(args.corpus), codec=Path(args.codec),
                                out=Path(args.out), steps=args.steps, batch_size=args.batch_size,
-                               resume=args.resume)
+                               resume=args.resume,
+                               base=Path(args.base) if args.base else None,
+                               learning_rate=args.learning_rate)
     folder = train_diffusion(cfg)
     print(f"model saved in {folder}")
     return 0
@@ -309,6 +313,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--out", required=True, help="run folder: checkpoints, logs, model/")
     t.add_argument("--steps", type=int, default=4000)
     t.add_argument("--batch-size", type=int, default=32)
+    t.add_argument("--learning-rate", type=float, default=4e-4)
+    t.add_argument("--base", default=None,
+                   help="start from this model's UNet (go on training it on a new corpus)")
     t.add_argument("--resume", action="store_true")
     t.set_defaults(func=_train)
 
