@@ -178,11 +178,11 @@ def main() -> None:
         if args.variety:
             counts = variety(pipe, clf, valid, args.variety, strength, guidance, args.steps,
                              duration)
-            register += (f"distinct of 12 median {np.median(counts):.0f} (>= 10: "
-                         f"{np.mean(np.array(counts) >= 10):.2f}), ")
+            register = (f"distinct of 12 median {np.median(counts):.0f} (>= 10: "
+                        f"{np.mean(np.array(counts) >= 10):.2f}), ")
         if args.note == "register":
             order = register_order(pipe, valid, strength, guidance, args.steps, duration)
-            register = f"register order {order:.2f}, "
+            register += f"register order {order:.2f}, "
         print(f"blend {settings.blend} of {settings.blend * settings.pool} (draw temperature "
               f"{settings.draw_temperature}), shortlist "
               f"{settings.shortlist}{' with class vote' if settings.vote else ''}, "
