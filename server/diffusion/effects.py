@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..corpus.synth import wet_signal
+from ..corpus.synth import confirmed_effect_words, wet_signal
 
 #: silence a chain may ring into after the sound (a reverb's tail), seconds
 TAIL_S = {"reverb": 1.5, "drenched": 3.0}
 #: the level the generator's voices had when the chains were applied to them
 CHAIN_PEAK = 0.89
+#: chains drawn for one effect before the render is left without it
+DRAWS = 4
 
 
 def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int) -> np.ndarray:
-    """``audio`` through each effect of ``kinds`` in turn, at its own peak level."""
+    """``audio`` through each effect of ``kinds`` in turn, at its own peak level.
+
+    As in the corpus, an effect counts only when a descriptor confirms that it did what its
+    words say (``synth.confirmed_effect_words``: a compressor that made a long kick's boom
+    louder is not "punchy"): up to ``DRAWS`` chains are drawn, and a sound no draw confirms is
+    left as it was."""
     if not kinds or not len(audio):
         return audio
     peak = float(np.max(np.abs(audio)))
@@ -31,7 +38,13 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int) -> np
     y = audio.astype(np.float32) * (CHAIN_PEAK / peak)
     for kind in kinds:
         ring = np.zeros(int(TAIL_S.get(kind, 0.0) * sr), dtype=np.float32)
-        wet = wet_signal(kind, np.concatenate([y, ring]), rng, sr)
-        if wet is not None:
-            y = wet * (CHAIN_PEAK / max(float(np.max(np.abs(wet))), 1e-9))
+        dry = np.concatenate([y, ring])
+        for _ in range(DRAWS):
+            wet = wet_signal(kind, dry, rng, sr)
+            if wet is None:
+                continue
+            wet = wet * (CHAIN_PEAK / max(float(np.max(np.abs(wet))), 1e-9))
+            if confirmed_effect_words(kind, dry, wet, sr):
+                y = wet
+                break
     return (y * (peak / CHAIN_PEAK)).astype(np.float32)
