@@ -430,9 +430,8 @@ class Daemon:
 
     def _credits(self, *slots: int) -> str:
         """The credits of the slots' current sounds, each once (a morph owes both)."""
-        found = [self.bank.latest(i).render.credit for i in slots
-                 if self.bank.latest(i).render is not None]
-        return "; ".join(dict.fromkeys(c for c in found if c))
+        renders = [self.bank.latest(i).render for i in slots]
+        return "; ".join(dict.fromkeys(r.credit for r in renders if r is not None and r.credit))
 
     def credit(self, slot: int, sender: Address | None) -> None:
         self._reply(sender, "/shot/credit", self._local(slot), self._credits(slot))

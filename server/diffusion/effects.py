@@ -26,9 +26,9 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int) -> np
     """``audio`` through each effect of ``kinds`` in turn, at its own peak level.
 
     As in the corpus, an effect counts only when a descriptor confirms that it did what its
-    words say (``synth.confirmed_effect_words``: a compressor that made a long kick's boom
-    louder is not "punchy"): up to ``DRAWS`` chains are drawn, and a sound no draw confirms is
-    left as it was."""
+    words say (``synth.confirmed_effect_words``: a "lofi" chain must darken the sound, a reverb
+    lengthen it): up to ``DRAWS`` chains are drawn, and a sound no draw confirms is left as it
+    was."""
     if not kinds or not len(audio):
         return audio
     peak = float(np.max(np.abs(audio)))

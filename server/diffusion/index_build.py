@@ -24,8 +24,7 @@ log = logging.getLogger(__name__)
 
 def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
                 per_class: int, components: int, split: str = "train",
-                settings: SeedSettings | None = None, seed: int = 0,
-                balance_sources: bool = True) -> RetrievalIndex:
+                settings: SeedSettings | None = None, seed: int = 0) -> RetrievalIndex:
     """Encode up to ``per_class`` samples of each class of ``split`` into an index whose
     latents keep their leading ``components``. Only the model's sound classes are indexed
     (``fx`` was left out of training, so the model cannot denoise towards it). Each class's
@@ -33,7 +32,7 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
     the piano), so that the library spans the palette, not the soundfonts' majority."""
     all_records = load_corpus(corpus)
     records = select(all_records, split=split, per_class=per_class, seed=seed,
-                     classes=set(CLASSES), balance=source_of if balance_sources else None)
+                     classes=set(CLASSES), balance=source_of)
     if not records:
         raise ValueError(f"{corpus}: no {split}-split samples to index")
     waves = load_waves(corpus, records, num_samples=codec.spectral.num_samples)

@@ -3,8 +3,9 @@
 The shipped model lives in the repository, which a GPU run carries whole, so its bytes count.
 Weight matrices and kernels (every floating tensor of two or more dimensions) are stored as
 int8 codes and one fp16 scale per output channel; biases and norms stay fp16. Loading
-dequantizes them into the ordinary model, so inference runs as before. Measured on the valid
-split (model card, version 5): no change in top-1 or Fréchet distance beyond the seeds' noise.
+dequantizes them into the ordinary model, so inference runs as before. On a random input the
+shipped UNet's int8 prediction differs from its fp16 one by 4.5 % of its norm; the model card's
+version 4.3 figures were measured with the int8 weights.
 """
 
 from __future__ import annotations

@@ -313,7 +313,9 @@ class ShotcallerPipeline(DiffusionPipeline):
             # 9. Put a pitched render on its note (see tuning.py); the root stays exact
             audio, _ = tune_to_note(audio, output_sampling_rate, float(pitch))
         # 10. The effects the prompt names, drawn from the seed (effects.py)
-        if init_audio is None if effects is None else effects:
+        if effects is None:
+            effects = init_audio is None
+        if effects:
             audio = apply_effects(audio, output_sampling_rate, prompt_effects(prompt), seed)
         # 11. From its onset to where it has died away, at most the duration (endings.py)
         audio, _ = finish(audio, output_sampling_rate, duration_in_s)
@@ -321,8 +323,8 @@ class ShotcallerPipeline(DiffusionPipeline):
             audios=audio, sampling_rate=output_sampling_rate,
             root_note=float(pitch) if tonal else None, seed=seed, tonal=bool(tonal),
             neighbours=neighbours.classes if neighbours is not None else [],
-            credit="; ".join(neighbours.credits) if neighbours is not None
-            and seed_latent is not None and init_latent is None else "",
+            credit="; ".join(neighbours.credits)
+            if neighbours is not None and seed_latent is not None else "",
         )
 
 

@@ -119,13 +119,14 @@ def _finish(y: np.ndarray, target_db: float, seconds: float, sr: int) -> np.ndar
 
     The codec's phase estimate can raise a sound's peaks above its source's (an electric
     piano's 0.98 came back at 1.36), and scaling the whole sound under the ceiling would make
-    it quieter than asked (2.8 dB there); the few samples over the knee are soft-clipped
-    instead, which leaves the level as asked."""
+    it quieter than asked (2.8 dB there); when the peak is over the ceiling, the few samples
+    over the knee are soft-clipped instead, which leaves the level as asked."""
     from .pipeline import _trim
 
     y = y[:int(round(seconds * sr))]
     y = (y * np.float32(10 ** ((target_db - rms_db(y)) / 20))).astype(np.float32)
-    knee, room = 0.7, 0.28  # below 0.7 untouched; above, a tanh towards 0.98
-    over = np.abs(y) > knee
-    y[over] = np.sign(y[over]) * (knee + room * np.tanh((np.abs(y[over]) - knee) / room))
+    if len(y) and float(np.max(np.abs(y))) > 0.98:
+        knee, room = 0.7, 0.28  # below 0.7 untouched; above, a tanh towards 0.98
+        over = np.abs(y) > knee
+        y[over] = np.sign(y[over]) * (knee + room * np.tanh((np.abs(y[over]) - knee) / room))
     return _trim(y, seconds, sr)
