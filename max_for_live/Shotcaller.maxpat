@@ -730,7 +730,7 @@
 					"presentation": 1,
 					"presentation_rect": [
 						344,
-						48,
+						104,
 						180,
 						18
 					]
@@ -757,9 +757,9 @@
 					"presentation": 1,
 					"presentation_rect": [
 						344,
-						66,
+						120,
 						180,
-						96
+						42
 					],
 					"varname": "path_text",
 					"readonly": 1,
@@ -1226,8 +1226,11 @@
 					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 2,
-					"numoutlets": 9,
+					"numoutlets": 12,
 					"outlettype": [
+						"",
+						"",
+						"",
 						"",
 						"",
 						"",
@@ -1241,10 +1244,10 @@
 					"patching_rect": [
 						180,
 						420,
-						300,
+						380,
 						22
 					],
-					"text": "route online status progress error path seed daemon bank"
+					"text": "route online status progress error path seed daemon bank pads kits folder"
 				}
 			},
 			{
@@ -1686,6 +1689,444 @@
 						22
 					],
 					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-kit-label",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"outlettype": [],
+					"patching_rect": [
+						620,
+						300,
+						40,
+						20
+					],
+					"text": "Kit",
+					"presentation": 1,
+					"presentation_rect": [
+						344,
+						26,
+						28,
+						18
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-kit-menu",
+					"maxclass": "umenu",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"",
+						""
+					],
+					"patching_rect": [
+						620,
+						330,
+						150,
+						22
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						372,
+						27,
+						152,
+						16
+					],
+					"varname": "kit_menu",
+					"items": [],
+					"parameter_enable": 0,
+					"fontsize": 9
+				}
+			},
+			{
+				"box": {
+					"id": "obj-kit-prepend",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						620,
+						360,
+						80,
+						22
+					],
+					"text": "prepend kit"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-pads-label",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"outlettype": [],
+					"patching_rect": [
+						620,
+						390,
+						40,
+						20
+					],
+					"text": "Pads",
+					"presentation": 1,
+					"presentation_rect": [
+						344,
+						45,
+						32,
+						18
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-pads",
+					"maxclass": "multislider",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						620,
+						420,
+						150,
+						12
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						376,
+						48,
+						148,
+						12
+					],
+					"setminmax": [
+						0,
+						1
+					],
+					"orientation": 0,
+					"ignoreclick": 1,
+					"size": 16,
+					"setstyle": 1,
+					"parameter_enable": 0,
+					"varname": "pads_progress"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-pads-set",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						620,
+						440,
+						70,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-btn",
+					"maxclass": "live.text",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						780,
+						300,
+						70,
+						20
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						344,
+						66,
+						66,
+						16
+					],
+					"mode": 0,
+					"text": "Keep in...",
+					"texton": "Keep in...",
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Keep Folder",
+							"parameter_shortname": "Keep in.",
+							"parameter_type": 2,
+							"parameter_mmin": 0,
+							"parameter_mmax": 1,
+							"parameter_enum": [
+								"off",
+								"on"
+							],
+							"parameter_invisible": 2
+						}
+					},
+					"varname": "Keep_Folder"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-sel",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						780,
+						330,
+						40,
+						22
+					],
+					"text": "sel 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-dialog",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						780,
+						360,
+						100,
+						22
+					],
+					"text": "opendialog fold"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-conform",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						780,
+						390,
+						170,
+						22
+					],
+					"text": "conformpath native absolute"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-prepend",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						780,
+						420,
+						100,
+						22
+					],
+					"text": "prepend folder"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-text",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"outlettype": [],
+					"patching_rect": [
+						780,
+						450,
+						180,
+						20
+					],
+					"text": "",
+					"presentation": 1,
+					"presentation_rect": [
+						344,
+						84,
+						180,
+						18
+					],
+					"varname": "folder_text",
+					"fontsize": 9
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-set",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						780,
+						480,
+						70,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-store",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"",
+						"",
+						""
+					],
+					"patching_rect": [
+						780,
+						510,
+						120,
+						22
+					],
+					"text": "pattr folder_store",
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Folder",
+							"parameter_shortname": "Folder",
+							"parameter_type": 3,
+							"parameter_invisible": 1
+						}
+					},
+					"varname": "Folder"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-folder-store-set",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						900,
+						480,
+						70,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-toclip-btn",
+					"maxclass": "live.text",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						880,
+						300,
+						60,
+						20
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						414,
+						66,
+						56,
+						16
+					],
+					"mode": 0,
+					"text": "To clip",
+					"texton": "To clip",
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "To Clip",
+							"parameter_shortname": "To clip",
+							"parameter_type": 2,
+							"parameter_mmin": 0,
+							"parameter_mmax": 1,
+							"parameter_enum": [
+								"off",
+								"on"
+							],
+							"parameter_invisible": 2
+						}
+					},
+					"varname": "To_Clip"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-toclip-sel",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						880,
+						330,
+						40,
+						22
+					],
+					"text": "sel 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-toclip-msg",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						880,
+						360,
+						50,
+						22
+					],
+					"text": "toclip"
 				}
 			}
 		],
@@ -2649,6 +3090,222 @@
 						1
 					]
 				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-50",
+						8
+					],
+					"destination": [
+						"obj-pads-set",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-pads-set",
+						0
+					],
+					"destination": [
+						"obj-pads",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-50",
+						9
+					],
+					"destination": [
+						"obj-kit-menu",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-kit-menu",
+						1
+					],
+					"destination": [
+						"obj-kit-prepend",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-kit-prepend",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-folder-btn",
+						0
+					],
+					"destination": [
+						"obj-folder-sel",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-folder-sel",
+						0
+					],
+					"destination": [
+						"obj-folder-dialog",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-folder-dialog",
+						0
+					],
+					"destination": [
+						"obj-folder-conform",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-folder-conform",
+						0
+					],
+					"destination": [
+						"obj-folder-prepend",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-folder-prepend",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-50",
+						10
+					],
+					"destination": [
+						"obj-folder-set",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-folder-set",
+						0
+					],
+					"destination": [
+						"obj-folder-text",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-50",
+						10
+					],
+					"destination": [
+						"obj-folder-store-set",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-folder-store-set",
+						0
+					],
+					"destination": [
+						"obj-folder-store",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-folder-store",
+						0
+					],
+					"destination": [
+						"obj-folder-prepend",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-toclip-btn",
+						0
+					],
+					"destination": [
+						"obj-toclip-sel",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-toclip-sel",
+						0
+					],
+					"destination": [
+						"obj-toclip-msg",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-toclip-msg",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
 			}
 		],
 		"parameters": {
@@ -2715,6 +3372,21 @@
 			"obj-bank-store": [
 				"Bank",
 				"Bank",
+				0
+			],
+			"obj-folder-btn": [
+				"Keep Folder",
+				"Keep in.",
+				0
+			],
+			"obj-folder-store": [
+				"Folder",
+				"Folder",
+				0
+			],
+			"obj-toclip-btn": [
+				"To Clip",
+				"To clip",
 				0
 			]
 		},

@@ -12,17 +12,50 @@
 //   send /shot/... args   an OSC command (sent alone when it is /shot/bank/open or close, or
 //                         while no bank is set yet; else in a bundle after /shot/bank NAME)
 //   send bank NAME        the bank the device uses from now on
+//   send keep SLOT FILE ROOT FOLDER
+//                         copy a render into FOLDER/Samples/Shotcaller (the Live set's
+//                         project folder, chosen in the device) before Simpler loads it;
+//                         answered "/local/kept SLOT COPY ROOT FILE" or
+//                         "/local/keep/failed SLOT FILE ROOT MESSAGE"
 //   port N                the daemon's UDP port (host 127.0.0.1)
 // Out: every reply as "/shot/... args" (for [js shotcaller_max.js]); a socket failure as
 //   "/shot/error udp MESSAGE".
 
+const crypto = require("crypto");
 const dgram = require("dgram");
+const fs = require("fs");
+const path = require("path");
 const osc = require("./osc_codec.js");
 
 const DEFAULT_HOST = "127.0.0.1";
 const DEFAULT_PORT = 9000;  // `shotcaller serve` default --osc-port
 // Sent on their own: they say which bank to use, rather than speak inside one.
 const UNBANKED = new Set(["/shot/bank/open", "/shot/bank/close"]);
+// Where copies go inside the chosen folder: beside Live's own Samples/Imported and Recorded.
+const KEEP_SUBFOLDER = path.join("Samples", "Shotcaller");
+
+// Copy `file` into FOLDER/Samples/Shotcaller under its own name and the first 12 hex digits of
+// its SHA-1, so a copy is never overwritten by a different sound (the daemon's file names
+// start over with a new slot folder) and the same sound is copied once. Written to a
+// temporary name and renamed: Live never sees half a file. Returns the copy's path.
+function keepCopy(file, folder) {
+  if (!path.isAbsolute(String(folder))) throw new Error(`'${folder}' is not an absolute folder`);
+  const data = fs.readFileSync(file);
+  const hash = crypto.createHash("sha1").update(data).digest("hex").slice(0, 12);
+  const ext = path.extname(file) || ".wav";
+  const dir = path.join(folder, KEEP_SUBFOLDER);
+  const dest = path.join(dir, `${path.basename(file, ext)}-${hash}${ext}`);
+  if (fs.existsSync(dest)) return dest;
+  fs.mkdirSync(dir, { recursive: true });
+  const part = `${dest}.part-${process.pid}`;
+  try {
+    fs.writeFileSync(part, data);
+    fs.renameSync(part, dest);
+  } finally {
+    fs.rmSync(part, { force: true });
+  }
+  return dest;
+}
 
 class Net {
   // emit(address, args): hand a reply (or a local error) to the device.
@@ -84,11 +117,23 @@ class Net {
       this.bank = rest.length ? String(rest[0]) : null;
       return null;
     }
+    if (first === "keep") {
+      this.keep(...rest);
+      return null;
+    }
     if (typeof first !== "string" || first.charAt(0) !== "/") {
       this.emit("/shot/error", ["udp", `not an OSC address: ${first}`]);
       return null;
     }
     return this.send(first, rest);
+  }
+
+  keep(slot, file, root, folder) {
+    try {
+      this.emit("/local/kept", [slot, keepCopy(String(file), String(folder)), root, String(file)]);
+    } catch (e) {
+      this.emit("/local/keep/failed", [slot, String(file), root, String(e.message || e)]);
+    }
   }
 
   // The datagram for `address args`: in a bundle after /shot/bank when the device has a bank.
@@ -116,7 +161,7 @@ class Net {
   }
 }
 
-module.exports = { Net, DEFAULT_PORT, UNBANKED };
+module.exports = { Net, DEFAULT_PORT, UNBANKED, KEEP_SUBFOLDER, keepCopy };
 
 if (require.main === module) {
   // Run by [node.script]: "max-api" exists only inside Max.

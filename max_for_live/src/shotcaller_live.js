@@ -96,10 +96,17 @@ var PARAM_ORDER = ["seed", "steps", "guidance", "strength", "duration"];
 var PARAMS = deviceParams(PARAM_ORDER);
 var PROMPT_MAX_CHARS = SLOT_KEYS.prompt.maxLen;
 
-// Replies the device understands (the rest, such as /shot/preset/list, are not for it).
+// Replies the device understands (the rest, such as /shot/credit, are not for it).
 var REPLIES = pick(SPEC_REPLIES, ["/shot/pong", "/shot/progress", "/shot/ready",
   "/shot/note/ready", "/shot/cancelled", "/shot/slot", "/shot/keymap", "/shot/error",
-  "/shot/bank/opened", "/shot/taken"]);
+  "/shot/bank/opened", "/shot/taken", "/shot/preset/list", "/shot/preset/loaded"]);
+
+// What the device's own socket script answers about a sound it copied into the set's folder
+// (node/shotcaller_net.js, "keep"): not the daemon's, so not in its spec.
+var LOCAL_REPLIES = {
+  "/local/kept": [["slot", "i"], ["path", "s"], ["root", "f"], ["source", "s"]],
+  "/local/keep/failed": [["slot", "i"], ["path", "s"], ["root", "f"], ["message", "s"]]
+};
 
 function deviceParams(keys) {
   var out = {};
@@ -136,7 +143,11 @@ var LIVE_FEATURES = {
   replace_sample: { since: [12, 4, 0], what: "load a sample into Simpler from a device" },
   // RackDevice.insert_chain(index), DrumChain.in_note (set), Chain.insert_device(name, index):
   // create a Drum Rack pad's chain and its Simpler.
-  create_drum_pad: { since: [12, 3, 0], what: "create a Drum Rack pad with a Simpler" }
+  create_drum_pad: { since: [12, 3, 0], what: "create a Drum Rack pad with a Simpler" },
+  // Song.begin_undo_step() / end_undo_step(): a load is one entry in Live's undo history.
+  undo_step: { since: [11, 0, 0], what: "group a load into one undo step" },
+  // ClipSlot.create_audio_clip(file_path): put a sound on an audio track as a clip.
+  create_audio_clip: { since: [12, 0, 5], what: "create an audio clip from a device" }
 };
 
 function versionAtLeast(version, since) {
@@ -290,16 +301,23 @@ function renderRequest(slot, prompt, params) {
 // ---------------------------------------------------------------------------------------------
 
 function parseReply(address, args) {
-  var spec = REPLIES[address];
+  var spec = REPLIES[address] || LOCAL_REPLIES[address];
   if (!spec) {
     return { type: "unknown", address: address, args: args };
   }
-  if (!args || args.length !== spec.length) {
-    throw new RangeError(address + ": expected " + spec.length + " argument(s), got " +
-      (args ? args.length : 0));
+  args = args || [];
+  // "s*" (last): any number of strings, e.g. the names of /shot/preset/list.
+  var rest = spec.length > 0 && spec[spec.length - 1][1] === "s*";
+  var fixed = rest ? spec.length - 1 : spec.length;
+  if (rest ? args.length < fixed : args.length !== fixed) {
+    throw new RangeError(address + ": expected " + (rest ? "at least " : "") + fixed +
+      " argument(s), got " + args.length);
   }
   var reply = { type: address };
-  for (var i = 0; i < spec.length; i++) {
+  if (rest) {
+    reply[spec[fixed][0]] = args.slice(fixed).map(String);
+  }
+  for (var i = 0; i < fixed; i++) {
     var name = spec[i][0];
     var kind = spec[i][1];
     var value = args[i];
@@ -329,6 +347,33 @@ function liveVersion(makeApi) {
 
 function byId(makeApi, id) {
   return makeApi("id " + id);
+}
+
+// Live registers every LiveAPI object a device makes until Max collects it; a note in
+// daemon-repitch mode used to make about 100. The device keeps one object per Live id (an
+// object keeps its id for life) and per fixed root; view paths (which follow the selection)
+// are made afresh. The cache starts over past CACHE_LIMIT objects (ids of deleted objects).
+var CACHED_ROOTS = { live_app: true, live_set: true, this_device: true };
+var CACHE_LIMIT = 2048;
+
+function cachingApi(makeApi) {
+  var cache = {};
+  var size = 0;
+  return function (path) {
+    var key = String(path);
+    if (!CACHED_ROOTS.hasOwnProperty(key) && !/^id \d+$/.test(key)) {
+      return makeApi(path);
+    }
+    if (!cache.hasOwnProperty(key)) {
+      if (size >= CACHE_LIMIT) {
+        cache = {};
+        size = 0;
+      }
+      cache[key] = makeApi(path);
+      size += 1;
+    }
+    return cache[key];
+  };
 }
 
 // Device `type` in the LOM: 1 instrument, 2 audio effect, 4 MIDI effect.
@@ -372,9 +417,13 @@ function findParameter(makeApi, device, names) {
   return null;
 }
 
+// Writes only a changed value: each parameter write is an undo entry of its own in Live, even
+// inside an undo step, so an unchanged tuning adds none.
 function setParameter(param, value) {
   var v = clamp(value, Number(first(param.get("min"))), Number(first(param.get("max"))));
-  param.set("value", v);
+  if (Number(first(param.get("value"))) !== v) {
+    param.set("value", v);
+  }
   return v;
 }
 
@@ -391,10 +440,19 @@ function tuningFor(root) {
   return { semitones: clamp(semitones, -48, 48), cents: clamp(cents, -50, 50) };
 }
 
-function applyTuning(makeApi, simpler, root) {
+// `found` (optional) keeps each Simpler's Transpose and Detune between loads, by Simpler id.
+function applyTuning(makeApi, simpler, root, found) {
   var tuning = tuningFor(root);
-  var transpose = findParameter(makeApi, simpler, ["Transpose", "Transp"]);
-  var detune = findParameter(makeApi, simpler, ["Detune"]);
+  var known = found && found[simpler.id];
+  if (!known) {
+    known = { transpose: findParameter(makeApi, simpler, ["Transpose", "Transp"]),
+      detune: findParameter(makeApi, simpler, ["Detune"]) };
+    if (found) {
+      found[simpler.id] = known;
+    }
+  }
+  var transpose = known.transpose;
+  var detune = known.detune;
   if (transpose) {
     setParameter(transpose, tuning.semitones);
   }
@@ -405,12 +463,14 @@ function applyTuning(makeApi, simpler, root) {
 }
 
 // Load `path` into a Simpler, then set one-shot (drums) or classic (pitched) and the tuning.
-function loadIntoSimpler(makeApi, simplerId, path, root, oneShot) {
+function loadIntoSimpler(makeApi, simplerId, path, root, oneShot, found) {
   var simpler = byId(makeApi, simplerId);
   simpler.call("replace_sample", path);
   var mode = oneShot ? PLAYBACK_ONE_SHOT : PLAYBACK_CLASSIC;
-  simpler.set("playback_mode", mode);
-  var tuning = applyTuning(makeApi, simpler, oneShot ? -1 : root);
+  if (Number(first(simpler.get("playback_mode"))) !== mode) {
+    simpler.set("playback_mode", mode);
+  }
+  var tuning = applyTuning(makeApi, simpler, oneShot ? -1 : root, found);
   return { playbackMode: mode, tuning: tuning };
 }
 
@@ -460,7 +520,9 @@ function drumPadSimpler(makeApi, rackId, note, version) {
 
 function Shotcaller(makeApi, emit, options) {
   options = options || {};
-  this.makeApi = makeApi;
+  this.makeApi = cachingApi(makeApi);
+  this.target = null;       // {devices, target}: the instrument found, and the list it was in
+  this.parameters = {};     // Simpler id -> its Transpose and Detune (applyTuning)
   this.emit = emit;
   this.random = options.random || Math.random;
   this.slot = 0;
@@ -480,6 +542,17 @@ function Shotcaller(makeApi, emit, options) {
   // track's copy never writes into the original's bank.
   this.bank = null;
   this.bankOpen = false;
+  // Each slot's last sound: {path, kept (a copy in the set's folder), taken (the daemon keeps
+  // it)}, and its progress for the pad display: 0 nothing, rendering 0-1, 1 ready.
+  this.sounds = {};
+  this.pads = [];
+  for (var i = 0; i < NUM_SLOTS; i++) {
+    this.pads.push(0);
+  }
+  // The folder (stored with the set) that loaded sounds are copied into; "" keeps them in
+  // the daemon's folder, taken.
+  this.folder = "";
+  this.kitNames = [];       // /shot/preset/list pages gathered so far
 }
 
 Shotcaller.prototype.liveVersion = function () {
@@ -670,17 +743,51 @@ Shotcaller.prototype.handlers = {
     if (this.mode === MODE_DAEMON_REPITCH) {
       this.send(keymapMessage("chromatic", this.slot));
     }
+    this.listKits();
+    return r;
+  },
+  "/shot/preset/list": function (r) {
+    if (r.page === 0) {
+      this.kitNames = [];
+    }
+    this.kitNames = this.kitNames.concat(r.names);
+    if (r.page + 1 < r.pages) {
+      this.send(["/shot/preset/list", r.page + 1]);
+    } else {
+      this.emit.ui("kits", this.kitNames.slice());
+    }
+    return r;
+  },
+  "/shot/preset/loaded": function (r) {
+    this.showStatus("kit " + r.name + ": rendering " + r.slots + " slot" + (r.slots === 1 ? "" : "s"));
+    return r;
+  },
+  "/local/kept": function (r) {
+    r.result = this.placeRender(r.slot, r.path, r.root, true);
+    return r;
+  },
+  "/local/keep/failed": function (r) {
+    r.result = this.placeRender(r.slot, r.path, r.root, false);
+    this.showError("Could not copy the sound into " + this.folder + " (" + r.message +
+      "): it stays in the daemon's folder");
     return r;
   },
   "/shot/progress": function (r) {
+    this.setPad(r.slot, clamp(r.fraction, 0, 0.99));
     this.emit.ui("progress", clamp(r.fraction, 0, 1));
     this.showStatus("slot " + r.slot + ": rendering " + Math.round(r.fraction * 100) + "%");
     return r;
   },
   "/shot/ready": function (r) {
+    this.setPad(r.slot, 1);
     this.emit.ui("progress", 1);
-    this.emit.ui("path", r.path);
-    r.result = this.placeRender(r.slot, r.path, r.root);
+    if (this.folder) {
+      // The socket copies the file into the set's folder and answers /local/kept.
+      this.showStatus("slot " + r.slot + ": copying into the set's folder");
+      this.send(["keep", r.slot, r.path, r.root, this.folder]);
+      return r;
+    }
+    r.result = this.placeRender(r.slot, r.path, r.root, false);
     return r;
   },
   "/shot/note/ready": function (r) {
@@ -688,11 +795,17 @@ Shotcaller.prototype.handlers = {
     return r;
   },
   "/shot/cancelled": function (r) {
+    this.setPad(r.slot, this.sounds[r.slot] ? 1 : 0);
     this.emit.ui("progress", 0);
     this.showStatus("slot " + r.slot + ": cancelled");
     return r;
   },
   "/shot/error": function (r) {
+    // The daemon names the slot of a failed render first ("slot 3: ..."): that pad stops.
+    var slot = /^slot (\d+)\b/.exec(r.message);
+    if (slot && Number(slot[1]) < NUM_SLOTS) {
+      this.setPad(Number(slot[1]), this.sounds[Number(slot[1])] ? 1 : 0);
+    }
     this.emit.ui("progress", 0);
     this.showError(plainError(r.address, r.message));
     return r;
@@ -710,9 +823,13 @@ function plainError(address, message) {
   return what + ": " + message;
 }
 
-// Where a finished render goes. Returns {loaded, target, ...} or {loaded: false, reason}.
-Shotcaller.prototype.placeRender = function (slot, path, root) {
-  var target = findTarget(this.makeApi);
+// Where a finished render goes. `kept`: `path` is the device's copy in the set's folder.
+// Returns {loaded, target, ...} or {loaded: false, reason}.
+Shotcaller.prototype.placeRender = function (slot, path, root, kept) {
+  var sound = { path: path, root: root, kept: !!kept, taken: false };
+  this.sounds[slot] = sound;
+  this.emit.ui("path", path);
+  var target = this.findTarget();
   if (target.kind === "simpler" && slot !== this.slot) {
     this.showStatus("slot " + slot + " ready: " + fileName(path) + " (the Simpler shows slot " +
       this.slot + ")");
@@ -720,16 +837,36 @@ Shotcaller.prototype.placeRender = function (slot, path, root) {
   }
   var result = this.loadInto(target, slot, path, root, false);
   if (result.loaded) {
-    // The set now refers to the file: the daemon must keep it through re-renders and restarts.
-    this.send(takeMessage(slot, path));
+    this.keep(slot);
   }
   return result;
+};
+
+// The set now refers to the slot's file: a copy in the set's folder needs nothing more; a file
+// in the daemon's folder must be kept by the daemon through re-renders and restarts.
+Shotcaller.prototype.keep = function (slot) {
+  var sound = this.sounds[slot];
+  if (sound && !sound.kept && !sound.taken) {
+    this.send(takeMessage(slot, sound.path));
+    sound.taken = true;
+  }
+};
+
+// The instrument after the device, looked up again only when the track's device list changed
+// (two reads and no new LiveAPI object per load otherwise).
+Shotcaller.prototype.findTarget = function () {
+  var parent = idList(this.makeApi("this_device").get("canonical_parent"));
+  var devices = parent.length ? String(byId(this.makeApi, parent[0]).get("devices")) : "";
+  if (!this.target || this.target.devices !== devices) {
+    this.target = { devices: devices, target: findTarget(this.makeApi) };
+  }
+  return this.target.target;
 };
 
 // Daemon-repitch mode: the played note's WAV replaces the sample and is played at C3 (Simpler)
 // or on the pad of its slot (Drum Rack), at full velocity (the daemon applied the velocity).
 Shotcaller.prototype.placeNote = function (r) {
-  var target = findTarget(this.makeApi);
+  var target = this.findTarget();
   var result = this.loadInto(target, r.slot, r.path, -1, true);
   if (result.loaded) {
     var pitch = target.kind === "drumrack" ? padNoteForSlot(r.slot) : SIMPLER_ROOT_NOTE;
@@ -737,6 +874,117 @@ Shotcaller.prototype.placeNote = function (r) {
     result.playedNote = pitch;
   }
   return result;
+};
+
+// Live's edits of one load (a pad's chain, the sample, its mode and tuning) as one undo step,
+// where Live has the calls; `edit` returns what the load returns.
+Shotcaller.prototype.undoStep = function (edit) {
+  var song = hasFeature(this.liveVersion(), "undo_step") ? this.makeApi("live_set") : null;
+  if (song) {
+    song.call("begin_undo_step");
+  }
+  try {
+    return edit();
+  } finally {
+    if (song) {
+      song.call("end_undo_step");
+    }
+  }
+};
+
+// --- Pads, kits, the set's folder, clips ---------------------------------------------------
+
+Shotcaller.prototype.setPad = function (slot, value) {
+  if (isIntegral(slot) && slot >= 0 && slot < NUM_SLOTS) {
+    this.pads[slot] = value;
+    this.emit.ui("pads", this.pads.slice());
+  }
+};
+
+// The kits (presets) the daemon offers: every page of /shot/preset/list, then ui("kits", names).
+Shotcaller.prototype.listKits = function () {
+  if (this.bankOpen) {
+    this.send(["/shot/preset/list", 0]);
+  }
+};
+
+// A kit from the menu: its slots are set in the device's bank and rendered; each /shot/ready
+// lands like a render (a Drum Rack gets every pad, a Simpler the selected slot).
+Shotcaller.prototype.loadKit = function (name) {
+  var text = String(name === undefined || name === null ? "" : name);
+  try {
+    this.requireBank();
+    if (text.length === 0) {
+      throw new RangeError("choose a kit first");
+    }
+  } catch (e) {
+    this.showError(e.message);
+    return false;
+  }
+  this.showError("");
+  this.showStatus("kit " + text + ": loading...");
+  this.send(["/shot/preset/load", text]);
+  return true;
+};
+
+// The folder a loaded sound is copied into before Simpler gets it, stored with the set. The
+// Live Object Model does not say where a set is saved, so the producer picks its project
+// folder once; copies go to FOLDER/Samples/Shotcaller (node/shotcaller_net.js). "" (or no
+// folder) keeps sounds in the daemon's folder, taken.
+Shotcaller.prototype.setFolder = function (folder) {
+  var text = String(folder === undefined || folder === null ? "" : folder);
+  if (text.length > 0 && !/^(\/|[A-Za-z]:[\\\/])/.test(text)) {
+    this.showError("Keep folder: '" + text + "' is not an absolute path");
+    return false;
+  }
+  if (text !== this.folder) {
+    this.folder = text;
+    this.emit.ui("folder", text);
+  }
+  return true;
+};
+
+// The selected slot's sound as an audio clip in the clip slot selected in Session View (an
+// empty one on an audio track): Live 12.0.5+ has ClipSlot.create_audio_clip.
+Shotcaller.prototype.toClip = function () {
+  var sound = this.sounds[this.slot];
+  var version = this.liveVersion();
+  var why = null;
+  var clipSlot = null;
+  var track = null;
+  if (!sound) {
+    why = "slot " + this.slot + " has no sound yet: render it first";
+  } else if (!hasFeature(version, "create_audio_clip")) {
+    why = "Live " + versionText(version) + " cannot create audio clips from a device (needs Live " +
+      versionText(LIVE_FEATURES.create_audio_clip.since) + "+): drag the file in: " + sound.path;
+  } else {
+    clipSlot = this.makeApi("live_set view highlighted_clip_slot");
+    var parent = Number(clipSlot.id) !== 0 ? idList(clipSlot.get("canonical_parent")) : [];
+    track = parent.length ? byId(this.makeApi, parent[0]) : null;
+    if (!track || String(track.type) !== "Track") {
+      why = "select an empty clip slot on an audio track in Session View first";
+    } else if (!Number(first(track.get("has_audio_input")))) {
+      why = "the selected clip slot is on a MIDI track: select one on an audio track";
+    } else if (Number(first(clipSlot.get("has_clip")))) {
+      why = "the selected clip slot holds a clip: select an empty one";
+    }
+  }
+  if (why) {
+    this.showError("To clip: " + why);
+    return false;
+  }
+  this.keep(this.slot);
+  var path = sound.path;
+  this.undoStep(function () {
+    clipSlot.call("create_audio_clip", path);
+  });
+  if (!Number(first(clipSlot.get("has_clip")))) {
+    this.showError("To clip: Live did not create the clip from " + path);
+    return false;
+  }
+  this.showError("");
+  this.showStatus("slot " + this.slot + " placed as a clip on " + String(first(track.get("name"))));
+  return true;
 };
 
 Shotcaller.prototype.fallback = function (reason, path) {
@@ -757,18 +1005,28 @@ Shotcaller.prototype.loadInto = function (target, slot, path, root, isNote) {
       "(needs Live " + versionText(LIVE_FEATURES.replace_sample.since) + "+). Drag the file " +
       "into Simpler: " + path, path);
   }
-  var simplerId = target.id;
-  var created = false;
-  if (target.kind === "drumrack") {
-    var pad = drumPadSimpler(this.makeApi, target.id, padNoteForSlot(slot), version);
-    if (pad.error) {
-      return this.fallback(pad.error + ": " + path, path);
+  var self = this;
+  var loaded = this.undoStep(function () {
+    var simplerId = target.id;
+    var created = false;
+    if (target.kind === "drumrack") {
+      var pad = drumPadSimpler(self.makeApi, target.id, padNoteForSlot(slot), version);
+      if (pad.error) {
+        return pad;
+      }
+      simplerId = pad.simplerId;
+      created = !!pad.created;
     }
-    simplerId = pad.simplerId;
-    created = !!pad.created;
+    var oneShot = isNote || target.kind === "drumrack" || !(root >= 0);
+    var done = loadIntoSimpler(self.makeApi, simplerId, path, root, oneShot, self.parameters);
+    return { simplerId: simplerId, created: created, done: done };
+  });
+  if (loaded.error) {
+    return this.fallback(loaded.error + ": " + path, path);
   }
-  var oneShot = isNote || target.kind === "drumrack" || !(root >= 0);
-  var done = loadIntoSimpler(this.makeApi, simplerId, path, root, oneShot);
+  var simplerId = loaded.simplerId;
+  var created = loaded.created;
+  var done = loaded.done;
   var where = target.kind === "drumrack" ? "pad " + padNoteForSlot(slot) : "Simpler";
   this.showError("");
   this.showStatus("slot " + slot + " loaded into " + where + ": " + fileName(path));
@@ -794,6 +1052,8 @@ var api = {
   MODE_DAEMON_REPITCH: MODE_DAEMON_REPITCH,
   PLAYBACK_CLASSIC: PLAYBACK_CLASSIC,
   PLAYBACK_ONE_SHOT: PLAYBACK_ONE_SHOT,
+  LOCAL_REPLIES: LOCAL_REPLIES,
+  cachingApi: cachingApi,
   versionAtLeast: versionAtLeast,
   hasFeature: hasFeature,
   idList: idList,

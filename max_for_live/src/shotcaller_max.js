@@ -6,11 +6,13 @@
 // Inlet 0:  init (from [live.thisdevice]), tick (from [metro]), bank <name> (the name stored
 //           with the set, from [pattr bank_store]), prompt <text>, slot <n>,
 //           seed|steps|guidance|strength|duration <x>, mode <0|1>, render, dice, cancel,
-//           note <pitch> <velocity>, and every daemon reply from [node.script shotcaller_net.js]
-//           ("/shot/... args").
+//           toclip, kit <name> (from the kit menu), folder <path> (the folder dialog, or
+//           [pattr folder_store] at load), note <pitch> <velocity>, and every reply from
+//           [node.script shotcaller_net.js] ("/shot/... args", "/local/kept ...").
 // Outlet 0: OSC messages for the device's socket, through [prepend send]
 //           ("/shot/prompt 3 dusty vinyl snare"; "bank live-1a2b3c4d").
-// Outlet 1: UI updates for [route online status progress error path seed daemon bank].
+// Outlet 1: UI updates for [route online status progress error path seed daemon bank pads
+//           kits folder]; the kit menu gets "kits clear", then "kits append NAME" per kit.
 // Outlet 2: "pitch velocity" notes to play (daemon-repitch mode), for [makenote].
 
 inlets = 1;
@@ -39,6 +41,13 @@ var device = new logic.Shotcaller(makeApi, {
     outlet(OUT_OSC, message);
   },
   ui: function (name, value) {
+    if (name === "kits") {  // a [umenu] takes its items one by one
+      outlet(OUT_UI, "kits", "clear");
+      for (var i = 0; i < value.length; i++) {
+        outlet(OUT_UI, "kits", "append", value[i]);
+      }
+      return;
+    }
     outlet(OUT_UI, name, value);
   },
   note: function (pitch, velocity) {
@@ -112,6 +121,23 @@ function dice() {
 
 function cancel() {
   guarded(function () { device.cancel(); });
+}
+
+function toclip() {
+  guarded(function () { device.toClip(); });
+}
+
+// A kit menu item (a name with spaces arrives as several atoms).
+function kit() {
+  var words = argsOf(arguments);
+  guarded(function () { device.loadKit(words.join(" ")); });
+}
+
+// The folder dialog's choice ([opendialog fold] -> [conformpath native absolute]) or the set's
+// stored folder; "folder" alone clears it.
+function folder() {
+  var words = argsOf(arguments);
+  guarded(function () { device.setFolder(words.join(" ")); });
 }
 
 function note(pitch, velocity) {

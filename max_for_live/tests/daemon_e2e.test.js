@@ -162,12 +162,9 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     }
   }
 
-  test.before(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "shotcaller-m4l-e2e-"));
-    logPath = path.join(root, "daemon.log");
+  // The daemon as the README starts it, on the same folders and port each time.
+  async function startDaemon() {
     const model = path.join(root, "tiny");
-    makeTinyModel(model);
-    oscPort = await freeUdpPort();
     const log = fs.openSync(logPath, "a");
     daemon = spawn(PYTHON, ["-m", "server.daemon", "serve",
       "--model", model, "--slots", path.join(root, "slots"),
@@ -175,29 +172,42 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
       "--osc-port", String(oscPort), "--threads", "1", "--no-warmup", "--rate", "48000"],
     { cwd: REPO, stdio: ["ignore", log, log] });
     fs.closeSync(log);
-    process.on("exit", () => daemon && daemon.exitCode === null && daemon.kill("SIGKILL"));
-    link = new Wire(oscPort);
-    await link.start();
     // Ready when /shot/ping answers "ready" (the device's own ping message).
     const deadline = Date.now() + READY_TIMEOUT_MS;
+    const from = link.seen.length;
     for (;;) {
       assert.equal(daemon.exitCode, null, `daemon exited:\n${daemonLog()}`);
       assert.ok(Date.now() < deadline, `daemon not ready:\n${daemonLog()}`);
       link.send(logic.pingMessage());
-      const pong = link.seen.find((i) => i.address === "/shot/pong" && i.args[2] === "ready");
+      const pong = link.seen.slice(from).find((i) => i.address === "/shot/pong" && i.args[2] === "ready");
       if (pong) break;
       await sleep(500);
     }
-  });
+  }
 
-  test.after(async () => {
-    if (link) link.close();
+  async function stopDaemon() {
     if (daemon && daemon.exitCode === null) {
       daemon.kill("SIGTERM");
       const exited = new Promise((resolve) => daemon.once("exit", resolve));
       const timedOut = sleep(30000).then(() => "timeout");
       if ((await Promise.race([exited, timedOut])) === "timeout") daemon.kill("SIGKILL");
     }
+  }
+
+  test.before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "shotcaller-m4l-e2e-"));
+    logPath = path.join(root, "daemon.log");
+    makeTinyModel(path.join(root, "tiny"));
+    oscPort = await freeUdpPort();
+    process.on("exit", () => daemon && daemon.exitCode === null && daemon.kill("SIGKILL"));
+    link = new Wire(oscPort);
+    await link.start();
+    await startDaemon();
+  });
+
+  test.after(async () => {
+    if (link) link.close();
+    await stopDaemon();
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -438,5 +448,73 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     } finally {
       copy.close();
     }
+  });
+  test("the kit menu lists the daemon's kits; choosing one fills the Drum Rack's pads", async () => {
+    const live = new FakeLive({ version: [12, 4, 0] });
+    const track = live.addTrack();
+    live.addThisDevice(track);
+    const rack = live.addDrumRack(track);
+    const listed = link.waitFor("/shot/preset/list", (a) => a[0] + 1 === a[1]);  // the last page
+    const { device, rec } = await link.attach(live);
+    await listed;
+    const kits = rec.last("kits");
+    assert.ok(kits.includes("lofi-keys") && kits.includes("808-kit"), JSON.stringify(kits));
+    const slots = [];
+    const all = new Promise((resolve) => {
+      link.waiters.push((item) => {
+        if (item.address === "/shot/ready") slots.push(item.args[0]);
+        if (slots.length === 8) resolve();
+        return slots.length === 8;
+      });
+    });
+    const loaded = link.waitFor("/shot/preset/loaded");
+    assert.equal(device.loadKit("lofi-keys"), true);
+    assert.deepEqual((await loaded).args, ["lofi-keys", 8]);
+    await all;
+    for (const slot of slots) {
+      const chains = live.padChains(rack, logic.padNoteForSlot(slot));
+      assert.equal(chains.length, 1, `pad ${logic.padNoteForSlot(slot)}`);
+      assert.ok(fs.existsSync(chains[0].children.devices[0].child.sample.props.file_path));
+    }
+    assert.equal(rec.last("pads").filter((v) => v === 1).length, 8);
+    assert.deepEqual(live.errors, []);
+  });
+
+  // Last: it restarts the daemon.
+  test("with a keep folder, the loaded sound lies in the set's folder: 20 re-renders and a restart later", async () => {
+    const project = path.join(root, "My Song Project");
+    const live = new FakeLive({ version: [12, 4, 0] });
+    const track = live.addTrack();
+    live.addThisDevice(track);
+    const simpler = live.addSimpler(track);
+    const { device } = await link.attach(live);
+    assert.equal(device.setFolder(project), true);  // [pattr folder_store] at load
+    device.setSlot(6);
+    device.setPrompt("warm rhodes note");
+    device.setParam("steps", 2);
+    device.setParam("duration", 0.3);
+    const kept = link.waitFor("/local/kept", (a) => a[0] === 6);
+    assert.equal(device.render(), true);
+    const [, copy, , source] = (await kept).args;
+    assert.equal(path.dirname(copy), path.join(project, "Samples", "Shotcaller"));
+    assert.equal(simpler.child.sample.props.file_path, copy);
+    const bytes = fs.readFileSync(copy);
+    assert.deepEqual(bytes, fs.readFileSync(source));
+    assert.deepEqual(link.seen.filter((i) => i.address === "/shot/taken"), [], "nothing asked of the daemon");
+    let last = source;
+    for (let i = 0; i < 20; i++) {
+      const next = link.waitFor("/shot/ready", (a) => a[0] === 6 && a[1] !== last);
+      link.device = null;  // re-rendered elsewhere; nobody loads these
+      link.send(logic.renderMessage(6));
+      last = (await next).args[1];
+    }
+    await sleep(300);
+    // The daemon deleted its own file (superseded, never taken); the set's copy is untouched.
+    assert.equal(fs.existsSync(source), false, "the daemon's untaken render should be gone");
+    await stopDaemon();
+    await startDaemon();
+    assert.ok(fs.existsSync(copy), `the set's file ${copy} was deleted`);
+    assert.deepEqual(fs.readFileSync(copy), bytes);
+    assert.equal(simpler.child.sample.props.file_path, copy);
   });
 });

@@ -163,8 +163,10 @@ test("no slot command leaves before the daemon confirms the bank", () => {
   assert.equal(device.note(60, 100), false);
   assert.deepEqual(rec.osc, []);
   device.onOsc("/shot/bank/opened", ["live-0000beef", 16]);
-  // The socket learns the bank; repitch mode asks for its keymap in the bank.
-  assert.deepEqual(rec.osc, [["bank", "live-0000beef"], ["/shot/keymap", "chromatic", 0]]);
+  // The socket learns the bank; repitch mode asks for its keymap in the bank; the kit menu
+  // asks for the daemon's kits.
+  assert.deepEqual(rec.osc, [["bank", "live-0000beef"], ["/shot/keymap", "chromatic", 0],
+    ["/shot/preset/list", 0]]);
   assert.equal(device.render(), true);
 });
 
@@ -175,7 +177,7 @@ test("a duplicated track's device takes the copy the daemon made and stores its 
   device.onOsc("/shot/bank/opened", ["live-0000beef-2", 16]);
   assert.equal(device.bank, "live-0000beef-2");
   assert.equal(rec.last("bank"), "live-0000beef-2");
-  assert.deepEqual(rec.osc.at(-1), ["bank", "live-0000beef-2"]);
+  assert.deepEqual(rec.osc.at(-2), ["bank", "live-0000beef-2"]);
   device.closeBank();
   assert.deepEqual(rec.osc.at(-1), ["/shot/bank/close", "live-0000beef-2"]);
 });

@@ -19,6 +19,8 @@ const SINCE = {
   insert_chain: [12, 3, 0],
   insert_device: [12, 3, 0],
   in_note_settable: [12, 3, 0],
+  undo_step: [11, 0, 0],
+  create_audio_clip: [12, 0, 5],
 };
 
 function atLeast(version, since) {
@@ -52,6 +54,24 @@ class FakeLive {
     this.app = this.makeApplication();
     this.song = new LomObject(this, "Song", { tempo: 120 });
     this.song.children.tracks = [];
+    // Live's undo history as the device shapes it: `undoSteps` counts closed steps, and every
+    // device change made outside a step is an entry of its own (`looseEdits`).
+    this.undoDepth = 0;
+    this.undoSteps = 0;
+    this.looseEdits = 0;
+    if (this.has("undo_step")) {
+      this.song.functions.begin_undo_step = () => { this.undoDepth += 1; };
+      this.song.functions.end_undo_step = () => {
+        if (this.undoDepth === 0) throw new Error("end_undo_step without begin_undo_step");
+        this.undoDepth -= 1;
+        if (this.undoDepth === 0) this.undoSteps += 1;
+      };
+    }
+    // Song.View.highlighted_clip_slot: the clip slot selected in Session View (or none).
+    this.songView = new LomObject(this, "Song.View", {});
+    this.songView.child.highlighted_clip_slot = null;
+    this.song.child.view = this.songView;
+    this.made = 0;  // LiveAPI objects made (Live registers each one)
     this.thisDevice = null;
     const live = this;
     // The LiveAPI constructor Max provides, bound to this fake.
@@ -78,12 +98,37 @@ class FakeLive {
     return app;
   }
 
-  addTrack(name = "1 MIDI") {
-    const track = new LomObject(this, "Track", { name, has_midi_input: 1 });
+  addTrack(name = "1 MIDI", { audio = false, clipSlots = 8 } = {}) {
+    const track = new LomObject(this, "Track",
+      { name, has_midi_input: audio ? 0 : 1, has_audio_input: audio ? 1 : 0 });
     track.children.devices = [];
+    track.children.clip_slots = [];
+    for (let i = 0; i < clipSlots; i++) {
+      const slot = new LomObject(this, "ClipSlot", { has_clip: 0 });
+      slot.child.canonical_parent = track;
+      slot.child.clip = null;
+      // Live 12.0.5+: an audio clip from a file, on an empty slot of an audio track.
+      if (this.has("create_audio_clip")) {
+        slot.functions.create_audio_clip = (file) => {
+          if (!audio) throw new Error("create_audio_clip: not an audio track");
+          if (slot.props.has_clip) throw new Error("create_audio_clip: the slot has a clip");
+          if (typeof file !== "string" || !fs.existsSync(file)) throw new Error(`create_audio_clip: cannot read '${file}'`);
+          const clip = new LomObject(this, "Clip", { file_path: file, is_audio_clip: 1 });
+          clip.child.canonical_parent = slot;
+          slot.child.clip = clip;
+          slot.props.has_clip = 1;
+        };
+      }
+      track.children.clip_slots.push(slot);
+    }
     track.child.canonical_parent = this.song;
     this.song.children.tracks.push(track);
     return track;
+  }
+
+  // Select a clip slot in Session View (null: none).
+  highlight(track, index) {
+    this.songView.child.highlighted_clip_slot = track ? track.children.clip_slots[index] : null;
   }
 
   attach(parent, device, index) {
@@ -213,9 +258,14 @@ class FakeLive {
     return this.pad(rack, note).children.chains();
   }
 
-  // Calls made on devices, racks and chains (not the Application's version queries).
+  // Calls made on devices, racks and chains (not the Application's version queries, nor the
+  // Song's undo steps).
   deviceCalls() {
-    return this.calls.filter((c) => c[0] !== this.app.id);
+    return this.calls.filter((c) => c[0] !== this.app.id && c[0] !== this.song.id);
+  }
+
+  songCalls() {
+    return this.calls.filter((c) => c[0] === this.song.id).map((c) => c[1]);
   }
 
   paramValue(device, name) {
@@ -226,6 +276,7 @@ class FakeLive {
 class FakeLiveAPI {
   constructor(live, path) {
     this.live = live;
+    live.made += 1;
     this.target = this.resolve(String(path || ""));
   }
 
@@ -302,6 +353,8 @@ class FakeLiveAPI {
     if (check && !check(value)) return this.error(`set: ${obj.lomClass}.${prop} = ${value} invalid`);
     obj.props[prop] = value;
     this.live.sets.push([obj.id, prop, value]);
+    // Live makes a parameter write an undo entry of its own even inside a step.
+    if (this.live.undoDepth === 0 || obj.lomClass === "DeviceParameter") this.live.looseEdits += 1;
     return undefined;
   }
 
@@ -313,6 +366,7 @@ class FakeLiveAPI {
     try {
       const result = f(...args);
       this.live.calls.push([obj.id, fn, args]);
+      if (obj !== this.live.app && obj !== this.live.song && this.live.undoDepth === 0) this.live.looseEdits += 1;
       return result;
     } catch (e) {
       return this.error(`call ${fn}: ${e.message}`);

@@ -196,3 +196,136 @@ test("drumPadSimpler refuses to create a pad before 12.3", () => {
   assert.match(out.error, /pad 40 is empty and Live 12\.2\.0 cannot create it/);
   assert.deepEqual(live.deviceCalls(), []);
 });
+
+test("notes reuse the device's LiveAPI objects, and each load is one undo step", (t) => {
+  const file = scratchWav(t);
+  const { live, device } = setup({ build: (l, tr) => ({ simpler: l.addSimpler(tr) }) });
+  device.setMode(logic.MODE_DAEMON_REPITCH);
+  device.onOsc("/shot/note/ready", [60, file, 0]);
+  const made = live.made;
+  for (let i = 0; i < 10; i++) device.onOsc("/shot/note/ready", [60 + i, file, 0]);
+  assert.equal(live.made, made, "no new LiveAPI objects for the same instrument");
+  assert.equal(live.undoSteps, 11);
+  assert.equal(live.looseEdits, 0, "nothing outside the steps, no parameter writes");
+  assert.deepEqual(live.songCalls().slice(0, 2), ["begin_undo_step", "end_undo_step"]);
+  assert.deepEqual(live.errors, []);
+});
+
+test("an unchanged tuning is not written again (a parameter write is an undo entry of its own)", (t) => {
+  const file = scratchWav(t);
+  const { live, device, simpler } = setup({ build: (l, tr) => ({ simpler: l.addSimpler(tr) }) });
+  device.onOsc("/shot/ready", [0, file, 62.3, 1.0, 1]);
+  const writes = live.sets.length;
+  assert.ok(writes > 0);
+  device.onOsc("/shot/ready", [0, file, 62.3, 1.0, 2]);
+  assert.equal(live.sets.length, writes);
+  assert.equal(live.paramValue(simpler, "Transpose"), -2);
+  device.onOsc("/shot/ready", [0, file, 61.0, 1.0, 3]);
+  assert.equal(live.paramValue(simpler, "Transpose"), -1);
+  assert.equal(live.paramValue(simpler, "Detune"), 0);
+});
+
+test("the instrument is looked up again when the track's devices change", (t) => {
+  const file = scratchWav(t);
+  const { live, device, track } = setup({ build: (l, tr) => { l.addInstrument(tr, "Operator"); } });
+  assert.equal(device.onOsc("/shot/ready", [0, file, -1, 1.0, 1]).result.loaded, false);
+  const simpler = live.attach(track, live.makeSimpler(), 1);  // dropped between the two
+  const reply = device.onOsc("/shot/ready", [0, file, -1, 1.0, 2]);
+  assert.equal(reply.result.loaded, true);
+  assert.equal(simpler.child.sample.props.file_path, file);
+});
+
+test("pads show each slot's progress: rendering, ready, failed", (t) => {
+  const file = scratchWav(t);
+  const { rec, device } = setup({ build: (l, tr) => { l.addDrumRack(tr); } });
+  device.onOsc("/shot/progress", [2, 0.5]);
+  device.onOsc("/shot/progress", [5, 0.25]);
+  assert.deepEqual(rec.last("pads").slice(0, 6), [0, 0, 0.5, 0, 0, 0.25]);
+  device.onOsc("/shot/ready", [2, file, -1, 1.0, 1]);
+  device.onOsc("/shot/error", ["/shot/prompt", "slot 5: out of memory"]);
+  const pads = rec.last("pads");
+  assert.equal(pads.length, logic.NUM_SLOTS);
+  assert.deepEqual(pads.slice(0, 6), [0, 0, 1, 0, 0, 0]);
+});
+
+test("kits: every page of /shot/preset/list fills the menu; choosing one loads it in the bank", () => {
+  const { rec, device } = setup({ open: false });
+  device.setBank("live-0000beef");
+  assert.equal(device.loadKit("808 basics"), false);
+  assert.match(rec.last("error"), /not connected/);
+  device.onOsc("/shot/bank/opened", ["live-0000beef", 16]);
+  assert.deepEqual(rec.osc.at(-1), ["/shot/preset/list", 0]);
+  device.onOsc("/shot/preset/list", [0, 2, "808 basics", "lofi kit"]);
+  assert.deepEqual(rec.osc.at(-1), ["/shot/preset/list", 1]);
+  assert.equal(rec.last("kits"), undefined);
+  device.onOsc("/shot/preset/list", [1, 2, "trap"]);
+  assert.deepEqual(rec.last("kits"), ["808 basics", "lofi kit", "trap"]);
+  assert.equal(device.loadKit("lofi kit"), true);
+  assert.deepEqual(rec.osc.at(-1), ["/shot/preset/load", "lofi kit"]);
+  device.onOsc("/shot/preset/loaded", ["lofi kit", 8]);
+  assert.equal(rec.last("status"), "kit lofi kit: rendering 8 slots");
+  assert.equal(device.loadKit(""), false);
+  assert.match(rec.last("error"), /choose a kit/);
+});
+
+test("with a folder chosen, a render is copied there first and Simpler loads the copy", (t) => {
+  const file = scratchWav(t);
+  const copy = scratchWav(t, "slot00-r000001-0123456789ab.wav");
+  const { rec, device, simpler } = setup({ build: (l, tr) => ({ simpler: l.addSimpler(tr) }) });
+  assert.equal(device.setFolder("Music/set"), false);
+  assert.match(rec.last("error"), /not an absolute path/);
+  assert.equal(device.setFolder("/home/me/Music/My Song Project"), true);
+  assert.equal(rec.last("folder"), "/home/me/Music/My Song Project");
+  rec.osc.length = 0;
+  device.onOsc("/shot/ready", [0, file, 62, 1.0, 1]);
+  assert.deepEqual(rec.osc, [["keep", 0, file, 62, "/home/me/Music/My Song Project"]]);
+  assert.equal(simpler.child.sample, null, "nothing loads before the copy exists");
+  const reply = device.onOsc("/local/kept", [0, copy, 62, file]);
+  assert.equal(reply.result.loaded, true);
+  assert.equal(simpler.child.sample.props.file_path, copy);
+  assert.deepEqual(rec.osc.slice(1), [], "a copy in the set's folder needs no /shot/take");
+  // A failed copy loads the daemon's file, taken, and says why.
+  rec.osc.length = 0;
+  device.onOsc("/local/keep/failed", [0, file, 62, "EACCES: permission denied"]);
+  assert.equal(simpler.child.sample.props.file_path, file);
+  assert.deepEqual(rec.osc, [["/shot/take", 0, file]]);
+  assert.match(rec.last("error"), /Could not copy .*EACCES/);
+});
+
+test("To clip puts the slot's sound on the selected empty clip slot of an audio track", (t) => {
+  const file = scratchWav(t);
+  const { live, rec, device, audio } = setup({
+    build: (l, tr) => {
+      l.addSimpler(tr);
+      return { audio: l.addTrack("2 Audio", { audio: true }) };
+    },
+  });
+  assert.equal(device.toClip(), false);
+  assert.match(rec.last("error"), /slot 0 has no sound yet/);
+  device.setSlot(3);
+  device.onOsc("/shot/ready", [3, file, -1, 1.0, 1]);
+  assert.equal(device.toClip(), false);
+  assert.match(rec.last("error"), /select an empty clip slot/);
+  live.highlight(live.song.children.tracks[0], 0);  // the device's own MIDI track
+  assert.equal(device.toClip(), false);
+  assert.match(rec.last("error"), /on a MIDI track/);
+  live.highlight(audio, 2);
+  rec.osc.length = 0;
+  assert.equal(device.toClip(), true);
+  const clip = audio.children.clip_slots[2].child.clip;
+  assert.equal(clip.props.file_path, file);
+  assert.deepEqual(rec.osc, [], "the loaded sound was already taken");
+  assert.match(rec.last("status"), /slot 3 placed as a clip on 2 Audio/);
+  assert.equal(device.toClip(), false);
+  assert.match(rec.last("error"), /holds a clip/);
+  assert.deepEqual(live.errors, []);
+});
+
+test("To clip on a Live without create_audio_clip names the version and the file", (t) => {
+  const file = scratchWav(t);
+  const { live, rec, device } = setup({ version: [12, 0, 1], build: (l, tr) => { l.addSimpler(tr); } });
+  device.onOsc("/shot/ready", [0, file, -1, 1.0, 1]);
+  assert.equal(device.toClip(), false);
+  assert.match(rec.last("error"), /Live 12\.0\.1 cannot create audio clips.*12\.0\.5\+.*slot00/);
+  assert.deepEqual(live.errors, []);
+});

@@ -80,3 +80,44 @@ test("bad input is reported as /shot/error, never thrown", async (t) => {
   assert.match(got[1][1][1], /not an OSC address/);
   assert.match(got[2][1][1], /unreadable reply/);
 });
+
+test("keep copies a render into FOLDER/Samples/Shotcaller, once per sound, never over another", (t) => {
+  const fs = require("node:fs");
+  const os = require("node:os");
+  const path = require("node:path");
+  const { KEEP_SUBFOLDER } = require("../node/shotcaller_net.js");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shotcaller-keep-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const renders = path.join(dir, "slots", "renders");
+  const project = path.join(dir, "My Song Project");
+  fs.mkdirSync(renders, { recursive: true });
+  const got = [];
+  const net = new Net((address, args) => got.push([address, args]));
+  const file = path.join(renders, "slot16-r000001.wav");
+  fs.writeFileSync(file, Buffer.from("RIFF first sound"));
+  net.handle(["keep", 0, file, 61.5, project]);
+  const [address, [slot, copy, root, source]] = got.pop();
+  assert.deepEqual([address, slot, root, source], ["/local/kept", 0, 61.5, file]);
+  assert.equal(path.dirname(copy), path.join(project, KEEP_SUBFOLDER));
+  assert.match(path.basename(copy), /^slot16-r000001-[0-9a-f]{12}\.wav$/);
+  assert.equal(fs.readFileSync(copy, "utf8"), "RIFF first sound");
+  // The same sound again: the same copy. A new slot folder reusing the name: a second file.
+  net.handle(["keep", 0, file, 61.5, project]);
+  assert.equal(got.pop()[1][1], copy);
+  fs.writeFileSync(file, Buffer.from("RIFF another sound"));
+  net.handle(["keep", 0, file, 61.5, project]);
+  const other = got.pop()[1][1];
+  assert.notEqual(other, copy);
+  assert.equal(fs.readFileSync(copy, "utf8"), "RIFF first sound");
+  assert.deepEqual(fs.readdirSync(path.dirname(copy)).sort(), [path.basename(copy), path.basename(other)].sort(),
+    "no temporary file left behind");
+  // Failures are answered, naming the file and why.
+  net.handle(["keep", 1, path.join(renders, "missing.wav"), -1, project]);
+  let failed = got.pop();
+  assert.equal(failed[0], "/local/keep/failed");
+  assert.deepEqual(failed[1].slice(0, 3), [1, path.join(renders, "missing.wav"), -1]);
+  assert.match(failed[1][3], /ENOENT/);
+  net.handle(["keep", 1, file, -1, "relative/folder"]);
+  failed = got.pop();
+  assert.match(failed[1][3], /not an absolute folder/);
+});

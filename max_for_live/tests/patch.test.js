@@ -277,3 +277,41 @@ test("Render and Dice read what is typed in the prompt box before they act", () 
     assert.deepEqual(then.map((b) => words(b)[0]), [name.toLowerCase()], name);
   }
 });
+
+test("the keep folder: chosen in a folder dialog, stored with the set, given back at load", () => {
+  const store = objects("pattr").find((b) => words(b)[1] === "folder_store");
+  const v = store.saved_attribute_attributes.valueof;
+  assert.deepEqual([v.parameter_type, v.parameter_invisible], [3, 1]);  // a blob, stored only
+  const next = (id, outlet = 0) => linesFrom(id, outlet).map((l) => byId.get(l.destination[0]));
+  const [sel] = next(param("Keep Folder").id);
+  const [dialog] = next(sel.id);
+  assert.deepEqual(words(dialog), ["opendialog", "fold"]);
+  const [conform] = next(dialog.id);
+  assert.deepEqual(words(conform), ["conformpath", "native", "absolute"]);  // Max paths -> the OS's
+  const [prepend] = next(conform.id);
+  assert.equal(words(prepend).join(" "), "prepend folder");
+  assert.deepEqual(next(store.id).map((b) => b.id), [prepend.id]);
+  assert.deepEqual(next(prepend.id).map((b) => b.id), [one("js").id]);
+  const route = objects("route").find((b) => words(b).includes("folder"));
+  const shown = next(route.id, words(route).indexOf("folder") - 1);
+  assert.deepEqual(shown.map((b) => words(b).join(" ")), ["prepend set", "prepend set"]);
+  assert.deepEqual(shown.flatMap((b) => next(b.id)).map((b) => b.id).sort(),
+    [store.id, byId.get("obj-folder-text").id].sort());
+});
+
+test("the kit menu and the pads: filled by the [js], a chosen kit goes back to it", () => {
+  const route = objects("route").find((b) => words(b).includes("kits"));
+  const [menu] = linesFrom(route.id, words(route).indexOf("kits") - 1).map((l) => byId.get(l.destination[0]));
+  assert.equal(menu.maxclass, "umenu");  // takes "clear" and "append NAME" as they come
+  assert.equal(menu.parameter_enable, 0);  // a browser, not a setting to automate or store
+  const [prepend] = linesFrom(menu.id, 1).map((l) => byId.get(l.destination[0]));  // the item text
+  assert.equal(words(prepend).join(" "), "prepend kit");
+  const [set] = linesFrom(route.id, words(route).indexOf("pads") - 1).map((l) => byId.get(l.destination[0]));
+  const [pads] = linesFrom(set.id).map((l) => byId.get(l.destination[0]));
+  assert.equal(pads.maxclass, "multislider");
+  assert.equal(pads.size, logic.NUM_SLOTS);
+  assert.deepEqual(pads.setminmax, [0, 1]);
+  const [sel] = linesFrom(param("To Clip").id).map((l) => byId.get(l.destination[0]));
+  const [msg] = linesFrom(sel.id).map((l) => byId.get(l.destination[0]));
+  assert.equal(msg.text, "toclip");
+});
