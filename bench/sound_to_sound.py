@@ -13,6 +13,10 @@ soundfont corpus). Sounds are drawn evenly over its classes. Printed:
 - morph: along t = 0, 0.25, 0.5, 0.75, 1, the share of pairs whose spectral centroid and whose
   decay time move monotonically from A's to B's; the loudness at 0.5 against the endpoints'
   mean; for pitched pairs, the pitch at 0.5 against A's root;
+- restyle: for bright, dark, long, short and each effect word, at each ``--restyle-strengths``,
+  how often the restyled sound moves from its source the way the word asks (the measures of
+  ``bench/palette.py``), and how far a pitched sound's pitch moved from the source's
+  measured pitch (cents; ≤ 15 asked);
 - transfer: the share of pairs whose centroid moves toward the texture's, and the pitch kept.
 """
 
@@ -31,6 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from server.audio_io import load_mono  # noqa: E402
 from server.corpus.descriptors import describe  # noqa: E402
 from server.eval.metrics import distinct_count, logmel  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from palette import MEASURES, WORDS  # noqa: E402
 
 SR = 44100
 STRENGTHS = (0.05, 0.1, 0.2, 0.4, 0.6)
@@ -76,12 +83,15 @@ def main() -> int:
                                                     / "models" / "eval-classifier"))
     parser.add_argument("--sounds", type=int, default=40)
     parser.add_argument("--pairs", type=int, default=20)
+    parser.add_argument("--restyle-sounds", type=int, default=20)
+    parser.add_argument("--restyle-strengths", type=float, nargs="+", default=[0.1, 0.4],
+                        help="the slot strengths to restyle at (the daemon's default is 0.1)")
+    parser.add_argument("--only", nargs="+", choices=["vary", "morph", "restyle"],
+                        default=["vary", "morph", "restyle"])
     args = parser.parse_args()
 
     from server.diffusion.pipeline import load_pipeline
-    from server.diffusion.sound_ops import morph, rms_db, transfer
-    from server.diffusion.tuning import measure_pitch
-    from server.eval.classifier import SoundClassifier, classify
+    from server.eval.classifier import SoundClassifier
 
     t0 = time.perf_counter()
     corpus = Path(args.corpus)
@@ -104,7 +114,53 @@ def main() -> int:
                     init_sampling_rate=SR, tonal=root is not None, tune=False,
                     duration_in_s=min(longest, len(y) / SR), output_sampling_rate=SR).audios
 
-    # -- vary -------------------------------------------------------------------------------
+    if "restyle" in args.only:
+        restyle_figures(pipe, sounds[: args.restyle_sounds], args.restyle_strengths)
+    if "vary" in args.only:
+        vary_figures(sounds, vary, clf)
+    if "morph" in args.only:
+        morph_figures(pipe, sounds, args.pairs)
+    print(f"in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+#: restyle words: the palette bench's, less loudness (a restyle keeps its source's level)
+RESTYLE_WORDS = {w: m for w, m in WORDS.items() if m[0] != "level" and w != "punchy"}
+
+
+def restyle_figures(pipe, sounds: list, strengths: list[float]) -> None:
+    """As the daemon restyles: the word alone as the prompt, the source as init audio, its
+    effects applied; each result against its own source."""
+    from server.diffusion.tuning import measure_pitch
+
+    longest = pipe.max_duration_in_s
+    for strength in strengths:
+        moved, cents = {w: [] for w in RESTYLE_WORDS}, []
+        for n, (r, y) in enumerate(sounds):
+            root = r.get("root_note")
+            # the source's own pitch, measured as the result's is (a sample is seldom exactly
+            # on its nominal root)
+            source_pitch = measure_pitch(y, SR, root) if root is not None else None
+            for word, (measure, sign) in RESTYLE_WORDS.items():
+                out = pipe(word, pitch=None if root is None else int(round(root)), seed=3000 + n,
+                           strength=strength, init_audio=y, init_sampling_rate=SR,
+                           tonal=root is not None, tune=False, effects=True,
+                           duration_in_s=min(longest, len(y) / SR),
+                           output_sampling_rate=SR).audios
+                moved[word].append(sign * (MEASURES[measure](out) - MEASURES[measure](y)) > 0)
+                if source_pitch is not None:
+                    p = measure_pitch(out, SR, root)
+                    if p is not None:
+                        cents.append(abs(p - source_pitch) * 100)
+        shares = ", ".join(f"{w} {np.mean(v):.2f}" for w, v in moved.items())
+        print(f"restyle at strength {strength}: moved the asked way: {shares}; pitch moved "
+              f"{np.median(cents) if cents else float('nan'):.1f} cents (median, p90 "
+              f"{np.percentile(cents, 90) if cents else float('nan'):.1f}, n={len(cents)})")
+
+
+def vary_figures(sounds: list, vary, clf) -> None:
+    from server.eval.classifier import classify
+
     rhos, distinct, variations = [], [], []
     for n, (r, y) in enumerate(sounds):
         root = r.get("root_note")
@@ -122,9 +178,13 @@ def main() -> int:
           f"min {np.min(distinct)}; classifier: variations {var_ok:.2f} in their source's "
           f"class, the sources {real_ok:.2f}")
 
-    # -- morph and transfer -------------------------------------------------------------------
+
+def morph_figures(pipe, sounds: list, n_pairs: int) -> None:
+    from server.diffusion.sound_ops import morph, rms_db, transfer
+    from server.diffusion.tuning import measure_pitch
+
     rng = np.random.default_rng(0)
-    pairs = [tuple(rng.choice(len(sounds), 2, replace=False)) for _ in range(args.pairs)]
+    pairs = [tuple(rng.choice(len(sounds), 2, replace=False)) for _ in range(n_pairs)]
     centroid_mono, decay_mono, loud_err, pitch_err, toward, kept = [], [], [], [], [], []
     for i, j in pairs:
         (ra, ya), (rb, yb) = sounds[i], sounds[j]
@@ -154,8 +214,6 @@ def main() -> int:
     print(f"transfer: centroid toward the texture's in {np.mean(toward):.2f} of pairs; pitch "
           f"kept within {np.median(kept) if kept else float('nan'):.2f} semitones (median, "
           f"n={len(kept)})")
-    print(f"in {time.perf_counter() - t0:.0f} s")
-    return 0
 
 
 if __name__ == "__main__":
