@@ -5,8 +5,10 @@
 - ``shotcaller_plugin_test`` instantiates the plugin's processor headless and talks OSC over UDP
   to the daemon started here: a ``/shot/prompt`` render and a ``/shot/load`` of a 440 Hz sine
   written by this test, note-ons fed into ``processBlock`` (drums and chromatic keymaps), state
-  saved with ``getStateInformation`` and restored into a second instance, the editor painted
-  to a PNG. It prints ``PASS``/``FAIL`` lines; the tests check its exit code and its figures.
+  saved with ``getStateInformation`` and restored into a second instance, pads dragged out as
+  WAV files, the editor painted to a PNG. It prints ``PASS``/``FAIL`` lines; the tests check
+  its exit code and its figures. With ``--preset`` it checks the kit browser instead: a kit
+  saved here is listed, loads into the instance's own bank and fills its pads.
 - ``shotcaller_vst3_check`` loads the built ``Shotcaller.vst3`` through the VST3 ABI (no JUCE on
   the host side), gives it the state the first program saved, and plays notes through
   ``IAudioProcessor::process``.
@@ -46,8 +48,9 @@ CHECKS = [
     "restore pads", "restore parameters", "restore prompts and seeds",
     "restore re-renders missing file", "restore leaves empty pads empty",
     "restore keeps prompt-only pads idle", "restored chromatic pitch", "restored sound identical",
-    "re-rendered sound matches", "offline indicator", "editor screenshot", "cancel",
-    "state written", "no allocation on the audio thread",
+    "re-rendered sound matches", "drag file from embedded sound", "drag file of an empty pad",
+    "drag file is the daemon's file", "offline indicator", "editor screenshot", "cancel",
+    "state written", "pad drag gesture", "no allocation on the audio thread",
 ]
 
 
@@ -132,6 +135,45 @@ def test_editor_screenshot_is_a_picture(plugin_run: Run) -> None:
     assert colours is not None and len(colours) > 100, "the screenshot looks blank"
 
 
+KIT = "juce-test-kit"
+KIT_PADS = {1: "kit snare, tight", 4: "kit closed hat", 6: "kit low tom"}
+KIT_CHECKS = [
+    "online", "preset listed", "preset list refresh", "preset loaded", "preset pads ready",
+    "preset leaves other pads", "preset pads play", "drag file of a daemon pad",
+    "preset error shown", "no allocation on the audio thread",
+]
+
+
+def test_plugin_loads_a_kit_into_its_own_bank(daemon: DaemonProcess) -> None:
+    """The kit browser: a kit saved as /shot/preset/save saves one (2 steps, half a second a
+    slot) is listed and loads into the instance's bank; exactly its pads fill, named after it.
+    70 more kits sort before it, so it is on the listing's second page (64 names a page)."""
+    from server.daemon.presets import PresetLibrary
+    from server.daemon.slots import SlotParams
+
+    library = PresetLibrary(daemon.root / "user_presets", REPO / "presets", 16)
+    for n in range(70):
+        library.save(f"juce-filler-{n:02d}", {0: SlotParams(prompt="filler")}, None)
+    slots = {i: SlotParams(prompt=prompt, seed=100 + i, steps=2, duration=0.5)
+             for i, prompt in KIT_PADS.items()}
+    library.save(KIT, slots, "drums")
+    kits = len(library.names())
+    assert library.names().index(KIT) >= 64
+
+    result = run_program(built(PLUGIN_TEST), "--port", str(daemon.osc_port), "--preset", KIT,
+                         "--preset-pads", ",".join(map(str, KIT_PADS)), "--timeout", "240")
+    checks = parse_report(result.stdout)
+    report = f"{result.stdout}\n{result.stderr}\n--- daemon log ---\n{daemon.log_text()[-3000:]}"
+    assert result.returncode == 0, report
+    for name in KIT_CHECKS:
+        assert checks.get(name, (False,))[0], f"{name}\n{report}"
+    pads = checks["preset pads ready"][1]
+    for i, prompt in KIT_PADS.items():
+        assert f"pad {i} prompt='{prompt}' steps=2 seed={100 + i};" in pads, pads
+    assert "no-such-kit" in checks["preset error shown"][1]
+    assert f"of {kits} kits" in checks["preset list refresh"][1]  # every page
+
+
 def test_vst3_plays_the_saved_project_through_the_vst3_abi(plugin_run: Run) -> None:
     """Note 36 plays pad 0 from its file; note 39 plays pad 3, whose file the daemon deleted,
     so the VST3 instance renders it again through the daemon; note 37 (empty pad) is silent."""
@@ -175,3 +217,5 @@ def test_plugin_test_fails_without_daemon(tmp_path: Path) -> None:
 def test_plugin_test_usage() -> None:
     result = run_program(built(PLUGIN_TEST), timeout=60)
     assert result.returncode == 2 and "usage:" in result.stderr
+    result = run_program(built(PLUGIN_TEST), "--port", "9000", "--preset", KIT, timeout=60)
+    assert result.returncode == 2 and "--preset-pads" in result.stderr

@@ -55,6 +55,27 @@ int slotInMessage (const juce::String& message)
     const auto digits = message.substring (5).initialSectionContainingOnly ("0123456789");
     return digits.isEmpty() ? -1 : digits.getIntValue();
 }
+
+// FNV-1a: a dragged copy's name changes with its sound, so a file a DAW already refers to is
+// never overwritten by another sound of the same pad.
+juce::uint64 contentHash (const juce::MemoryBlock& block) noexcept
+{
+    juce::uint64 h = 14695981039346656037ull;
+    for (size_t i = 0; i < block.getSize(); ++i)
+        h = (h ^ (juce::uint8) block[i]) * 1099511628211ull;
+    return h;
+}
+
+juce::String dragFileName (int pad, const PadInfo& p)
+{
+    auto label = p.imported ? juce::File::createFileWithoutCheckingPath (p.sourceName).getFileNameWithoutExtension()
+                            : p.prompt;
+    label = label.trim().substring (0, 48).trim();
+    const auto hash = juce::String::toHexString ((juce::int64) contentHash (*p.audio)).paddedLeft ('0', 16).substring (8);
+    return juce::File::createLegalFileName ("Shotcaller pad " + juce::String (pad)
+                                            + (label.isNotEmpty() ? " - " + label : juce::String())
+                                            + " - " + hash + ".wav");
+}
 } // namespace
 
 DaemonClient::DaemonClient (Sampler& s) : juce::Thread ("Shotcaller OSC"), sampler (s)
@@ -164,6 +185,7 @@ void DaemonClient::render (int pad, const juce::String& prompt, const params::Re
         auto& w = work[(size_t) pad];
         w.toSend = { Request::Kind::render, prompt.trim(), settings, {} };
         w.loadSaved = false;
+        w.kit = false;  // the daemon replaces a kit render still queued for the slot
         ++w.generation;
         auto& p = pads[(size_t) pad];
         p.status = PadStatus::rendering;
@@ -196,6 +218,7 @@ void DaemonClient::importFile (int pad, const juce::String& path, std::optional<
         auto& w = work[(size_t) pad];
         w.toSend = { Request::Kind::load, path, {}, rootNote };
         w.loadSaved = false;
+        w.kit = false;
         ++w.generation;
         auto& p = pads[(size_t) pad];
         p.status = PadStatus::rendering;
@@ -204,6 +227,79 @@ void DaemonClient::importFile (int pad, const juce::String& path, std::optional<
     }
     changed();
     notify();
+}
+
+void DaemonClient::refreshPresets()
+{
+    {
+        const juce::ScopedLock sl (modelLock);
+        presetsWanted = true;
+    }
+    notify();
+}
+
+void DaemonClient::loadPreset (const juce::String& name)
+{
+    if (name.trim().isEmpty())
+        return;
+
+    {
+        const juce::ScopedLock sl (modelLock);
+        kitToSend = name.trim();
+    }
+    notify();
+}
+
+juce::StringArray DaemonClient::getPresets() const
+{
+    const juce::ScopedLock sl (modelLock);
+    return presets;
+}
+
+juce::File DaemonClient::draggedSoundsFolder()
+{
+    return juce::File::getSpecialLocation (juce::File::userApplicationDataDirectory)
+        .getChildFile ("Shotcaller").getChildFile ("Dragged sounds");
+}
+
+juce::File DaemonClient::fileForDrag (int pad)
+{
+    if (! isPad (pad))
+        return {};
+
+    const auto p = getPad (pad);
+
+    // The daemon's file while it exists; taken, so a re-render of the slot does not delete the
+    // file out from under the DAW's clip.
+    if (p.path.isNotEmpty() && juce::File::isAbsolutePath (p.path) && juce::File (p.path).existsAsFile())
+    {
+        {
+            const juce::ScopedLock sl (modelLock);
+            auto& w = work[(size_t) pad];
+            if (w.takenPath != p.path)
+                w.takeToSend = p.path;
+        }
+        notify();
+        return juce::File (p.path);
+    }
+
+    // Else the project's own copy (another machine, no daemon, the file cleaned up).
+    if (p.audio == nullptr)
+        return {};
+
+    const auto file = draggedSoundsFolder().getChildFile (dragFileName (pad, p));
+    if (file.existsAsFile())
+        return file;  // this very sound, written by an earlier drag
+
+    juce::String error;
+    if (! SampleLoader::writeWav (*p.audio, file, error))
+    {
+        const juce::ScopedLock sl (modelLock);
+        status.lastError = "pad " + juce::String (pad) + ": " + error;
+        changed();
+        return {};
+    }
+    return file;
 }
 
 PadInfo DaemonClient::getPad (int pad) const
@@ -254,6 +350,10 @@ void DaemonClient::restorePads (const std::array<PadInfo, params::numPads>& save
     {
         const juce::ScopedLock sl (modelLock);
         adoptDaemonSlots = false;  // the project's pads win over the daemon's current slots
+        kitToSend.clear();
+        kitAwaited.clear();
+        kitStateAsked = false;
+        kitStateDueMs = 0;
 
         for (int i = 0; i < params::numPads; ++i)
         {
@@ -273,6 +373,8 @@ void DaemonClient::restorePads (const std::array<PadInfo, params::numPads>& save
 
             w.toSend = {};
             w.inFlight = {};
+            w.kit = w.kitSlotAwaited = w.kitRendered = false;  // a kit loading meanwhile is dropped
+            w.kitRequest = {};
             ++w.generation;
             // Only pads that had a sound get one back; a prompt alone waits for Render.
             w.loadSaved = s.audio != nullptr || s.path.isNotEmpty();
@@ -382,9 +484,10 @@ bool DaemonClient::sendInBank (const juce::OSCMessage& m)
 
 void DaemonClient::sendPending()
 {
-    bool askState = false;
-    juce::String openBank;
+    bool askState = false, askPresets = false, askKitState = false;
+    juce::String openBank, kit;
     std::vector<std::pair<int, Request>> toSend;
+    std::vector<std::pair<int, juce::String>> takes;
     {
         const juce::ScopedLock sl (modelLock);
         const bool online = isOnline();
@@ -397,7 +500,10 @@ void DaemonClient::sendPending()
             for (auto& w : work)
                 if (w.inFlight.kind != Request::Kind::none && ! w.inFlight.acknowledged && w.toSend.kind == Request::Kind::none)
                     w.toSend = w.inFlight;
+            if (kitAwaited.isNotEmpty() && kitToSend.isEmpty())
+                kitToSend = std::exchange (kitAwaited, {});
             bankOpen = bankAsked = false;
+            presetsAsked = false;  // the kits may have changed while it was away
         }
         wasOnline = online;
 
@@ -426,6 +532,26 @@ void DaemonClient::sendPending()
             askState = true;
         everOnline = true;
 
+        if (! std::exchange (presetsAsked, true))
+            presetsWanted = true;
+        askPresets = std::exchange (presetsWanted, false);
+        if (askPresets)
+            presetsNextPage = 0;
+
+        kit = std::exchange (kitToSend, {});
+        if (kit.isNotEmpty())
+            kitAwaited = kit;
+
+        if (kitStateDueMs != 0 && ! kitStateAsked && (juce::int32) (nowMs() - kitStateDueMs) >= 0)
+        {
+            kitStateDueMs = 0;
+            kitStateAsked = true;
+            ++kitStateRounds;
+            for (auto& w : work)  // the pads not known yet, and those rendered but not named
+                w.kitSlotAwaited = (w.kit || w.kitRendered) && w.kitRequest.kind == Request::Kind::none;
+            askKitState = true;
+        }
+
         for (int i = 0; i < params::numPads; ++i)
         {
             auto& w = work[(size_t) i];
@@ -436,10 +562,29 @@ void DaemonClient::sendPending()
                 w.inFlight = w.toSend;
             toSend.emplace_back (i, std::exchange (w.toSend, {}));
         }
+
+        for (int i = 0; i < params::numPads; ++i)
+        {
+            auto& w = work[(size_t) i];
+            if (w.takeToSend.isNotEmpty())
+            {
+                w.takenPath = w.takeToSend;
+                takes.emplace_back (i, std::exchange (w.takeToSend, {}));
+            }
+        }
     }
 
     if (askState)
         sendInBank (juce::OSCMessage (protocol::in::state));
+    if (askPresets)
+        sendInBank (juce::OSCMessage (protocol::in::presetList, (juce::int32) 0));
+    // In the bank: the kit's slots are this instance's pads.
+    if (kit.isNotEmpty())
+        sendInBank (juce::OSCMessage (protocol::in::presetLoad, kit));
+    if (askKitState)
+        sendInBank (juce::OSCMessage (protocol::in::state));
+    for (const auto& [pad, path] : takes)
+        sendInBank (juce::OSCMessage (protocol::in::take, (juce::int32) pad, path));
 
     for (const auto& [pad, r] : toSend)
     {
@@ -600,7 +745,7 @@ void DaemonClient::handle (const juce::OSCMessage& m)
         const juce::ScopedLock sl (modelLock);
         auto& p = pads[(size_t) m[0].getInt32()];
         auto& w = work[(size_t) m[0].getInt32()];
-        if (w.inFlight.kind == Request::Kind::none)
+        if (w.inFlight.kind == Request::Kind::none && ! w.kit)
             return;  // a late reply for a request the pad no longer waits for
         w.inFlight.acknowledged = true;
         p.status = PadStatus::rendering;
@@ -622,7 +767,9 @@ void DaemonClient::handle (const juce::OSCMessage& m)
 
         const juce::ScopedLock sl (modelLock);
         auto& p = pads[(size_t) m[0].getInt32()];
-        work[(size_t) m[0].getInt32()].inFlight = {};
+        auto& w = work[(size_t) m[0].getInt32()];
+        w.inFlight = {};
+        w.kit = false;
         p.status = p.hasSound ? PadStatus::ready : PadStatus::empty;
         p.progress = 0.0f;
         changed();
@@ -650,8 +797,19 @@ void DaemonClient::handle (const juce::OSCMessage& m)
     {
         const juce::ScopedLock sl (modelLock);
         adoptDaemonSlots = false;
+        if (std::exchange (kitStateAsked, false))
+            kitStateDone();
     }
-    // /shot/keymap, /shot/note/ready and the preset replies are not for this front end.
+    else if (address == protocol::out::presetList)
+    {
+        handlePresetList (m);
+    }
+    else if (address == protocol::out::presetLoaded)
+    {
+        handlePresetLoaded (m);
+    }
+    // /shot/keymap, /shot/note/ready, /shot/taken and /shot/preset/saved are not for this
+    // front end.
 }
 
 void DaemonClient::handleReady (const juce::OSCMessage& m)
@@ -678,9 +836,14 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
     auto& w = work[(size_t) pad];
 
     // Nothing of ours in flight for the pad (the project was restored meanwhile, or the request
-    // was answered already): a late reply, dropped. Only this instance renders its bank.
-    if (w.inFlight.kind == Request::Kind::none)
+    // was answered already) and no kit loading: a late reply, dropped. Only this instance
+    // renders its bank.
+    const bool forKit = w.inFlight.kind == Request::Kind::none && w.kit;
+    if (w.inFlight.kind == Request::Kind::none && ! forKit)
         return;
+
+    if (forKit)
+        w.kit = false;  // a kit renders each of its slots once
 
     if (sample == nullptr)
     {
@@ -691,7 +854,14 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
         return;
     }
 
-    const auto request = std::exchange (w.inFlight, {});
+    // A kit's render: its prompt and settings, or (not known yet) from the /shot/slot to come.
+    const auto request = forKit ? w.kitRequest : std::exchange (w.inFlight, {});
+    w.kitRendered = forKit;
+    if (forKit && request.kind == Request::Kind::none)
+    {
+        p.imported = false;
+        p.sourceName.clear();
+    }
     if (request.kind == Request::Kind::render)
     {
         p.prompt = request.prompt;
@@ -735,14 +905,33 @@ void DaemonClient::handleError (const juce::OSCMessage& m)
     status.lastError = address + ": " + message;
 
     int pad = slotInMessage (message);
+    if (address == protocol::in::presetLoad)
+    {
+        // "slot N: ..." is one of the kit's renders failing; anything else, the kit itself.
+        if (isPad (pad))
+        {
+            auto& w = work[(size_t) pad];
+            w.kit = w.kitSlotAwaited = false;
+            pads[(size_t) pad].status = PadStatus::error;
+            pads[(size_t) pad].error = message;
+        }
+        else
+        {
+            kitAwaited.clear();  // refused: nothing of it is coming
+        }
+        changed();
+        return;
+    }
     if (! isPad (pad))
     {
         const auto it = lastPadFor.find (address);
         pad = it != lastPadFor.end() ? it->second : -1;
     }
 
-    // A cancel with nothing to cancel, or a note, says nothing about the pad's sound.
-    if (isPad (pad) && address != protocol::in::note && address != protocol::in::cancel)
+    // A cancel with nothing to cancel, a note, a refused /shot/take (a dragged file of another
+    // bank) or a preset listing says nothing about the pad's sound.
+    if (isPad (pad) && address != protocol::in::note && address != protocol::in::cancel
+        && address != protocol::in::take && address != protocol::in::presetList)
     {
         auto& p = pads[(size_t) pad];
         // A failed /shot/set does not stop the render that follows it in the bundle.
@@ -767,6 +956,9 @@ void DaemonClient::handleSlot (const juce::OSCMessage& m)
         return;
 
     const juce::ScopedLock sl (modelLock);
+    if (handleKitSlot (pad, m))
+        return;
+
     auto& p = pads[(size_t) pad];
     auto& w = work[(size_t) pad];
     const auto idle = w.toSend.kind == Request::Kind::none && w.inFlight.kind == Request::Kind::none;
@@ -789,6 +981,132 @@ void DaemonClient::handleSlot (const juce::OSCMessage& m)
     p.status = w.loadSaved ? PadStatus::rendering : PadStatus::empty;
     ++w.generation;
     changed();
+}
+
+bool DaemonClient::handleKitSlot (int pad, const juce::OSCMessage& m)
+{
+    // modelLock held. The /shot/state asked after /shot/preset/loaded: which pads the kit
+    // renders ("rendering": queued or under way) and with what prompt and settings.
+    auto& p = pads[(size_t) pad];
+    auto& w = work[(size_t) pad];
+    if (! std::exchange (w.kitSlotAwaited, false))
+        return false;
+
+    Request r { Request::Kind::render, m[2].getString(), {}, {} };
+    r.settings.seed = m[4].getInt32();
+    r.settings.steps = m[5].getInt32();
+    r.settings.guidance = number (m[6]);
+    r.settings.duration = number (m[7]);
+    r.settings.strength = number (m[8]);
+
+    if (w.kitRendered && p.hasSound)
+    {
+        // Its sound came first: name it now (the seed stays the one /shot/ready gave).
+        r.settings.seed = p.settings.seed;
+        p.prompt = r.prompt;
+        p.settings = r.settings;
+        w.kitRequest = r;
+        projectChanged();
+    }
+    else if (m[1].getString() == "rendering" && w.kit)
+    {
+        w.kitRequest = r;
+        if (! p.hasSound)
+            p.prompt = r.prompt;
+        if (p.status != PadStatus::rendering)
+            p.progress = 0.0f;
+        p.status = PadStatus::rendering;
+        p.error.clear();
+        changed();
+    }
+    // Else not known yet: the state may have been read before the daemon queued the kit's
+    // renders (it queues them just after /shot/preset/loaded). kitStateDone() asks again.
+    return true;
+}
+
+void DaemonClient::kitStateDone()
+{
+    // modelLock held. Every slot of the kit accounted for (rendering or rendered), or asked
+    // often enough (a kit slot without a prompt is never rendered): the other pads stop
+    // taking replies as the kit's.
+    int known = 0;
+    for (auto& w : work)
+    {
+        w.kitSlotAwaited = false;
+        known += (w.kitRendered || w.kitRequest.kind != Request::Kind::none) ? 1 : 0;
+    }
+
+    if (known >= status.kitSlots || kitStateRounds >= 4)
+    {
+        for (auto& w : work)
+            if (! w.kitRendered && w.kitRequest.kind == Request::Kind::none)
+                w.kit = false;
+        return;
+    }
+    kitStateDueMs = juce::jmax<juce::uint32> (1, nowMs() + 150);
+}
+
+void DaemonClient::handlePresetLoaded (const juce::OSCMessage& m)
+{
+    if (! hasTypes (m, protocol::out::presetLoadedTypes))
+        return;
+
+    {
+        const juce::ScopedLock sl (modelLock);
+        if (kitAwaited.isEmpty() || m[0].getString() != kitAwaited)
+            return;  // a duplicate (sent again after a silence) or one the project replaced
+
+        kitAwaited.clear();
+        status.kit = m[0].getString();
+        status.kitSlots = m[1].getInt32();
+
+        // The reply names no slots, and the renders' /shot/progress and /shot/ready follow it:
+        // every pad takes them until the bank's state says which pads the kit renders.
+        for (auto& w : work)
+        {
+            w.kit = true;
+            w.kitSlotAwaited = w.kitRendered = false;
+            w.kitRequest = {};
+        }
+        kitStateAsked = false;
+        kitStateRounds = 0;
+        kitStateDueMs = juce::jmax<juce::uint32> (1, nowMs());  // sendPending asks at once
+        changed();
+    }
+    notify();
+}
+
+void DaemonClient::handlePresetList (const juce::OSCMessage& m)
+{
+    // /shot/preset/list i page, i pages, s name ...
+    if (! hasTypes (m, protocol::out::presetListTypes))
+        return;
+
+    const int page = m[0].getInt32(), pages = m[1].getInt32();
+    bool askNext = false;
+    {
+        const juce::ScopedLock sl (modelLock);
+        if (page == 0)
+            presetsIncoming.clear();
+        else if (page != presetsNextPage)
+            return;  // a page of an older listing
+
+        for (int i = 2; i < m.size(); ++i)
+            if (m[i].isString())
+                presetsIncoming.add (m[i].getString());
+
+        presetsNextPage = page + 1;
+        askNext = presetsNextPage < pages;
+        if (! askNext)
+        {
+            presets = std::exchange (presetsIncoming, {});
+            ++presetListings;
+            changed();
+        }
+    }
+
+    if (askNext)  // outside modelLock: sending takes sendLock, which openSocket holds first
+        sendInBank (juce::OSCMessage (protocol::in::presetList, (juce::int32) (page + 1)));
 }
 
 } // namespace shotcaller

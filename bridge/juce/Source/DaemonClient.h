@@ -46,6 +46,8 @@ struct PadInfo
     the bank (saved with the project) whenever the daemon comes online, and sends every command
     in a bundle headed by /shot/bank NAME, so two instances never share a slot. A copied
     instance (same saved name, the original still running) is given a copy of the bank.
+    Kits (/shot/preset/load) load into the same bank; the pads they render take the renders'
+    replies like any request of their own.
     Replies are queued by the receiver's thread and handled on this client's worker thread,
     which also decodes the WAV files named by /shot/ready, hands them to the Sampler, pings the
     daemon and frees the samples the audio thread gave back. Nothing here runs on the audio
@@ -67,6 +69,8 @@ public:
         juce::String model, state;  // from /shot/pong
         juce::String lastError;
         int localPort = 0;
+        juce::String kit;    // the last kit loaded (/shot/preset/loaded)
+        int kitSlots = -1;   // the slots it lists
     };
 
     static constexpr int pingIntervalMs = 1000;
@@ -88,6 +92,26 @@ public:
     void cancel (int pad);
     /** /shot/load: a file inside the daemon's import folders; root detected when omitted. */
     void importFile (int pad, const juce::String& path, std::optional<float> rootNote);
+
+    /** /shot/preset/list, every page; the names arrive in getPresets(). Also asked each time
+        the daemon comes online. */
+    void refreshPresets();
+    /** /shot/preset/load NAME in this instance's bank: the kit's slots render into its pads,
+        which show progress and get their sounds as for any render. */
+    void loadPreset (const juce::String& name);
+    /** The daemon's kits (user and shipped), sorted, as of the last complete listing. */
+    juce::StringArray getPresets() const;
+    /** Increments whenever a complete listing arrives (even an unchanged one). */
+    int getPresetListCount() const noexcept { return presetListings.load(); }
+
+    /** A WAV file of the pad's sound, for dragging it into a DAW: the daemon's own file while
+        it exists (then also marked with /shot/take, so re-renders never delete it), else the
+        project's embedded copy written to draggedSoundsFolder(). A non-existent File when the
+        pad has no sound or the WAV cannot be written. Message thread (any but the audio one). */
+    juce::File fileForDrag (int pad);
+    /** Where fileForDrag() writes embedded sounds: a per-user folder that outlives the session,
+        since a DAW may keep referring to a dropped file rather than copy it. */
+    static juce::File draggedSoundsFolder();
 
     //==============================================================================
     PadInfo getPad (int pad) const;
@@ -130,6 +154,16 @@ private:
         bool install = false;        // hand `toInstall` (nullptr: silence) to the sampler
         std::unique_ptr<Sample> toInstall;
         int generation = 0;          // bumped by every new request: late results are dropped
+
+        // A kit load may render into the pad: its /shot/progress and /shot/ready are taken
+        // although no request of the pad's own is in flight (the daemon's /shot/preset/loaded
+        // gives a count, not the slots).
+        bool kit = false;
+        bool kitSlotAwaited = false;  // a /shot/slot of the kit's /shot/state round is due
+        bool kitRendered = false;     // the kit's render for the pad came in
+        Request kitRequest;           // the kit's prompt and settings: a known kit pad
+        juce::String takeToSend;      // a dragged daemon file to mark with /shot/take
+        juce::String takenPath;       // the last file /shot/take was sent for
     };
 
     void openSocket();
@@ -141,6 +175,10 @@ private:
     void handleReady (const juce::OSCMessage&);
     void handleError (const juce::OSCMessage&);
     void handleSlot (const juce::OSCMessage&);
+    void handlePresetList (const juce::OSCMessage&);
+    void handlePresetLoaded (const juce::OSCMessage&);
+    bool handleKitSlot (int pad, const juce::OSCMessage&);
+    void kitStateDone();
     void sendPending();
     void loadRestored();
     void installPending();
@@ -178,6 +216,18 @@ private:
     bool bankOpen = false;         // the daemon confirmed `bank`: commands may go out
     bool bankAsked = false;        // /shot/bank/open sent since the daemon came online
     std::map<juce::String, int> lastPadFor;  // command -> pad, to place errors without "slot N:"
+
+    // Kits (modelLock).
+    juce::String kitToSend;            // waiting for the bank to be open
+    juce::String kitAwaited;           // sent; /shot/preset/loaded (or an error) is expected
+    bool kitStateAsked = false;        // a /shot/state round for the kit is under way
+    int kitStateRounds = 0;
+    juce::uint32 kitStateDueMs = 0;    // when to ask (again); 0 = no need
+    bool presetsWanted = false;        // page 0 of /shot/preset/list to send
+    bool presetsAsked = false;         // asked since the daemon came online
+    juce::StringArray presets, presetsIncoming;  // complete listing; pages still arriving
+    int presetsNextPage = 0;
+    std::atomic<int> presetListings { 0 };
 
     juce::uint32 lastPingMs = 0;
     std::atomic<int> changes { 0 };

@@ -114,13 +114,45 @@ void PadGrid::paintPad (juce::Graphics& g, int index, juce::Rectangle<float> r) 
 void PadGrid::mouseDown (const juce::MouseEvent& e)
 {
     const int pad = padAt (e.getPosition());
+    pressedPad = pad;
     if (pad >= 0 && onSelect)
         onSelect (pad);
 }
 
+void PadGrid::mouseDrag (const juce::MouseEvent& e)
+{
+    // A few pixels first, so a slightly shaky click stays a click.
+    if (pressedPad < 0 || e.getDistanceFromDragStart() < 6 || fileForDrag == nullptr)
+        return;
+
+    const int pad = std::exchange (pressedPad, -1);  // one drag per press
+    const auto& info = view.pads[(size_t) pad];
+    if (! info.hasSound && info.audio == nullptr)
+        return;
+
+    const auto file = fileForDrag (pad);
+    if (! file.existsAsFile())
+        return;
+
+    draggingOut = true;
+    // The callback may come on another thread (Windows runs the drag on a thread pool).
+    juce::Component::SafePointer<PadGrid> self (this);
+    const bool started = juce::DragAndDropContainer::performExternalDragDropOfFiles (
+        { file.getFullPathName() }, false, this, [self]
+        {
+            juce::MessageManager::callAsync ([self]
+            {
+                if (auto* grid = self.getComponent())
+                    grid->draggingOut = false;
+            });
+        });
+    if (! started)
+        draggingOut = false;
+}
+
 bool PadGrid::isInterestedInFileDrag (const juce::StringArray& files)
 {
-    return files.size() == 1 && juce::File (files[0]).hasFileExtension ("wav;aif;aiff;flac");
+    return ! draggingOut && files.size() == 1 && juce::File (files[0]).hasFileExtension ("wav;aif;aiff;flac");
 }
 
 void PadGrid::filesDropped (const juce::StringArray& files, int x, int y)

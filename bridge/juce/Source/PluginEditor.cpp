@@ -29,7 +29,9 @@ ShotcallerEditor::ShotcallerEditor (ShotcallerProcessor& p) : AudioProcessorEdit
     cancelButton.onClick = [this] { processor.getClient().cancel (processor.selectedPad()); };
     renderButton.setColour (juce::TextButton::buttonColourId, theme::accent.darker (0.3f));
     diceButton.setTooltip ("New random seed, then render");
-    for (auto* b : { &renderButton, &cancelButton, &diceButton })
+    kitButton.setTooltip ("Load a kit (preset) of the daemon into this instance's 16 pads");
+    kitButton.onClick = [this] { askForKits(); };
+    for (auto* b : { &renderButton, &cancelButton, &diceButton, &kitButton })
         addAndMakeVisible (*b);
 
     auto& apvts = processor.getParameters();
@@ -84,6 +86,7 @@ ShotcallerEditor::ShotcallerEditor (ShotcallerProcessor& p) : AudioProcessorEdit
     addAndMakeVisible (statusLine);
 
     grid.onSelect = [this] (int pad) { selectPad (pad); };
+    grid.fileForDrag = [this] (int pad) { return processor.getClient().fileForDrag (pad); };
     grid.onFileDropped = [this] (int pad, const juce::String& path)
     {
         processor.getClient().importFile (pad, path, std::nullopt);
@@ -148,6 +151,49 @@ void ShotcallerEditor::applyEndpoint()
     processor.setDaemonEndpoint (e);
 }
 
+void ShotcallerEditor::timerCallback()
+{
+    // The menu shows the listing just asked for, or the last one when the daemon is slow.
+    if (kitMenuPending
+        && (processor.getClient().getPresetListCount() != kitListingsAtAsk
+            || juce::Time::getMillisecondCounter() - kitMenuAskedMs > 400))
+    {
+        kitMenuPending = false;
+        showKitMenu();
+    }
+    refresh();
+}
+
+void ShotcallerEditor::askForKits()
+{
+    auto& client = processor.getClient();
+    kitListingsAtAsk = client.getPresetListCount();
+    kitMenuAskedMs = juce::Time::getMillisecondCounter();
+    kitMenuPending = true;
+    client.refreshPresets();
+}
+
+void ShotcallerEditor::showKitMenu()
+{
+    auto& client = processor.getClient();
+    const auto names = client.getPresets();
+    const auto current = client.getStatus().kit;
+
+    juce::PopupMenu menu;
+    menu.addSectionHeader ("Load a kit into this instance's pads");
+    for (int i = 0; i < names.size(); ++i)
+        menu.addItem (i + 1, names[i], true, names[i] == current);
+    if (names.isEmpty())
+        menu.addItem (-1, client.getStatus().online ? "no kits on the daemon" : "no kits: the daemon is offline", false);
+
+    juce::Component::SafePointer<ShotcallerEditor> self (this);
+    menu.showMenuAsync (juce::PopupMenu::Options().withTargetComponent (&kitButton), [self, names] (int result)
+    {
+        if (self != nullptr && result >= 1 && result <= names.size())
+            self->processor.getClient().loadPreset (names[result - 1]);
+    });
+}
+
 void ShotcallerEditor::refresh()
 {
     auto& client = processor.getClient();
@@ -187,12 +233,13 @@ void ShotcallerEditor::refresh()
     }
 
     status = client.getStatus();
+    kitButton.setButtonText (status.kit.isNotEmpty() ? "Kit: " + status.kit : juce::String ("Kits"));
     const auto& pad = view.pads[(size_t) selected];
     juce::String line = "Pad " + juce::String (selected) + ": ";
     if (pad.status == PadStatus::error)
         line << pad.error;
     else if (pad.path.isNotEmpty())
-        line << pad.path;
+        line << pad.path << (pad.hasSound ? "  (drag the pad onto a track)" : "");
     else
         line << "no sound yet. Type a prompt and press Return, or drop a WAV from the daemon's import folder.";
     if (status.lastError.isNotEmpty())
@@ -244,6 +291,8 @@ void ShotcallerEditor::resized()
 
     r.reduce (12, 8);
     auto promptRow = r.removeFromTop (34);
+    kitButton.setBounds (promptRow.removeFromRight (130));
+    promptRow.removeFromRight (12);
     cancelButton.setBounds (promptRow.removeFromRight (70));
     promptRow.removeFromRight (6);
     renderButton.setBounds (promptRow.removeFromRight (80));

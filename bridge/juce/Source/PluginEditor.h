@@ -7,8 +7,8 @@
 
 namespace shotcaller
 {
-/** Prompt box, render settings (seed with dice, steps, guidance, strength, duration), keymap,
-    the 16-pad grid and the daemon's online indicator. Reads the client's state on a timer;
+/** Prompt box, the kit menu, render settings (seed with dice, steps, guidance, strength,
+    duration), keymap, the 16-pad grid and the daemon's online indicator. Reads the client's state on a timer;
     every control that is a parameter goes through an APVTS attachment. */
 class ShotcallerEditor : public juce::AudioProcessorEditor, private juce::Timer
 {
@@ -26,17 +26,23 @@ private:
     using SliderAttachment = juce::AudioProcessorValueTreeState::SliderAttachment;
     using ComboBoxAttachment = juce::AudioProcessorValueTreeState::ComboBoxAttachment;
 
-    void timerCallback() override { refresh(); }
+    void timerCallback() override;
     void setupKnob (juce::Slider&, juce::Label&, const juce::String& name, const juce::String& id);
     void selectPad (int pad);
     void renderSelected (bool newSeed);
     void applyEndpoint();
+    void askForKits();
+    void showKitMenu();
 
     ShotcallerProcessor& processor;
     juce::LookAndFeel_V4 lookAndFeel { juce::LookAndFeel_V4::getMidnightColourScheme() };
 
     juce::TextEditor promptBox;
     juce::TextButton renderButton { "Render" }, cancelButton { "Cancel" }, diceButton { "Dice" };
+    juce::TextButton kitButton { "Kits" };
+    bool kitMenuPending = false;  // asked the daemon for its kits; the menu opens on the answer
+    juce::uint32 kitMenuAskedMs = 0;
+    int kitListingsAtAsk = 0;
 
     juce::Slider seed { juce::Slider::IncDecButtons, juce::Slider::TextBoxLeft };
     juce::Slider steps, guidance, strength, duration;

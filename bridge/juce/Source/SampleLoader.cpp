@@ -48,6 +48,62 @@ std::shared_ptr<const juce::MemoryBlock> SampleLoader::encodeFlac (const Sample&
     return block;
 }
 
+bool SampleLoader::writeWav (const juce::MemoryBlock& encoded, const juce::File& target, juce::String& error)
+{
+    juce::AudioFormatManager formats;  // its own: the loader's belongs to the client's worker
+    formats.registerBasicFormats();
+    std::unique_ptr<juce::AudioFormatReader> reader (
+        formats.createReaderFor (std::make_unique<juce::MemoryInputStream> (encoded, false)));
+    if (reader == nullptr || reader->lengthInSamples <= 0)
+    {
+        error = "the embedded sound cannot be decoded";
+        return false;
+    }
+
+    if (! target.getParentDirectory().createDirectory())
+    {
+        error = "cannot create " + target.getParentDirectory().getFullPathName();
+        return false;
+    }
+
+    // Written next to the target, then renamed over it.
+    juce::TemporaryFile temp (target);
+    {
+        auto stream = temp.getFile().createOutputStream();
+        if (stream == nullptr)
+        {
+            error = "cannot write " + temp.getFile().getFullPathName();
+            return false;
+        }
+
+        juce::WavAudioFormat wav;
+        std::unique_ptr<juce::AudioFormatWriter> writer (
+            wav.createWriterFor (stream.get(), reader->sampleRate, reader->numChannels, 24, {}, 0));
+        if (writer == nullptr)
+        {
+            error = "cannot write a WAV file of " + juce::String (reader->numChannels) + " channels";
+            return false;
+        }
+        stream.release();  // the writer owns it now
+
+        const bool written = writer->writeFromAudioReader (*reader, 0, -1);
+        writer.reset();  // writes the header, closes the file
+        const auto audioBytes = reader->lengthInSamples * (juce::int64) reader->numChannels * 3;
+        if (! written || temp.getFile().getSize() < audioBytes)
+        {
+            error = "cannot write " + temp.getFile().getFullPathName() + " (disk full?)";
+            return false;
+        }
+    }
+
+    if (! temp.overwriteTargetFileWithTemporary())
+    {
+        error = "cannot replace " + target.getFullPathName();
+        return false;
+    }
+    return true;
+}
+
 std::unique_ptr<Sample> SampleLoader::read (std::unique_ptr<juce::AudioFormatReader> reader, float rootNote,
                                             const juce::String& name, juce::String& error, double maxSeconds)
 {

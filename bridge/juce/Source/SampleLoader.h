@@ -28,6 +28,10 @@ public:
     /** `sample` as 24-bit FLAC (lossless for the daemon's 24-bit WAVs), or nullptr. */
     static std::shared_ptr<const juce::MemoryBlock> encodeFlac (const Sample& sample);
 
+    /** Decodes `encoded` (a project's embedded FLAC) into a 24-bit WAV at `target`, at its own
+        rate and channels, atomically: a reader never sees a half-written file. Any thread. */
+    static bool writeWav (const juce::MemoryBlock& encoded, const juce::File& target, juce::String& error);
+
 private:
     std::unique_ptr<Sample> read (std::unique_ptr<juce::AudioFormatReader> reader, float rootNote,
                                   const juce::String& name, juce::String& error, double maxSeconds);

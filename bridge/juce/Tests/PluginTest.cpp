@@ -4,6 +4,10 @@
 //   shotcaller_plugin_test --port 9000 --import-file /abs/path/in/import/sine440.wav
 //                          [--model NAME] [--screenshot editor.png] [--state-out state.bin]
 //                          [--timeout 120]
+//   shotcaller_plugin_test --port 9000 --preset NAME --preset-pads 1,4,6 [--timeout 120]
+//
+// The second form checks the kit browser alone: NAME is listed, loads into the instance's own
+// bank and fills exactly the pads given (the slots the kit lists) with sounds.
 //
 // The processor is driven like a host would: prepareToPlay, then processBlock with MIDI
 // note-ons, on this (the "audio") thread, while its OSC worker talks to the daemon over UDP.
@@ -198,7 +202,7 @@ struct HostListener : juce::AudioProcessorListener
 struct Options
 {
     int port = 0;
-    juce::String importFile, model, screenshot, stateOut;
+    juce::String importFile, model, screenshot, stateOut, preset, presetPads;
     double timeout = 120.0;
 };
 
@@ -213,6 +217,8 @@ Options parse (const juce::StringArray& args)
         else if (args[i] == "--screenshot") o.screenshot = args[i + 1];
         else if (args[i] == "--state-out") o.stateOut = args[i + 1];
         else if (args[i] == "--timeout") o.timeout = args[i + 1].getDoubleValue();
+        else if (args[i] == "--preset") o.preset = args[i + 1];
+        else if (args[i] == "--preset-pads") o.presetPads = args[i + 1];
     }
     return o;
 }
@@ -468,6 +474,47 @@ int runTests (const Options& opt)
                  "restore with no daemon", "pads 0, 2, 3 " + describe (d.pad (0)) + " | " + describe (d.pad (2))
                      + " | " + describe (d.pad (3)) + "; differences " + juce::String (kickAlone) + ", "
                      + juce::String (bellAlone));
+
+        // -- dragging pads out: the embedded sound as a WAV when the daemon's file is gone ----
+        auto& dc = d->getClient();
+        const auto dragged = dc.fileForDrag (0);
+        const auto embedded = d.pad (0).audio;
+        juce::AudioFormatManager formats;
+        formats.registerBasicFormats();
+        std::unique_ptr<juce::AudioFormatReader> wav (dragged.existsAsFile() ? formats.createReaderFor (dragged) : nullptr);
+        std::unique_ptr<juce::AudioFormatReader> flac (
+            embedded != nullptr ? formats.createReaderFor (std::make_unique<juce::MemoryInputStream> (*embedded, false)) : nullptr);
+        float dragDiff = 1.0f;
+        juce::int64 wavFrames = -1, flacFrames = -1;
+        if (wav != nullptr && flac != nullptr)
+        {
+            wavFrames = wav->lengthInSamples;
+            flacFrames = flac->lengthInSamples;
+            const int n = (int) juce::jmin (wavFrames, flacFrames);
+            juce::AudioBuffer<float> fromWav ((int) wav->numChannels, n), fromFlac ((int) flac->numChannels, n);
+            wav->read (&fromWav, 0, n, 0, true, true);
+            flac->read (&fromFlac, 0, n, 0, true, true);
+            dragDiff = wav->numChannels == flac->numChannels && wav->sampleRate == flac->sampleRate
+                           ? test::maxDifference (fromWav, fromFlac) : 1.0f;
+        }
+        const bool isWav = wav != nullptr && juce::String (wav->getFormatName()).containsIgnoreCase ("wav");
+        r.check (dragged.existsAsFile() && isWav && dragged.isAChildOf (DaemonClient::draggedSoundsFolder())
+                     && wavFrames == flacFrames && wavFrames > 0 && dragDiff < 1.0e-3f && dc.fileForDrag (0) == dragged,
+                 "drag file from embedded sound",
+                 dragged.getFullPathName() + ": " + juce::String (wavFrames) + " frames (embedded "
+                     + juce::String (flacFrames) + "), max difference " + juce::String (dragDiff));
+        wav.reset();
+        dragged.deleteFile();  // the user's folder, not the test's
+
+        const auto draggedEmpty = dc.fileForDrag (6), draggedNever = dc.fileForDrag (1);
+        r.check (! draggedEmpty.exists() && ! draggedNever.exists() && draggedEmpty == juce::File(),
+                 "drag file of an empty pad", "pads 6 and 1: '" + draggedEmpty.getFullPathName() + "', '"
+                     + draggedNever.getFullPathName() + "'");
+
+        const auto daemonFile = d.pad (2).path;
+        r.check (juce::File (daemonFile).existsAsFile() && dc.fileForDrag (2).getFullPathName() == daemonFile,
+                 "drag file is the daemon's file", "pad 2 " + dc.fileForDrag (2).getFullPathName());
+
         a.blocksProcessed += d.blocksProcessed;  // counted in the allocation check below
     }
 
@@ -556,6 +603,39 @@ int runTests (const Options& opt)
                  opt.stateOut + " (" + juce::String ((int) state.getSize()) + " bytes)");
     }
 
+    // -- the pad grid: a click selects, a drag past a few pixels asks for the pad's file once --
+    {
+        PadGrid grid;
+        grid.setBounds (0, 0, 400, 400);
+        PadGrid::View view;
+        view.pads[0].hasSound = true;  // pad 0: bottom left
+        grid.setView (view);
+        int selected = -1, asked = 0;
+        grid.onSelect = [&] (int pad) { selected = pad; };
+        grid.fileForDrag = [&] (int) { ++asked; return juce::File(); };  // none: no drag starts
+        juce::Point<float> down;
+        auto mouse = [&] (juce::Point<float> at, bool dragged)
+        {
+            return juce::MouseEvent (juce::Desktop::getInstance().getMainMouseSource(), at, juce::ModifierKeys::leftButtonModifier,
+                                     1.0f, 0.0f, 0.0f, 0.0f, 0.0f, &grid, &grid, juce::Time::getCurrentTime(), down,
+                                     juce::Time::getCurrentTime(), 1, dragged);
+        };
+        down = { 50.0f, 350.0f };
+        grid.mouseDown (mouse (down, false));
+        grid.mouseDrag (mouse ({ 53.0f, 351.0f }, true));
+        const int afterShake = asked;
+        grid.mouseDrag (mouse ({ 70.0f, 340.0f }, true));
+        grid.mouseDrag (mouse ({ 90.0f, 330.0f }, true));
+        const int afterDrag = asked;
+        down = { 50.0f, 50.0f };
+        grid.mouseDown (mouse (down, false));  // pad 12: empty
+        grid.mouseDrag (mouse ({ 90.0f, 90.0f }, true));
+        r.check (selected == 12 && afterShake == 0 && afterDrag == 1 && asked == 1
+                     && grid.isInterestedInFileDrag ({ "/tmp/x.wav" }),
+                 "pad drag gesture", "3 px: " + juce::String (afterShake) + " file asks, 40 px: " + juce::String (afterDrag)
+                     + ", empty pad: " + juce::String (asked - afterDrag) + "; selected pad " + juce::String (selected));
+    }
+
     // -- a stereo sound on a mono bus: both channels, not the left one alone -------------------
     {
         Sampler sampler;
@@ -637,6 +717,109 @@ int runTests (const Options& opt)
     std::cout << "SUMMARY passed=" << r.passed << " failed=" << r.failed << std::endl;
     return r.failed == 0 ? 0 : 1;
 }
+//==============================================================================
+int runPresetTests (const Options& opt)
+{
+    Report r;
+    Host a (opt.port);
+    auto& client = a->getClient();
+
+    const bool online = a.waitFor ([&] { auto s = client.getStatus(); return s.online && s.state == "ready"; }, opt.timeout);
+    r.check (online, "online", "pong from " + client.getStatus().model);
+    if (! online)
+        return 1;
+
+    // Asked by the client itself once the daemon is online (its bank open).
+    const bool listed = a.waitFor ([&] { return client.getPresets().contains (opt.preset); }, 30.0);
+    r.check (listed, "preset listed", "'" + opt.preset + "' in [" + client.getPresets().joinIntoString (", ") + "]");
+
+    const int listings = client.getPresetListCount();
+    client.refreshPresets();
+    const bool refreshed = a.waitFor ([&] { return client.getPresetListCount() > listings; }, 30.0);
+    r.check (refreshed && client.getPresets().contains (opt.preset), "preset list refresh",
+             juce::String (client.getPresetListCount() - listings) + " new listing(s) of "
+                 + juce::String (client.getPresets().size()) + " kits");
+
+    juce::Array<int> expected;
+    for (const auto& token : juce::StringArray::fromTokens (opt.presetPads, ",", ""))
+        expected.add (token.trim().getIntValue());
+
+    client.loadPreset (opt.preset);
+    bool sawRendering = false;
+    const bool filled = a.waitFor ([&]
+    {
+        bool all = true;
+        for (int i : expected)
+        {
+            const auto p = a.pad (i);
+            sawRendering = sawRendering || p.status == PadStatus::rendering;
+            all = all && p.status == PadStatus::ready && p.hasSound && p.prompt.isNotEmpty();
+        }
+        return all && ! expected.isEmpty();
+    }, opt.timeout);
+    a.waitFor ([] { return false; }, 0.3);  // the sounds installed; any stray reply in
+
+    const auto status = client.getStatus();
+    r.check (status.kit == opt.preset && status.kitSlots == expected.size(), "preset loaded",
+             "kit '" + status.kit + "', " + juce::String (status.kitSlots) + " slots (expected "
+                 + juce::String (expected.size()) + ")");
+
+    juce::String detail;
+    bool filesThere = true;
+    for (int i : expected)
+    {
+        const auto p = a.pad (i);
+        filesThere = filesThere && juce::File (p.path).existsAsFile();
+        detail << "pad " << i << " prompt='" << p.prompt << "' steps=" << p.settings.steps << " seed="
+               << p.settings.seed << "; ";
+    }
+    r.check (filled && sawRendering && filesThere, "preset pads ready", detail);
+
+    juce::String others;
+    bool othersEmpty = true;
+    for (int i = 0; i < sp::numPads; ++i)
+        if (! expected.contains (i))
+        {
+            const auto p = a.pad (i);
+            if (p.status != PadStatus::empty || p.hasSound || p.prompt.isNotEmpty())
+            {
+                othersEmpty = false;
+                others << "pad " << i << " " << describe (p) << "; ";
+            }
+        }
+    r.check (othersEmpty, "preset leaves other pads", others.isEmpty() ? juce::String ("all empty") : others);
+
+    a->setParameter (sp::keymap, 0);
+    juce::String peaks;
+    bool allSound = true;
+    for (int i : expected)
+    {
+        const float peak = test::peak (a.play ({ { sp::firstDrumNote + i, 127 } }, 0.3));
+        allSound = allSound && peak > 1.0e-4f;
+        peaks << "pad " << i << " peak " << juce::String (peak, 4) << "; ";
+    }
+    r.check (allSound, "preset pads play", peaks);
+
+    // Dragging a kit pad out hands the daemon's file over as it is, marked taken.
+    const auto dragged = client.fileForDrag (expected.getFirst());
+    a.waitFor ([] { return false; }, 1.0);
+    r.check (dragged.getFullPathName() == a.pad (expected.getFirst()).path && client.getStatus().lastError.isEmpty(),
+             "drag file of a daemon pad", dragged.getFullPathName() + ", last error '" + client.getStatus().lastError + "'");
+
+    client.loadPreset ("no-such-kit");
+    const bool refused = a.waitFor ([&] { return client.getStatus().lastError.startsWith ("/shot/preset/load"); }, 30.0);
+    bool unchanged = true;
+    for (int i : expected)
+        unchanged = unchanged && a.pad (i).status == PadStatus::ready;
+    r.check (refused && unchanged, "preset error shown", "'" + client.getStatus().lastError + "'");
+
+    r.check (audioAllocations.load() == 0 && audioFrees.load() == 0, "no allocation on the audio thread",
+             juce::String (audioAllocations.load()) + " allocations, " + juce::String (audioFrees.load())
+                 + " frees in " + juce::String (a.blocksProcessed) + " processBlock calls");
+
+    std::cout << "SUMMARY passed=" << r.passed << " failed=" << r.failed << std::endl;
+    return r.failed == 0 ? 0 : 1;
+}
 } // namespace
 
 int main (int argc, char* argv[])
@@ -646,15 +829,18 @@ int main (int argc, char* argv[])
         args.add (juce::String::fromUTF8 (argv[i]));
 
     const auto options = parse (args);
-    if (options.port <= 0 || options.importFile.isEmpty())
+    const bool presetMode = options.preset.isNotEmpty();
+    if (options.port <= 0 || (options.importFile.isEmpty() && ! presetMode)
+        || (presetMode && options.presetPads.isEmpty()))
     {
         std::cerr << "usage: shotcaller_plugin_test --port N --import-file PATH [--model NAME] "
-                     "[--screenshot OUT.png] [--state-out FILE] [--timeout S]"
+                     "[--screenshot OUT.png] [--state-out FILE] [--timeout S]\n"
+                     "       shotcaller_plugin_test --port N --preset NAME --preset-pads P,Q,... [--timeout S]"
                   << std::endl;
         return 2;
     }
 
     // Components need a MessageManager; nothing here needs an X display.
     const juce::ScopedJuceInitialiser_GUI gui;
-    return runTests (options);
+    return presetMode ? runPresetTests (options) : runTests (options);
 }
