@@ -459,12 +459,16 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     await listed;
     const kits = rec.last("kits");
     assert.ok(kits.includes("lofi-keys") && kits.includes("808-kit"), JSON.stringify(kits));
+    // Every pad's render arrives, and the daemon confirms it keeps each file the set now uses.
     const slots = [];
+    const taken = [];
     const all = new Promise((resolve) => {
       link.waiters.push((item) => {
         if (item.address === "/shot/ready") slots.push(item.args[0]);
-        if (slots.length === 8) resolve();
-        return slots.length === 8;
+        if (item.address === "/shot/taken") taken.push(item.args[0]);
+        const done = slots.length === 8 && taken.length === 8;
+        if (done) resolve();
+        return done;
       });
     });
     const loaded = link.waitFor("/shot/preset/loaded");
@@ -476,6 +480,7 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
       assert.equal(chains.length, 1, `pad ${logic.padNoteForSlot(slot)}`);
       assert.ok(fs.existsSync(chains[0].children.devices[0].child.sample.props.file_path));
     }
+    assert.deepEqual([...taken].sort(), [...slots].sort());
     assert.equal(rec.last("pads").filter((v) => v === 1).length, 8);
     assert.deepEqual(live.errors, []);
   });
@@ -500,7 +505,8 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     assert.equal(simpler.child.sample.props.file_path, copy);
     const bytes = fs.readFileSync(copy);
     assert.deepEqual(bytes, fs.readFileSync(source));
-    assert.deepEqual(link.seen.filter((i) => i.address === "/shot/taken"), [], "nothing asked of the daemon");
+    assert.deepEqual(link.seen.filter((i) => i.address === "/shot/taken" && i.args[0] === 6), [],
+      "nothing asked of the daemon");
     let last = source;
     for (let i = 0; i < 20; i++) {
       const next = link.waitFor("/shot/ready", (a) => a[0] === 6 && a[1] !== last);
