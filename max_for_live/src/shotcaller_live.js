@@ -795,7 +795,7 @@ Shotcaller.prototype.handlers = {
     return r;
   },
   "/shot/cancelled": function (r) {
-    this.setPad(r.slot, this.sounds[r.slot] ? 1 : 0);
+    this.settlePad(r.slot);
     this.emit.ui("progress", 0);
     this.showStatus("slot " + r.slot + ": cancelled");
     return r;
@@ -803,8 +803,8 @@ Shotcaller.prototype.handlers = {
   "/shot/error": function (r) {
     // The daemon names the slot of a failed render first ("slot 3: ..."): that pad stops.
     var slot = /^slot (\d+)\b/.exec(r.message);
-    if (slot && Number(slot[1]) < NUM_SLOTS) {
-      this.setPad(Number(slot[1]), this.sounds[Number(slot[1])] ? 1 : 0);
+    if (slot) {
+      this.settlePad(Number(slot[1]));
     }
     this.emit.ui("progress", 0);
     this.showError(plainError(r.address, r.message));
@@ -899,6 +899,11 @@ Shotcaller.prototype.setPad = function (slot, value) {
     this.pads[slot] = value;
     this.emit.ui("pads", this.pads.slice());
   }
+};
+
+// A render that ended without a sound (cancelled, failed): the pad shows what it still holds.
+Shotcaller.prototype.settlePad = function (slot) {
+  this.setPad(slot, this.sounds[slot] ? 1 : 0);
 };
 
 // The kits (presets) the daemon offers: every page of /shot/preset/list, then ui("kits", names).
