@@ -34,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server.audio_io import load_mono  # noqa: E402
 from server.corpus.descriptors import describe  # noqa: E402
+from server.diffusion.prompt_words import prompt_qualities  # noqa: E402
+from server.diffusion.restyle_moves import restyle_duration  # noqa: E402
 from server.eval.metrics import distinct_count, logmel  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -109,10 +111,11 @@ def main() -> int:
           f"classes; model {args.model}")
 
     def vary(y: np.ndarray, root: float | None, strength: float, seed: int) -> np.ndarray:
-        return pipe("one-shot sample", pitch=None if root is None else int(round(root)),
-                    seed=seed, strength=strength, guidance_scale=0.0, init_audio=y,
-                    init_sampling_rate=SR, tonal=root is not None, tune=False,
-                    duration_in_s=min(longest, len(y) / SR), output_sampling_rate=SR).audios
+        return pipe("one-shot sample", pitch=root, seed=seed, strength=strength,
+                    guidance_scale=0.0, init_audio=y, init_sampling_rate=SR,
+                    tonal=root is not None,
+                    duration_in_s=restyle_duration(len(y) / SR, set(), longest),
+                    output_sampling_rate=SR).audios
 
     if "restyle" in args.only:
         restyle_figures(pipe, sounds[: args.restyle_sounds], args.restyle_strengths)
@@ -135,27 +138,31 @@ def restyle_figures(pipe, sounds: list, strengths: list[float]) -> None:
 
     longest = pipe.max_duration_in_s
     for strength in strengths:
-        moved, cents = {w: [] for w in RESTYLE_WORDS}, []
+        moved: dict[str, list[bool]] = {w: [] for w in RESTYLE_WORDS}
+        cents: dict[str, list[float]] = {w: [] for w in RESTYLE_WORDS}
         for n, (r, y) in enumerate(sounds):
             root = r.get("root_note")
             # the source's own pitch, measured as the result's is (a sample is seldom exactly
             # on its nominal root)
             source_pitch = measure_pitch(y, SR, root) if root is not None else None
             for word, (measure, sign) in RESTYLE_WORDS.items():
-                out = pipe(word, pitch=None if root is None else int(round(root)), seed=3000 + n,
-                           strength=strength, init_audio=y, init_sampling_rate=SR,
-                           tonal=root is not None, tune=False, effects=True,
-                           duration_in_s=min(longest, len(y) / SR),
-                           output_sampling_rate=SR).audios
+                duration = restyle_duration(len(y) / SR, prompt_qualities(word), longest)
+                out = pipe(word, pitch=root, seed=3000 + n, strength=strength, init_audio=y,
+                           init_sampling_rate=SR, tonal=root is not None, effects=True,
+                           duration_in_s=duration, output_sampling_rate=SR).audios
                 moved[word].append(sign * (MEASURES[measure](out) - MEASURES[measure](y)) > 0)
                 if source_pitch is not None:
                     p = measure_pitch(out, SR, root)
                     if p is not None:
-                        cents.append(abs(p - source_pitch) * 100)
+                        cents[word].append(abs(p - source_pitch) * 100)
         shares = ", ".join(f"{w} {np.mean(v):.2f}" for w, v in moved.items())
-        print(f"restyle at strength {strength}: moved the asked way: {shares}; pitch moved "
-              f"{np.median(cents) if cents else float('nan'):.1f} cents (median, p90 "
-              f"{np.percentile(cents, 90) if cents else float('nan'):.1f}, n={len(cents)})")
+        print(f"restyle at strength {strength}: moved the asked way: {shares}")
+        every = [c for v in cents.values() for c in v]
+        if every:
+            print(f"  pitch moved from the source's: median {np.median(every):.1f} cents, p90 "
+                  f"{np.percentile(every, 90):.1f}, within 15 cents "
+                  f"{np.mean(np.array(every) <= 15):.2f} (n={len(every)}); median by word: "
+                  + ", ".join(f"{w} {np.median(v):.0f}" for w, v in cents.items() if v))
 
 
 def vary_figures(sounds: list, vary, clf) -> None:

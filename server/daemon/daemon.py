@@ -29,6 +29,8 @@ from bridge.spec import OscArgumentError, Validator, load_spec
 from server import __version__
 from server.atomic_file import describe_os_error, link_or_copy
 from server.audio_io import AudioReadError, load_mono, write_wav_atomic
+from server.diffusion.prompt_words import prompt_qualities
+from server.diffusion.restyle_moves import restyle_duration
 
 from .config import DaemonConfig
 from .engine import Engine, EngineError, RenderRequest, check_model_dir
@@ -477,14 +479,15 @@ class Daemon:
         extra: dict[str, Any] = {}
         if init is not None:
             audio, root = init
-            pitch = None if root is None else int(round(root))
+            pitch = root  # its own root, to the cent: a variation keeps its source's pitch
             if not prompt:  # an imported sound: vary it unguided
                 prompt, guidance = "one-shot sample", 0.0
             longest = self.engine.max_duration or params.duration
             extra = {"init_audio": audio, "init_sampling_rate": self.config.sample_rate,
                      "effects": restyle}
-            # as long as its source, within what the model renders
-            duration = min(longest, max(0.05, audio.size / self.config.sample_rate))
+            # as long as its source (a "long" restyle longer), within what the model renders
+            duration = restyle_duration(audio.size / self.config.sample_rate,
+                                        prompt_qualities(prompt) if restyle else set(), longest)
         else:
             duration = params.duration
         request = RenderRequest(slot=slot, prompt=prompt, negative=params.negative,

@@ -41,7 +41,7 @@ class RenderRequest:
     duration: float
     strength: float
     negative: str = ""
-    pitch: int | None = None  # None: the sound's own register (its seed's note)
+    pitch: float | None = None  # None: the sound's own register (its seed's note)
     velocity: int = 100
     #: a sound to start from instead of a library sample (``/shot/vary``), mono at its rate
     init_audio: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -182,8 +182,8 @@ class Engine:
             accepts = inspect.signature(self._pipe.__call__).parameters
             if "init_audio" not in accepts:
                 raise EngineError(f"model {self.name} cannot start from a sound (vary)")
-            # A variation keeps its source's pitch as it is: no pull onto the note.
-            extra = {"init_audio": request.init_audio, "tune": False,
+            # A variation is tuned onto its source's own pitch (the pipeline measures it).
+            extra = {"init_audio": request.init_audio,
                      "init_sampling_rate": request.init_sampling_rate,
                      "tonal": request.pitch is not None}
             if "effects" in accepts:

@@ -22,13 +22,15 @@ CHAIN_PEAK = 0.89
 DRAWS = 4
 
 
-def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int) -> np.ndarray:
+def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
+                  reference: np.ndarray | None = None) -> np.ndarray:
     """``audio`` through each effect of ``kinds`` in turn, at its own peak level.
 
     As in the corpus, an effect counts only when a descriptor confirms that it did what its
     words say (``synth.confirmed_effect_words``: a "lofi" chain must darken the sound, a reverb
     lengthen it): up to ``DRAWS`` chains are drawn, and a sound no draw confirms is left as it
-    was."""
+    was. The comparison is with the dry sound, or with ``reference`` (at ``sr``) when given: a
+    restyle's source, which its "dustier" must be dustier than."""
     if not kinds or not len(audio):
         return audio
     peak = float(np.max(np.abs(audio)))
@@ -44,7 +46,7 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int) -> np
             if wet is None:
                 continue
             wet = wet * (CHAIN_PEAK / max(float(np.max(np.abs(wet))), 1e-9))
-            if confirmed_effect_words(kind, dry, wet, sr):
+            if confirmed_effect_words(kind, dry if reference is None else reference, wet, sr):
                 y = wet
                 break
     return (y * (peak / CHAIN_PEAK)).astype(np.float32)

@@ -27,6 +27,7 @@ import torch
 from diffusers import DiffusionPipeline, DPMSolverMultistepScheduler, UNet2DConditionModel
 from diffusers.utils import BaseOutput
 
+from ..audio_io import resample
 from ..codec.codec import SpectralCodec
 from ..corpus.captions import prompt_register
 from .conditioning import conditioning_vector, note_features
@@ -34,9 +35,10 @@ from .effects import apply_effects
 from .endings import finish
 from .int8_weights import load_model
 from .prompt_words import prompt_effects, prompt_qualities
+from .restyle_moves import apply_moves
 from .retrieval import DEFAULT_NOTE, RetrievalIndex
 from .text import TextEncoder
-from .tuning import tune_to_note
+from .tuning import measure_pitch, tune_to_note
 from .unet import FrameUNet
 
 if TYPE_CHECKING:  # external.py imports this module; load_pipeline imports it lazily
@@ -309,14 +311,26 @@ class ShotcallerPipeline(DiffusionPipeline):
                                   duration_in_s=duration_in_s * DECODE_MARGIN,
                                   hold_s=hold_for(qualities, duration_in_s),
                                   choked="fast_decay" in qualities)[0]
+        source = None
+        if init_audio is not None:  # the sound a variation or restyle is heard against
+            source = resample(np.asarray(init_audio, dtype=np.float32),
+                              orig_sr=init_sampling_rate, target_sr=output_sampling_rate)
         if tonal and (self.defaults.tune if tune is None else tune):
-            # 9. Put a pitched render on its note (see tuning.py); the root stays exact
-            audio, _ = tune_to_note(audio, output_sampling_rate, float(pitch))
-        # 10. The effects the prompt names, drawn from the seed (effects.py)
+            # 9. Put a pitched render on its note (see tuning.py), a variation on its source's
+            #    own pitch (a sample is seldom exactly on its nominal root); the root stays
+            target = float(pitch)
+            if source is not None:
+                target = measure_pitch(source, output_sampling_rate, float(pitch)) or target
+            audio, _ = tune_to_note(audio, output_sampling_rate, target)
+        # 10. The effects the prompt names, drawn from the seed (effects.py); a restyle's
+        #     qualities moved too (restyle_moves.py), each confirmed against its source
         if effects is None:
             effects = init_audio is None
+        if effects and source is not None:
+            audio = apply_moves(audio, output_sampling_rate, qualities, source, seed)
         if effects:
-            audio = apply_effects(audio, output_sampling_rate, prompt_effects(prompt), seed)
+            audio = apply_effects(audio, output_sampling_rate, prompt_effects(prompt), seed,
+                                  reference=source)
         # 11. From its onset to where it has died away, at most the duration (endings.py)
         audio, _ = finish(audio, output_sampling_rate, duration_in_s)
         return ShotcallerOutput(
