@@ -229,6 +229,60 @@ void DaemonClient::importFile (int pad, const juce::String& path, std::optional<
     notify();
 }
 
+void DaemonClient::vary (int pad, const params::RenderSettings& settings)
+{
+    Request r;
+    r.kind = Request::Kind::vary;
+    r.settings = settings;
+    requestSoundOp (pad, r);
+}
+
+void DaemonClient::restyle (int pad, const juce::String& text, const params::RenderSettings& settings)
+{
+    if (text.trim().isEmpty())
+        return;
+
+    Request r;
+    r.kind = Request::Kind::restyle;
+    r.prompt = text.trim();
+    r.settings = settings;
+    requestSoundOp (pad, r);
+}
+
+void DaemonClient::morph (int a, int b, float t, int dest)
+{
+    if (! isPad (a) || ! isPad (b) || a == b)
+        return;
+
+    Request r;
+    r.kind = Request::Kind::morph;
+    r.morphA = a;
+    r.morphB = b;
+    r.morphT = juce::jlimit (0.0f, 1.0f, t);
+    requestSoundOp (dest, r);
+}
+
+void DaemonClient::requestSoundOp (int pad, Request r)
+{
+    if (! isPad (pad))
+        return;
+
+    {
+        const juce::ScopedLock sl (modelLock);
+        auto& w = work[(size_t) pad];
+        w.toSend = std::move (r);
+        w.loadSaved = false;
+        w.kit = false;
+        ++w.generation;
+        auto& p = pads[(size_t) pad];
+        p.status = PadStatus::rendering;
+        p.progress = 0.0f;
+        p.error.clear();
+    }
+    changed();
+    notify();
+}
+
 void DaemonClient::refreshPresets()
 {
     {
@@ -369,6 +423,7 @@ void DaemonClient::restorePads (const std::array<PadInfo, params::numPads>& save
             p.seconds = s.seconds;
             p.imported = s.imported;
             p.sourceName = s.sourceName;
+            p.madeBy = s.madeBy;
             p.audio = s.audio;
 
             w.toSend = {};
@@ -619,6 +674,34 @@ void DaemonClient::sendPending()
             else
                 sendInBank (juce::OSCMessage (protocol::in::load, slot, r.prompt));
         }
+        else if (r.kind == Request::Kind::vary || r.kind == Request::Kind::restyle)
+        {
+            // The slot's steps, guidance and strength (the distance) are the knobs', then the
+            // command, in one bundle; the daemon draws the seed.
+            juce::OSCBundle b;
+            const auto& s = r.settings;
+            b.addElement (juce::OSCMessage (protocol::in::set, slot, juce::String ("steps"), (juce::int32) s.steps));
+            b.addElement (juce::OSCMessage (protocol::in::set, slot, juce::String ("guidance"), s.guidance));
+            b.addElement (juce::OSCMessage (protocol::in::set, slot, juce::String ("strength"), s.strength));
+            const bool isVary = r.kind == Request::Kind::vary;
+            b.addElement (isVary ? juce::OSCMessage (protocol::in::vary, slot)
+                                 : juce::OSCMessage (protocol::in::restyle, slot, r.prompt));
+            {
+                const juce::ScopedLock sl (modelLock);
+                lastPadFor[protocol::in::set] = pad;
+                lastPadFor[isVary ? protocol::in::vary : protocol::in::restyle] = pad;
+            }
+            sendInBank (b);
+        }
+        else if (r.kind == Request::Kind::morph)
+        {
+            {
+                const juce::ScopedLock sl (modelLock);
+                lastPadFor[protocol::in::morph] = pad;
+            }
+            sendInBank (juce::OSCMessage (protocol::in::morph, (juce::int32) r.morphA, (juce::int32) r.morphB,
+                                          r.morphT, slot));
+        }
         else if (r.kind == Request::Kind::cancel)
         {
             {
@@ -674,9 +757,10 @@ void DaemonClient::loadRestored()
             p.audio = embedded;
             p.status = PadStatus::ready;
         }
-        else if (p.prompt.isNotEmpty() && ! p.imported)
+        else if (p.prompt.isNotEmpty() && ! p.imported && p.madeBy.isEmpty())
         {
             // The daemon replaced or lost the file: render it again, same prompt and seed.
+            // (A variation, restyle or morph is not its prompt's render: it cannot be.)
             w.toSend = { Request::Kind::render, p.prompt, p.settings, {} };
             p.status = PadStatus::rendering;
             p.progress = 0.0f;
@@ -861,6 +945,7 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
     {
         p.imported = false;
         p.sourceName.clear();
+        p.madeBy.clear();
     }
     if (request.kind == Request::Kind::render)
     {
@@ -868,6 +953,7 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
         p.settings = request.settings;
         p.imported = false;
         p.sourceName.clear();
+        p.madeBy.clear();
     }
     else if (request.kind == Request::Kind::load)
     {
@@ -875,6 +961,22 @@ void DaemonClient::handleReady (const juce::OSCMessage& m)
         p.settings = {};
         p.imported = true;
         p.sourceName = juce::File::createFileWithoutCheckingPath (request.prompt).getFileName();
+        p.madeBy.clear();
+    }
+    else if (request.kind == Request::Kind::vary || request.kind == Request::Kind::restyle)
+    {
+        // The pad keeps its prompt, as the daemon's slot does; an imported sound stays one.
+        p.settings.steps = request.settings.steps;
+        p.settings.guidance = request.settings.guidance;
+        p.settings.strength = request.settings.strength;
+        p.madeBy = request.kind == Request::Kind::vary ? juce::String ("varied") : "restyled: " + request.prompt;
+    }
+    else if (request.kind == Request::Kind::morph)
+    {
+        p.imported = false;
+        p.sourceName.clear();
+        p.madeBy = "morph of pads " + juce::String (request.morphA) + " and " + juce::String (request.morphB)
+                 + " at " + juce::String (request.morphT, 2);
     }
 
     p.settings.seed = m[4].getInt32();
@@ -904,7 +1006,7 @@ void DaemonClient::handleError (const juce::OSCMessage& m)
     const juce::ScopedLock sl (modelLock);
     status.lastError = address + ": " + message;
 
-    int pad = slotInMessage (message);
+    const int pad = padForError (address, message);
     if (address == protocol::in::presetLoad)
     {
         // "slot N: ..." is one of the kit's renders failing; anything else, the kit itself.
@@ -922,11 +1024,6 @@ void DaemonClient::handleError (const juce::OSCMessage& m)
         changed();
         return;
     }
-    if (! isPad (pad))
-    {
-        const auto it = lastPadFor.find (address);
-        pad = it != lastPadFor.end() ? it->second : -1;
-    }
 
     // A cancel with nothing to cancel, a note, a refused /shot/take (a dragged file of another
     // bank) or a preset listing says nothing about the pad's sound.
@@ -942,6 +1039,24 @@ void DaemonClient::handleError (const juce::OSCMessage& m)
         p.error = message;
     }
     changed();
+}
+
+int DaemonClient::padForError (const juce::String& address, const juce::String& message) const
+{
+    // modelLock held. "slot N: ..." (a render failing) or "slot N has no sound ..." names the
+    // pad; else the pad the command was last sent for. A morph's refusal may name a or b
+    // ("slot 1 has no sound to morph"), but the pad waiting for it is its destination.
+    const int named = slotInMessage (message);
+    if (address == protocol::in::morph && ! (isPad (named) && work[(size_t) named].inFlight.kind == Request::Kind::morph))
+    {
+        const auto it = lastPadFor.find (address);
+        return it != lastPadFor.end() ? it->second : -1;
+    }
+    if (isPad (named) || address == protocol::in::presetLoad)
+        return named;
+
+    const auto it = lastPadFor.find (address);
+    return it != lastPadFor.end() ? it->second : -1;
 }
 
 void DaemonClient::handleSlot (const juce::OSCMessage& m)

@@ -28,6 +28,8 @@ struct PadInfo
     float seconds = 0.0f;
     bool imported = false;            // from /shot/load: nothing to re-render from
     juce::String sourceName;          // the imported file's own name
+    juce::String madeBy;              // a sound made from sounds: "varied", "restyled: darker",
+                                      // "morph of pads 0 and 1 at 0.50"; "" for a render or import
     // The sound itself, FLAC: a project reopens with it on another machine or with no daemon.
     std::shared_ptr<const juce::MemoryBlock> audio;
 
@@ -93,6 +95,18 @@ public:
     /** /shot/load: a file inside the daemon's import folders; root detected when omitted. */
     void importFile (int pad, const juce::String& path, std::optional<float> rootNote);
 
+    // Sounds from sounds: the daemon works on its slot's current sound, so these are for pads
+    // with one (the editor refuses the others). The steps, guidance and strength (how far the
+    // new sound may move) are set on the slot in the same bundle. The result replaces the pad's
+    // sound like a render; the pad keeps its prompt.
+    /** /shot/vary: a new sound near the pad's current one, a new seed each time. */
+    void vary (int pad, const params::RenderSettings&);
+    /** /shot/restyle: the pad's sound moved toward `text` ("darker"), its pitch kept. */
+    void restyle (int pad, const juce::String& text, const params::RenderSettings&);
+    /** /shot/morph: the sound `t` (0..1) of the way from pad a's sound to pad b's (a != b), into
+        pad dest, which shows the progress and takes the result. */
+    void morph (int a, int b, float t, int dest);
+
     /** /shot/preset/list, every page; the names arrive in getPresets(). Also asked each time
         the daemon comes online. */
     void refreshPresets();
@@ -137,12 +151,14 @@ public:
 private:
     struct Request
     {
-        enum class Kind { none, render, load, cancel };
+        enum class Kind { none, render, load, cancel, vary, restyle, morph };
         Kind kind = Kind::none;
-        juce::String prompt;  // or the path, for load
+        juce::String prompt;  // or the path, for load; the text, for restyle
         params::RenderSettings settings;
         std::optional<float> rootNote;
         bool acknowledged = false;  // the daemon answered (progress) for it
+        int morphA = -1, morphB = -1;  // a morph's two pads (the request is the destination's)
+        float morphT = 0.0f;
     };
 
     struct PadWork
@@ -174,6 +190,8 @@ private:
     void handle (const juce::OSCMessage&);
     void handleReady (const juce::OSCMessage&);
     void handleError (const juce::OSCMessage&);
+    int padForError (const juce::String& address, const juce::String& message) const;
+    void requestSoundOp (int pad, Request);
     void handleSlot (const juce::OSCMessage&);
     void handlePresetList (const juce::OSCMessage&);
     void handlePresetLoaded (const juce::OSCMessage&);

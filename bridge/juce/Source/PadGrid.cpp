@@ -101,10 +101,12 @@ void PadGrid::paintPad (juce::Graphics& g, int index, juce::Rectangle<float> r) 
     g.setColour (stateColour);
     g.drawFittedText (stateText, footer.toNearestInt(), juce::Justification::centredLeft, 1, 0.8f);
 
-    // Prompt (or the imported file's name).
-    const auto label = pad.imported ? "file: " + (pad.sourceName.isNotEmpty() ? pad.sourceName
-                                                                           : juce::File (pad.path).getFileName())
-                                    : pad.prompt;
+    // Prompt (or the imported file's name), and how a sound made from sounds was made.
+    auto label = pad.imported ? "file: " + (pad.sourceName.isNotEmpty() ? pad.sourceName
+                                                                      : juce::File (pad.path).getFileName())
+                              : pad.prompt;
+    if (pad.madeBy.isNotEmpty())
+        label = label.isEmpty() ? pad.madeBy : label + "\n(" + pad.madeBy + ")";
     g.setFont (juce::Font (13.5f));
     g.setColour (label.isEmpty() ? theme::dimText : theme::text);
     g.drawFittedText (label.isEmpty() ? juce::String ("-") : label, inner.reduced (0.0f, 2.0f).toNearestInt(),

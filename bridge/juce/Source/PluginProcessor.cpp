@@ -11,7 +11,7 @@ const juce::Identifier hostId { "host" }, portId { "port" }, replyPortId { "repl
 const juce::Identifier indexId { "index" }, promptId { "prompt" }, seedId { "seed" }, stepsId { "steps" },
     guidanceId { "guidance" }, strengthId { "strength" }, durationId { "duration" }, pathId { "path" },
     rootId { "root" }, secondsId { "seconds" }, importedId { "imported" }, sourceId { "source" },
-    audioId { "audioFlac" };
+    madeById { "madeBy" }, audioId { "audioFlac" };
 
 juce::ValueTree padToTree (int index, const PadInfo& p)
 {
@@ -27,7 +27,8 @@ juce::ValueTree padToTree (int index, const PadInfo& p)
         .setProperty (rootId, p.rootNote, nullptr)
         .setProperty (secondsId, p.seconds, nullptr)
         .setProperty (importedId, p.imported, nullptr)
-        .setProperty (sourceId, p.sourceName, nullptr);
+        .setProperty (sourceId, p.sourceName, nullptr)
+        .setProperty (madeById, p.madeBy, nullptr);
     if (p.audio != nullptr)  // the sound itself, so the project needs neither the file nor the daemon
         t.setProperty (audioId, p.audio->toBase64Encoding(), nullptr);
     return t;
@@ -48,6 +49,7 @@ PadInfo padFromTree (const juce::ValueTree& t)
     p.seconds = t.getProperty (secondsId, 0.0f);
     p.imported = t.getProperty (importedId, false);
     p.sourceName = t.getProperty (sourceId).toString();
+    p.madeBy = t.getProperty (madeById).toString();
     const auto audio = t.getProperty (audioId).toString();
     if (audio.isNotEmpty())
     {
