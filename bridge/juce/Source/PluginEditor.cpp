@@ -34,6 +34,47 @@ ShotcallerEditor::ShotcallerEditor (ShotcallerProcessor& p) : AudioProcessorEdit
     for (auto* b : { &renderButton, &cancelButton, &diceButton, &kitButton })
         addAndMakeVisible (*b);
 
+    // Sounds from sounds: the selected pad's sound varied, restyled, or morphed with another's.
+    varyButton.setTooltip ("A new sound near the selected pad's, a new seed each time (Strength: how far)");
+    varyButton.onClick = [this] { varySelected(); };
+    varyButton.setComponentID (ids::vary);
+    restyleButton.setTooltip ("Move the selected pad's sound toward these words, its pitch kept (Strength: how far)");
+    restyleButton.onClick = [this] { restyleSelected(); };
+    restyleButton.setComponentID (ids::restyle);
+    restyleBox.setTextToShowWhenEmpty ("restyle: darker, more reverb ...", theme::dimText);
+    restyleBox.setFont (juce::Font (14.0f));
+    restyleBox.setIndents (8, 6);
+    restyleBox.setInputRestrictions (1000);  // the daemon's limit
+    restyleBox.onReturnKey = [this] { restyleSelected(); };
+    restyleBox.setComponentID (ids::restyleText);
+
+    // Released (not at every drag step) it morphs; no wheel or typing, which have no release.
+    morphKnob.setRange (0.0, 1.0, 0.01);
+    morphKnob.setValue (0.5, juce::dontSendNotification);
+    morphKnob.setTextBoxStyle (juce::Slider::TextBoxRight, true, 40, 20);
+    morphKnob.setScrollWheelEnabled (false);
+    morphKnob.setTooltip ("Release to morph: 0 is the selected pad's sound, 1 the 'with' pad's");
+    morphKnob.onDragEnd = [this] { morphSelected(); };
+    morphKnob.setComponentID (ids::morph);
+    for (int i = 0; i < params::numPads; ++i)
+        morphWith.addItem ("pad " + juce::String (i), i + 1);
+    morphWith.setTextWhenNothingSelected ("choose");
+    morphWith.setComponentID (ids::morphWith);
+    morphInto.addItem ("auto", 1);
+    for (int i = 0; i < params::numPads; ++i)
+        morphInto.addItem ("pad " + juce::String (i), i + 2);
+    morphInto.setSelectedId (1, juce::dontSendNotification);
+    morphInto.setComponentID (ids::morphInto);
+    morphLabel.setText ("Morph", juce::dontSendNotification);
+    withLabel.setText ("with", juce::dontSendNotification);
+    intoLabel.setText ("into", juce::dontSendNotification);
+    for (auto* l : { &morphLabel, &withLabel, &intoLabel })
+        l->setJustificationType (juce::Justification::centredRight);
+    for (juce::Component* c : std::initializer_list<juce::Component*> { &varyButton, &restyleButton, &restyleBox,
+                                                                        &morphKnob, &morphWith, &morphInto,
+                                                                        &morphLabel, &withLabel, &intoLabel })
+        addAndMakeVisible (*c);
+
     auto& apvts = processor.getParameters();
     seed.setIncDecButtonsMode (juce::Slider::incDecButtonsDraggable_Vertical);
     seed.setTextBoxStyle (juce::Slider::TextBoxLeft, false, 86, 24);
@@ -81,6 +122,7 @@ ShotcallerEditor::ShotcallerEditor (ShotcallerProcessor& p) : AudioProcessorEdit
         addAndMakeVisible (*l);
     }
 
+    statusLine.setComponentID (ids::status);
     statusLine.setFont (juce::Font (12.5f));
     statusLine.setColour (juce::Label::textColourId, theme::dimText);
     addAndMakeVisible (statusLine);
@@ -129,14 +171,100 @@ void ShotcallerEditor::renderSelected (bool newSeed)
         text = processor.getClient().getPad (pad).prompt;  // Dice on a rendered pad: same prompt
     if (text.isEmpty())
     {
-        statusLine.setText ("type a prompt first", juce::dontSendNotification);
+        showNotice ("type a prompt first");
         return;
     }
 
+    notice.clear();
     if (newSeed)
         processor.rollDice (pad, text);
     else
         processor.renderPad (pad, text);
+}
+
+void ShotcallerEditor::varySelected()
+{
+    const int pad = processor.selectedPad();
+    if (! processor.getClient().getPad (pad).hasSound)
+    {
+        showNotice ("pad " + juce::String (pad) + " has no sound to vary: render one or drop a file on it first");
+        return;
+    }
+    notice.clear();
+    processor.getClient().vary (pad, processor.currentSettings());
+}
+
+void ShotcallerEditor::restyleSelected()
+{
+    const int pad = processor.selectedPad();
+    const auto text = restyleBox.getText().trim();
+    if (text.isEmpty())
+    {
+        showNotice ("type how to restyle pad " + juce::String (pad) + " (\"darker\", \"more reverb\") next to Restyle");
+        return;
+    }
+    if (! processor.getClient().getPad (pad).hasSound)
+    {
+        showNotice ("pad " + juce::String (pad) + " has no sound to restyle: render one or drop a file on it first");
+        return;
+    }
+    notice.clear();
+    processor.getClient().restyle (pad, text, processor.currentSettings());
+}
+
+void ShotcallerEditor::morphSelected()
+{
+    auto& client = processor.getClient();
+    const int a = processor.selectedPad();
+    const int b = morphWith.getSelectedId() - 1;
+    if (b < 0)
+    {
+        showNotice ("choose the pad to morph pad " + juce::String (a) + " with ('with')");
+        return;
+    }
+    if (a == b)
+    {
+        showNotice ("pad " + juce::String (a) + " cannot morph with itself: choose another pad under 'with'");
+        return;
+    }
+    for (int pad : { a, b })
+        if (! client.getPad (pad).hasSound)
+        {
+            showNotice ("pad " + juce::String (pad) + " has no sound to morph");
+            return;
+        }
+    const int dest = morphDestination (a, b);
+    if (dest < 0)
+    {
+        showNotice ("no empty pad to morph into: choose one under 'into'");
+        return;
+    }
+
+    notice.clear();
+    client.morph (a, b, (float) morphKnob.getValue(), dest);
+    // Morphing again (another amount) replaces this pad's morph rather than filling the next.
+    morphInto.setSelectedId (dest + 2, juce::dontSendNotification);
+    lastChange = -1;
+    refresh();
+}
+
+int ShotcallerEditor::morphDestination (int a, int b) const
+{
+    if (morphInto.getSelectedId() >= 2)
+        return morphInto.getSelectedId() - 2;
+
+    const auto pads = processor.getClient().getPads();
+    for (int i = 0; i < params::numPads; ++i)
+        if (i != a && i != b && pads[(size_t) i].status == PadStatus::empty && ! pads[(size_t) i].hasSound)
+            return i;
+    return -1;
+}
+
+void ShotcallerEditor::showNotice (const juce::String& text)
+{
+    notice = text;
+    lastChange = -1;  // shown now, not at the client's next change
+    refresh();
 }
 
 void ShotcallerEditor::applyEndpoint()
@@ -230,16 +358,27 @@ void ShotcallerEditor::refresh()
     {
         shownPad = selected;
         promptBox.setText (view.pads[(size_t) selected].prompt, false);
+        notice.clear();
+    }
+
+    if (morphInto.getSelectedId() == 1)
+    {
+        const int dest = morphDestination (selected, morphWith.getSelectedId() - 1);
+        morphInto.changeItemText (1, dest >= 0 ? "auto: " + juce::String (dest) : juce::String ("auto: none"));
+        morphInto.setSelectedId (1, juce::dontSendNotification);  // shows the new text
     }
 
     status = client.getStatus();
     kitButton.setButtonText (status.kit.isNotEmpty() ? "Kit: " + status.kit : juce::String ("Kits"));
     const auto& pad = view.pads[(size_t) selected];
     juce::String line = "Pad " + juce::String (selected) + ": ";
-    if (pad.status == PadStatus::error)
+    if (notice.isNotEmpty())
+        line = notice;
+    else if (pad.status == PadStatus::error)
         line << pad.error;
     else if (pad.path.isNotEmpty())
-        line << pad.path << (pad.hasSound ? "  (drag the pad onto a track)" : "");
+        line << (pad.madeBy.isNotEmpty() ? pad.madeBy + ", " : juce::String()) << pad.path
+             << (pad.hasSound ? "  (drag the pad onto a track)" : "");
     else
         line << "no sound yet. Type a prompt and press Return, or drop a WAV from the daemon's import folder.";
     if (status.lastError.isNotEmpty())
@@ -325,6 +464,26 @@ void ShotcallerEditor::resized()
         label->setBounds (column.removeFromTop (18));
         slider->setBounds (column);
     }
+
+    // Sounds from sounds: Vary | restyle words, Restyle | Morph knob, with pad, into pad.
+    r.removeFromTop (4);
+    auto soundRow = r.removeFromTop (44);
+    auto centred = [] (juce::Rectangle<int> area, int height) { return area.withSizeKeepingCentre (area.getWidth(), height); };
+    varyButton.setBounds (centred (soundRow.removeFromLeft (70), 30));
+    soundRow.removeFromLeft (12);
+    auto into = soundRow.removeFromRight (122);
+    intoLabel.setBounds (centred (into.removeFromLeft (36), 24));
+    morphInto.setBounds (centred (into.withTrimmedLeft (4), 26));
+    soundRow.removeFromRight (6);
+    auto with = soundRow.removeFromRight (122);
+    withLabel.setBounds (centred (with.removeFromLeft (36), 24));
+    morphWith.setBounds (centred (with.withTrimmedLeft (4), 26));
+    morphKnob.setBounds (soundRow.removeFromRight (90));
+    morphLabel.setBounds (centred (soundRow.removeFromRight (50), 24));
+    soundRow.removeFromRight (10);
+    restyleButton.setBounds (centred (soundRow.removeFromRight (80), 30));
+    soundRow.removeFromRight (6);
+    restyleBox.setBounds (centred (soundRow, 30));
 
     statusLine.setBounds (r.removeFromBottom (22));
     r.removeFromBottom (4);

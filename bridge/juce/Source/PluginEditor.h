@@ -8,8 +8,12 @@
 namespace shotcaller
 {
 /** Prompt box, the kit menu, render settings (seed with dice, steps, guidance, strength,
-    duration), keymap, the 16-pad grid and the daemon's online indicator. Reads the client's state on a timer;
-    every control that is a parameter goes through an APVTS attachment. */
+    duration), keymap, sounds from sounds (Vary, Restyle, Morph), the 16-pad grid and the
+    daemon's online indicator. Reads the client's state on a timer; every control that is a
+    parameter goes through an APVTS attachment. Vary, Restyle and Morph are not parameters:
+    they trigger renders, as Render does.
+
+    Controls have component IDs (ids::...) so a test can find and press them. */
 class ShotcallerEditor : public juce::AudioProcessorEditor, private juce::Timer
 {
 public:
@@ -22,6 +26,18 @@ public:
     /** Pulls the client's state into the controls (the timer does this 20 times a second). */
     void refresh();
 
+    /** Component IDs of the controls. */
+    struct ids
+    {
+        static constexpr const char* vary = "vary";
+        static constexpr const char* restyle = "restyle";
+        static constexpr const char* restyleText = "restyleText";
+        static constexpr const char* morph = "morph";          // the knob: released, it morphs
+        static constexpr const char* morphWith = "morphWith";  // item id: pad + 1
+        static constexpr const char* morphInto = "morphInto";  // item id: 1 auto, pad + 2
+        static constexpr const char* status = "status";
+    };
+
 private:
     using SliderAttachment = juce::AudioProcessorValueTreeState::SliderAttachment;
     using ComboBoxAttachment = juce::AudioProcessorValueTreeState::ComboBoxAttachment;
@@ -33,6 +49,14 @@ private:
     void applyEndpoint();
     void askForKits();
     void showKitMenu();
+    void varySelected();
+    void restyleSelected();
+    void morphSelected();
+    /** Where a morph of pads a and b goes: the pad chosen under 'into', else (auto) the first
+        empty pad other than both; -1 when there is none. */
+    int morphDestination (int a, int b) const;
+    /** A refusal or hint, shown in the status line until the next command or pad change. */
+    void showNotice (const juce::String&);
 
     ShotcallerProcessor& processor;
     juce::LookAndFeel_V4 lookAndFeel { juce::LookAndFeel_V4::getMidnightColourScheme() };
@@ -52,8 +76,16 @@ private:
     std::vector<std::unique_ptr<SliderAttachment>> sliderAttachments;
     std::unique_ptr<ComboBoxAttachment> keymapAttachment;
 
+    // Sounds from sounds.
+    juce::TextButton varyButton { "Vary" }, restyleButton { "Restyle" };
+    juce::TextEditor restyleBox;
+    juce::Slider morphKnob { juce::Slider::RotaryHorizontalVerticalDrag, juce::Slider::TextBoxRight };
+    juce::ComboBox morphWith, morphInto;
+    juce::Label morphLabel, withLabel, intoLabel;
+
     juce::Label portLabel, portEditor, replyLabel, replyEditor;
     juce::Label statusLine;
+    juce::String notice;
 
     PadGrid grid;
     juce::Rectangle<int> header;
