@@ -8,7 +8,8 @@
   saved with ``getStateInformation`` and restored into a second instance, pads dragged out as
   WAV files, the editor painted to a PNG. It prints ``PASS``/``FAIL`` lines; the tests check
   its exit code and its figures. With ``--preset`` it checks the kit browser instead: a kit
-  saved here is listed, loads into the instance's own bank and fills its pads.
+  saved here is listed, loads into the instance's own bank and fills its pads. With
+  ``--sound-ops`` it presses the editor's Vary, Restyle and Morph controls.
 - ``shotcaller_vst3_check`` loads the built ``Shotcaller.vst3`` through the VST3 ABI (no JUCE on
   the host side), gives it the state the first program saved, and plays notes through
   ``IAudioProcessor::process``.
@@ -174,6 +175,33 @@ def test_plugin_loads_a_kit_into_its_own_bank(daemon: DaemonProcess) -> None:
     assert f"of {kits} kits" in checks["preset list refresh"][1]  # every page
 
 
+SOUND_OPS_CHECKS = [
+    "online", "source render", "editor controls", "vary refused on an empty pad",
+    "restyle refuses blank text", "morph refusals", "vary", "restyle", "morph",
+    "morph again into the same pad", "daemon error on the varied pad",
+    "daemon error on the morph's pad", "no allocation on the audio thread",
+]
+
+
+def test_plugin_varies_restyles_and_morphs_pads(daemon: DaemonProcess) -> None:
+    """The editor's sound-to-sound controls against the daemon: Vary gives pad 0 a new sound
+    (new seed, other samples, no longer than its source), Restyle "darker" another, Morph with
+    pad 1 fills the first empty pad (2) and morphs into it again; refusals (no sound, blank
+    words, a pad with itself) are said without sending, and the daemon's own refusals land on
+    the pad that waited."""
+    result = run_program(built(PLUGIN_TEST), "--port", str(daemon.osc_port), "--sound-ops",
+                         "--timeout", "240")
+    checks = parse_report(result.stdout)
+    report = f"{result.stdout}\n{result.stderr}\n--- daemon log ---\n{daemon.log_text()[-3000:]}"
+    assert result.returncode == 0, report
+    for name in SOUND_OPS_CHECKS:
+        assert checks.get(name, (False,))[0], f"{name}\n{report}"
+    assert "seed=-1" in checks["morph"][1] and "into 'auto: 2'" in checks["morph"][1]
+    assert re.match(r"0 allocations, 0 frees", checks["no allocation on the audio thread"][1])
+    log = daemon.log_text()
+    assert re.search(r"slot \d+: morph in", log), log[-3000:]  # the daemon did morph
+
+
 def test_vst3_plays_the_saved_project_through_the_vst3_abi(plugin_run: Run) -> None:
     """Note 36 plays pad 0 from its file; note 39 plays pad 3, whose file the daemon deleted,
     so the VST3 instance renders it again through the daemon; note 37 (empty pad) is silent."""
@@ -219,3 +247,6 @@ def test_plugin_test_usage() -> None:
     assert result.returncode == 2 and "usage:" in result.stderr
     result = run_program(built(PLUGIN_TEST), "--port", "9000", "--preset", KIT, timeout=60)
     assert result.returncode == 2 and "--preset-pads" in result.stderr
+    result = run_program(built(PLUGIN_TEST), "--port", "9000", "--preset", KIT, "--sound-ops",
+                         timeout=60)
+    assert result.returncode == 2 and "--sound-ops" in result.stderr

@@ -5,9 +5,11 @@
 //                          [--model NAME] [--screenshot editor.png] [--state-out state.bin]
 //                          [--timeout 120]
 //   shotcaller_plugin_test --port 9000 --preset NAME --preset-pads 1,4,6 [--timeout 120]
+//   shotcaller_plugin_test --port 9000 --sound-ops [--timeout 120]
 //
 // The second form checks the kit browser alone: NAME is listed, loads into the instance's own
-// bank and fills exactly the pads given (the slots the kit lists) with sounds.
+// bank and fills exactly the pads given (the slots the kit lists) with sounds. The third checks
+// the editor's Vary, Restyle and Morph controls, pressed through the editor's own components.
 //
 // The processor is driven like a host would: prepareToPlay, then processBlock with MIDI
 // note-ons, on this (the "audio") thread, while its OSC worker talks to the daemon over UDP.
@@ -203,6 +205,7 @@ struct Options
 {
     int port = 0;
     juce::String importFile, model, screenshot, stateOut, preset, presetPads;
+    bool soundOps = false;
     double timeout = 120.0;
 };
 
@@ -220,6 +223,7 @@ Options parse (const juce::StringArray& args)
         else if (args[i] == "--preset") o.preset = args[i + 1];
         else if (args[i] == "--preset-pads") o.presetPads = args[i + 1];
     }
+    o.soundOps = args.contains ("--sound-ops");
     return o;
 }
 
@@ -820,6 +824,218 @@ int runPresetTests (const Options& opt)
     std::cout << "SUMMARY passed=" << r.passed << " failed=" << r.failed << std::endl;
     return r.failed == 0 ? 0 : 1;
 }
+
+//==============================================================================
+/** The length a pad's sound plays for, in seconds (`out` starts at its note-on). */
+double playedSeconds (const juce::AudioBuffer<float>& out)
+{
+    return (test::lastAbove (out, 0.0f) + 1) / hostRate;
+}
+
+int runSoundOpsTests (const Options& opt)
+{
+    Report r;
+    Host a (opt.port);
+    auto& client = a->getClient();
+
+    const bool online = a.waitFor ([&] { auto s = client.getStatus(); return s.online && s.state == "ready"; }, opt.timeout);
+    r.check (online, "online", "pong from " + client.getStatus().model);
+    if (! online)
+        return 1;
+
+    // -- a sound to start from -----------------------------------------------------------------
+    a->setParameter (sp::keymap, 0);
+    a->setParameter (sp::steps, 4);
+    a->setParameter (sp::seed, 21);
+    a->setParameter (sp::duration, 1.0f);
+    a->setParameter (sp::strength, 0.5f);  // how far a variation or restyle moves
+    a->renderPad (0, "kick drum");
+    const bool rendered = a.waitReady (0, opt.timeout);
+    const auto source = a.pad (0);
+    const auto sourceOut = a.play ({ { sp::firstDrumNote, 127 } }, 1.5);
+    r.check (rendered && source.hasSound && test::peak (sourceOut) > 1.0e-4f, "source render", "pad 0 " + describe (source));
+    if (! rendered)
+        return 1;
+
+    // -- the editor's own controls -------------------------------------------------------------
+    using Ids = ShotcallerEditor::ids;
+    std::unique_ptr<juce::AudioProcessorEditor> editor (a->createEditor());
+    auto& e = dynamic_cast<ShotcallerEditor&> (*editor);
+    auto* vary = dynamic_cast<juce::Button*> (e.findChildWithID (Ids::vary));
+    auto* restyle = dynamic_cast<juce::Button*> (e.findChildWithID (Ids::restyle));
+    auto* restyleText = dynamic_cast<juce::TextEditor*> (e.findChildWithID (Ids::restyleText));
+    auto* morph = dynamic_cast<juce::Slider*> (e.findChildWithID (Ids::morph));
+    auto* with = dynamic_cast<juce::ComboBox*> (e.findChildWithID (Ids::morphWith));
+    auto* into = dynamic_cast<juce::ComboBox*> (e.findChildWithID (Ids::morphInto));
+    auto* status = dynamic_cast<juce::Label*> (e.findChildWithID (Ids::status));
+    juce::String missing;
+    for (auto [c, id] : { std::pair<juce::Component*, const char*> { vary, Ids::vary }, { restyle, Ids::restyle },
+                          { restyleText, Ids::restyleText }, { morph, Ids::morph }, { with, Ids::morphWith },
+                          { into, Ids::morphInto }, { status, Ids::status } })
+        if (c == nullptr || ! c->isVisible() || c->getBounds().isEmpty()
+            || ! e.getLocalBounds().contains (c->getBounds()))
+            missing << id << " ";
+    r.check (missing.isEmpty(), "editor controls", missing.isEmpty() ? juce::String ("all shown") : "not shown: " + missing);
+    if (missing.isNotEmpty())
+        return 1;
+
+    // The buttons' and the knob's own callbacks: what a click and a release run.
+    auto press = [&] (juce::Button* b) { b->onClick(); };
+    auto release = [&] (double t) { morph->setValue (t, juce::dontSendNotification); morph->onDragEnd(); };
+    auto select = [&] (int pad) { a->setParameter (sp::pad, (float) pad); e.refresh(); };
+    auto statusText = [&] { e.refresh(); return status->getText(); };
+    // A command that went out would be answered (an error, a progress) within this.
+    auto nothingSent = [&] (const juce::String& before)
+    {
+        a.waitFor ([] { return false; }, 1.5);
+        bool idle = client.getStatus().lastError.isEmpty() && a.pad (0).path == before;
+        for (int i = 1; i < sp::numPads; ++i)
+            idle = idle && a.pad (i).status == PadStatus::empty;
+        return idle;
+    };
+
+    // -- refusals: said in the status line, nothing sent --------------------------------------
+    select (5);
+    press (vary);
+    const auto noSound = statusText();
+    r.check (noSound.contains ("pad 5 has no sound to vary") && nothingSent (source.path), "vary refused on an empty pad",
+             "'" + noSound + "', last error '" + client.getStatus().lastError + "'");
+    select (0);
+    restyleText->setText ("   ", false);
+    press (restyle);
+    const auto blank = statusText();
+    r.check (blank.contains ("type how to restyle pad 0") && nothingSent (source.path), "restyle refuses blank text",
+             "'" + blank + "'");
+    with->setSelectedId (0 + 1, juce::dontSendNotification);
+    release (0.5);
+    const auto itself = statusText();
+    with->setSelectedId (7 + 1, juce::dontSendNotification);
+    release (0.5);
+    const auto emptyWith = statusText();
+    r.check (itself.contains ("pad 0 cannot morph with itself") && emptyWith.contains ("pad 7 has no sound to morph")
+                 && nothingSent (source.path),
+             "morph refusals", "a == b: '" + itself + "'; b empty: '" + emptyWith + "'");
+
+    // -- Vary: a new sound near pad 0's --------------------------------------------------------
+    float maxProgress = 0.0f;
+    auto waitNewSound = [&] (int pad, const juce::String& oldPath)
+    {
+        maxProgress = 0.0f;
+        const bool done = a.waitFor ([&]
+        {
+            const auto p = a.pad (pad);
+            if (p.status == PadStatus::rendering)
+                maxProgress = juce::jmax (maxProgress, p.progress);
+            return p.status == PadStatus::error || (p.status == PadStatus::ready && p.path != oldPath);
+        }, opt.timeout);
+        a.waitFor ([] { return false; }, 0.05);  // installed
+        return done && a.pad (pad).status == PadStatus::ready;
+    };
+    auto sameAudio = [] (const PadInfo& x, const PadInfo& y)
+    {
+        return x.audio != nullptr && y.audio != nullptr && *x.audio == *y.audio;
+    };
+    auto plausible = [] (const PadInfo& p, const juce::AudioBuffer<float>& out, double longest)
+    {
+        return p.seconds >= 0.05f && p.seconds <= longest + 0.05 && std::abs (playedSeconds (out) - p.seconds) < 0.02
+            && test::peak (out) > 1.0e-4f;
+    };
+
+    select (0);
+    press (vary);
+    const bool varied = waitNewSound (0, source.path);
+    const auto v = a.pad (0);
+    const auto variedOut = a.play ({ { sp::firstDrumNote, 127 } }, 1.5);
+    const float variedDiff = test::maxDifference (variedOut, sourceOut);
+    r.check (varied && juce::File (v.path).existsAsFile() && v.prompt == "kick drum" && v.madeBy == "varied"
+                 && v.settings.seed != source.settings.seed && ! sameAudio (v, source) && variedDiff > 1.0e-3f
+                 && plausible (v, variedOut, source.seconds) && statusText().contains ("varied"),
+             "vary", "pad 0 " + describe (v) + " " + juce::String (v.seconds, 3) + " s (source "
+                 + juce::String (source.seconds, 3) + " s, seed " + juce::String (source.settings.seed) + "), played "
+                 + juce::String (playedSeconds (variedOut), 3) + " s, max difference from the source "
+                 + juce::String (variedDiff, 4) + ", progress up to " + juce::String (maxProgress, 2));
+
+    // -- Restyle: pad 0's sound moved toward "darker" ------------------------------------------
+    restyleText->setText ("darker", false);
+    press (restyle);
+    const bool restyled = waitNewSound (0, v.path);
+    const auto s = a.pad (0);
+    const auto restyledOut = a.play ({ { sp::firstDrumNote, 127 } }, 1.5);
+    const float restyledDiff = test::maxDifference (restyledOut, variedOut);
+    r.check (restyled && juce::File (s.path).existsAsFile() && s.prompt == "kick drum" && s.madeBy == "restyled: darker"
+                 && ! sameAudio (s, v) && restyledDiff > 1.0e-3f && plausible (s, restyledOut, v.seconds),
+             "restyle", "pad 0 " + describe (s) + " " + juce::String (s.seconds, 3) + " s, played "
+                 + juce::String (playedSeconds (restyledOut), 3) + " s, max difference from the variation "
+                 + juce::String (restyledDiff, 4));
+
+    // -- Morph: halfway from pad 0's sound to pad 1's, into the first empty pad (2) -------------
+    a->renderPad (1, "snare drum");
+    const bool second = a.waitReady (1, opt.timeout);
+    const auto b1 = a.pad (1);
+    select (0);
+    with->setSelectedId (1 + 1, juce::dontSendNotification);
+    into->setSelectedId (1, juce::dontSendNotification);
+    e.refresh();
+    const auto autoText = into->getText();
+    release (0.5);
+    const bool morphed = waitNewSound (2, {});
+    const auto m = a.pad (2);
+    const auto morphedOut = a.play ({ { sp::firstDrumNote + 2, 127 } }, 1.5);
+    r.check (second && morphed && autoText == "auto: 2" && juce::File (m.path).existsAsFile()
+                 && m.madeBy == "morph of pads 0 and 1 at 0.50" && m.settings.seed == -1
+                 && plausible (m, morphedOut, juce::jmax (s.seconds, b1.seconds))
+                 && a.pad (0).path == s.path && a.pad (1).path == b1.path && into->getSelectedId() == 2 + 2,
+             "morph", "into '" + autoText + "': pad 2 " + describe (m) + " " + juce::String (m.seconds, 3) + " s, played "
+                 + juce::String (playedSeconds (morphedOut), 3) + " s; 'into' now '" + into->getText() + "'");
+
+    // Released again at another amount: the same pad's morph is replaced, no new pad filled.
+    release (0.25);
+    const bool again = waitNewSound (2, m.path);
+    r.check (again && a.pad (2).madeBy == "morph of pads 0 and 1 at 0.25" && a.pad (3).status == PadStatus::empty,
+             "morph again into the same pad", "pad 2 " + describe (a.pad (2)) + " | pad 3 " + describe (a.pad (3)));
+    editor.reset();
+
+    // -- the daemon's refusals land on the pad that waited -------------------------------------
+    // A project reopened against another bank: the pads play their embedded sounds, but the
+    // daemon's slots have none to vary or morph.
+    Host b (opt.port);
+    {
+        std::array<PadInfo, sp::numPads> saved {};
+        saved[0] = a.pad (0);
+        saved[1] = a.pad (1);
+        b->getClient().restorePads (saved);
+    }
+    auto& bc = b->getClient();
+    const bool restored = b.waitFor ([&] { return bc.getStatus().online && b.pad (0).hasSound && b.pad (1).hasSound; },
+                                     opt.timeout);
+    std::unique_ptr<juce::AudioProcessorEditor> editorB (b->createEditor());
+    auto& eb = dynamic_cast<ShotcallerEditor&> (*editorB);
+    b->setParameter (sp::pad, 0);
+    eb.refresh();
+    dynamic_cast<juce::Button*> (eb.findChildWithID (Ids::vary))->onClick();
+    b.waitFor ([&] { return b.pad (0).status == PadStatus::error; }, 30.0);
+    eb.refresh();
+    const auto bStatus = dynamic_cast<juce::Label*> (eb.findChildWithID (Ids::status))->getText();
+    const auto bp0 = b.pad (0);
+    r.check (restored && bp0.status == PadStatus::error && bp0.error.contains ("slot 0 has no sound to vary")
+                 && bp0.hasSound && bStatus.contains ("no sound to vary"),
+             "daemon error on the varied pad", "pad 0 " + describe (bp0) + "; status '" + bStatus + "'");
+
+    dynamic_cast<juce::ComboBox*> (eb.findChildWithID (Ids::morphWith))->setSelectedId (1 + 1, juce::dontSendNotification);
+    dynamic_cast<juce::Slider*> (eb.findChildWithID (Ids::morph))->onDragEnd();
+    b.waitFor ([&] { return b.pad (2).status == PadStatus::error; }, 30.0);
+    const auto bp2 = b.pad (2);
+    r.check (bp2.status == PadStatus::error && bp2.error.contains ("no sound to morph") && ! bp2.hasSound
+                 && b.pad (1).status == PadStatus::ready,
+             "daemon error on the morph's pad", "pad 2 " + describe (bp2) + " | pad 1 " + describe (b.pad (1)));
+    editorB.reset();
+
+    r.check (audioAllocations.load() == 0 && audioFrees.load() == 0, "no allocation on the audio thread",
+             juce::String (audioAllocations.load()) + " allocations, " + juce::String (audioFrees.load())
+                 + " frees in " + juce::String (a.blocksProcessed + b.blocksProcessed) + " processBlock calls");
+    std::cout << "SUMMARY passed=" << r.passed << " failed=" << r.failed << std::endl;
+    return r.failed == 0 ? 0 : 1;
+}
 } // namespace
 
 int main (int argc, char* argv[])
@@ -830,17 +1046,20 @@ int main (int argc, char* argv[])
 
     const auto options = parse (args);
     const bool presetMode = options.preset.isNotEmpty();
-    if (options.port <= 0 || (options.importFile.isEmpty() && ! presetMode)
-        || (presetMode && options.presetPads.isEmpty()))
+    if (options.port <= 0 || (options.importFile.isEmpty() && ! presetMode && ! options.soundOps)
+        || (presetMode && options.presetPads.isEmpty()) || (presetMode && options.soundOps))
     {
         std::cerr << "usage: shotcaller_plugin_test --port N --import-file PATH [--model NAME] "
                      "[--screenshot OUT.png] [--state-out FILE] [--timeout S]\n"
-                     "       shotcaller_plugin_test --port N --preset NAME --preset-pads P,Q,... [--timeout S]"
+                     "       shotcaller_plugin_test --port N --preset NAME --preset-pads P,Q,... [--timeout S]\n"
+                     "       shotcaller_plugin_test --port N --sound-ops [--timeout S]"
                   << std::endl;
         return 2;
     }
 
     // Components need a MessageManager; nothing here needs an X display.
     const juce::ScopedJuceInitialiser_GUI gui;
+    if (options.soundOps)
+        return runSoundOpsTests (options);
     return presetMode ? runPresetTests (options) : runTests (options);
 }
