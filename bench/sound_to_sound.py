@@ -16,7 +16,7 @@ soundfont corpus). Sounds are drawn evenly over its classes. Printed:
 - restyle: for bright, dark, long, short and each effect word, at each ``--restyle-strengths``,
   how often the restyled sound moves from its source the way the word asks (the measures of
   ``bench/palette.py``), and how far a pitched sound's pitch moved from the source's
-  measured pitch (cents; ≤ 15 asked);
+  measured pitch (cents; ≤ 15 asked), over the sources heard within 50 cents of their root;
 - transfer: the share of pairs whose centroid moves toward the texture's, and the pitch kept.
 """
 
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from server.audio_io import load_mono  # noqa: E402
 from server.corpus.descriptors import describe  # noqa: E402
 from server.diffusion.prompt_words import prompt_qualities  # noqa: E402
-from server.diffusion.restyle_moves import restyle_duration  # noqa: E402
+from server.diffusion.restyle_moves import restyle_duration, variation_strength  # noqa: E402
 from server.eval.metrics import distinct_count, logmel  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -111,7 +111,8 @@ def main() -> int:
           f"classes; model {args.model}")
 
     def vary(y: np.ndarray, root: float | None, strength: float, seed: int) -> np.ndarray:
-        return pipe("one-shot sample", pitch=root, seed=seed, strength=strength,
+        return pipe("one-shot sample", pitch=root, seed=seed,
+                    strength=variation_strength(strength),
                     guidance_scale=0.0, init_audio=y, init_sampling_rate=SR,
                     tonal=root is not None,
                     duration_in_s=restyle_duration(len(y) / SR, set(), longest),
@@ -145,9 +146,12 @@ def restyle_figures(pipe, sounds: list, strengths: list[float]) -> None:
             # the source's own pitch, measured as the result's is (a sample is seldom exactly
             # on its nominal root)
             source_pitch = measure_pitch(y, SR, root) if root is not None else None
+            if source_pitch is not None and abs(source_pitch - root) > 0.5:
+                source_pitch = None  # no clear pitch at its root (an fx, an octave error)
             for word, (measure, sign) in RESTYLE_WORDS.items():
                 duration = restyle_duration(len(y) / SR, prompt_qualities(word), longest)
-                out = pipe(word, pitch=root, seed=3000 + n, strength=strength, init_audio=y,
+                out = pipe(word, pitch=root, seed=3000 + n,
+                           strength=variation_strength(strength), init_audio=y,
                            init_sampling_rate=SR, tonal=root is not None, effects=True,
                            duration_in_s=duration, output_sampling_rate=SR).audios
                 moved[word].append(sign * (MEASURES[measure](out) - MEASURES[measure](y)) > 0)

@@ -233,6 +233,10 @@ def test_restyle_and_morph_make_new_sounds_from_slots(peer: OscPeer) -> None:
     assert moved[2] == 40.0 and Path(moved[1]).is_file()
     assert "out of range" in peer.error_for("/shot/morph", 14, 15, 1.5, 13)
     assert "only spaces" in peer.error_for("/shot/restyle", 14, "   ")
+    # the same slot twice: said, and nothing is queued for the destination
+    assert "both slot 14" in peer.error_for("/shot/morph", 14, 14, 0.5, 13)
+    assert "both slot 15" in peer.error_for("/shot/transfer", 15, 15, 13)
+    assert peer.request("/shot/get", 13, reply="/shot/slot")[12] == moved[1]
 
 
 def test_cancel_keeps_the_previous_render(peer: OscPeer) -> None:

@@ -126,6 +126,39 @@ def test_a_variation_moves_away_from_its_source_as_strength_grows(pipe) -> None:
     assert not np.allclose(a.audios[:n], b.audios[:n]) and a.root_note == 57.0
 
 
+def test_a_restyle_moves_the_way_its_words_ask_and_keeps_its_pitch(pipe) -> None:
+    """/shot/restyle's mechanism at the daemon's strength: "brighter", "darker" and "longer"
+    heard against the source, and a low bass kept on its own pitch (the codec alone moved
+    bass notes up to 90 cents flat). The source is a plain decaying saw on E1, a pitch the
+    measure can be sure of (the model's own bass renders are not always on theirs)."""
+    from server.corpus.descriptors import describe
+    from server.diffusion.endings import decay_time
+    from server.diffusion.restyle_moves import restyle_duration
+    from server.diffusion.tuning import measure_pitch
+
+    sr = 44100
+    t = np.arange(int(1.5 * sr)) / sr
+    hz = 440.0 * 2 ** ((40 - 69) / 12)
+    saw = sum(np.sin(2 * np.pi * k * hz * t) / k for k in range(1, int(5000 / hz)))
+    source = (0.5 * saw * np.exp(-t / 0.25)).astype(np.float32)
+    heard = measure_pitch(source, sr, 40.0)
+
+    def restyle(words: str, qualities: set[str]) -> np.ndarray:
+        return pipe(words, pitch=40.0, seed=5, strength=0.1, init_audio=source,
+                    init_sampling_rate=sr, tonal=True, effects=True,
+                    duration_in_s=restyle_duration(len(source) / sr, qualities, 8.0)).audios
+
+    def centroid(y: np.ndarray) -> float:
+        return describe(y, sr=sr).centroid_hz
+
+    bright, dark = restyle("bright", {"bright"}), restyle("dark", {"dark"})
+    long = restyle("long", {"long_release"})
+    assert centroid(bright) > 1.1 * centroid(source) > 1.1 * centroid(dark)
+    assert decay_time(long, sr) > decay_time(source, sr)
+    for y in (bright, dark, long):
+        assert abs(measure_pitch(y, sr, 40.0) - heard) * 100 < 15
+
+
 def test_a_morph_of_a_pitched_pair_has_one_pitch_and_the_endpoints_loudness(pipe) -> None:
     """/shot/morph's mechanism on the shipped codec: at t = 0.5 one pitch (A's root, where the
     spectrum peaks), not the two of a crossfade; loudness between the endpoints; the endpoints

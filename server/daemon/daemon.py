@@ -30,7 +30,7 @@ from server import __version__
 from server.atomic_file import describe_os_error, link_or_copy
 from server.audio_io import AudioReadError, load_mono, write_wav_atomic
 from server.diffusion.prompt_words import prompt_qualities
-from server.diffusion.restyle_moves import restyle_duration
+from server.diffusion.restyle_moves import restyle_duration, variation_strength
 
 from .config import DaemonConfig
 from .engine import Engine, EngineError, RenderRequest, check_model_dir
@@ -418,6 +418,7 @@ class Daemon:
 
     def morph(self, a: int, b: int, t: float, dest: int, sender: Address | None) -> None:
         """The sound ``t`` of the way from slot ``a``'s to slot ``b``'s, into slot ``dest``."""
+        self._two_slots(a, b, "morph")
         audio_a, root_a = self._current_sound(a, "morph")
         audio_b, root_b = self._current_sound(b, "morph")
         self._queue_sound_op(dest, sender, "morph", lambda: self.engine.morph(
@@ -425,10 +426,17 @@ class Daemon:
 
     def transfer(self, a: int, b: int, dest: int, sender: Address | None) -> None:
         """The texture of slot ``b``'s sound on the content (pitch, envelope) of ``a``'s."""
+        self._two_slots(a, b, "transfer")
         audio_a, root_a = self._current_sound(a, "transfer")
         audio_b, _ = self._current_sound(b, "transfer")
         self._queue_sound_op(dest, sender, "transfer", lambda: self.engine.transfer(
             audio_a, audio_b, root=root_a), self._credits(a, b))
+
+    def _two_slots(self, a: int, b: int, what: str) -> None:
+        """A morph or transfer takes two sounds: the same slot twice is a mistake, said so."""
+        if a == b:
+            raise ValueError(f"{what} needs two different slots: a and b are both slot "
+                             f"{self._local(a)}")
 
     def _credits(self, *slots: int) -> str:
         """The credits of the slots' current sounds, each once (a morph owes both)."""
@@ -488,11 +496,12 @@ class Daemon:
             # as long as its source (a "long" restyle longer), within what the model renders
             duration = restyle_duration(audio.size / self.config.sample_rate,
                                         prompt_qualities(prompt) if restyle else set(), longest)
+            strength = variation_strength(params.strength)
         else:
-            duration = params.duration
+            duration, strength = params.duration, params.strength
         request = RenderRequest(slot=slot, prompt=prompt, negative=params.negative,
                                 seed=seed, steps=params.steps, guidance=guidance,
-                                duration=duration, strength=params.strength,
+                                duration=duration, strength=strength,
                                 pitch=pitch, **extra)
         subtype = SUBTYPES[self.config.wav_format]
         # A variation owes what its source sound owed; a render from text, its library seed.

@@ -315,23 +315,27 @@ class ShotcallerPipeline(DiffusionPipeline):
         if init_audio is not None:  # the sound a variation or restyle is heard against
             source = resample(np.asarray(init_audio, dtype=np.float32),
                               orig_sr=init_sampling_rate, target_sr=output_sampling_rate)
-        if tonal and (self.defaults.tune if tune is None else tune):
-            # 9. Put a pitched render on its note (see tuning.py), a variation on its source's
-            #    own pitch (a sample is seldom exactly on its nominal root); the root stays
-            target = float(pitch)
-            if source is not None:
-                target = measure_pitch(source, output_sampling_rate, float(pitch)) or target
-            audio, _ = tune_to_note(audio, output_sampling_rate, target)
-        # 10. The effects the prompt names, drawn from the seed (effects.py); a restyle's
-        #     qualities moved too (restyle_moves.py), each confirmed against its source
+        # 9. A restyle's qualities moved (restyle_moves.py), each confirmed against its source
         if effects is None:
             effects = init_audio is None
         if effects and source is not None:
             audio = apply_moves(audio, output_sampling_rate, qualities, source, seed)
+        if tonal and (self.defaults.tune if tune is None else tune):
+            # 10. Put a pitched render on its note (see tuning.py), a variation on its source's
+            #     own pitch (a sample is seldom exactly on its nominal root); the root stays.
+            #     There a drift of up to VARIATION_MAX_CENTS is the codec's, at low notes most
+            #     (a 52 Hz bass came back 89 cents flat, out of a render's 70-cent reach).
+            target, reach = float(pitch), 70.0
+            if source is not None:
+                target = measure_pitch(source, output_sampling_rate, float(pitch)) or target
+                reach = VARIATION_MAX_CENTS
+            audio, _ = tune_to_note(audio, output_sampling_rate, target, max_cents=reach)
+        # 11. The effects the prompt names, drawn from the seed (effects.py), a restyle's
+        #     confirmed against its source
         if effects:
             audio = apply_effects(audio, output_sampling_rate, prompt_effects(prompt), seed,
                                   reference=source)
-        # 11. From its onset to where it has died away, at most the duration (endings.py)
+        # 12. From its onset to where it has died away, at most the duration (endings.py)
         audio, _ = finish(audio, output_sampling_rate, duration_in_s)
         return ShotcallerOutput(
             audios=audio, sampling_rate=output_sampling_rate,
@@ -341,6 +345,10 @@ class ShotcallerPipeline(DiffusionPipeline):
             if neighbours is not None and seed_latent is not None else "",
         )
 
+
+#: how far a variation's pitch is pulled back onto its source's (an octave or a fifth off is
+#: a measuring error, not a drift)
+VARIATION_MAX_CENTS = 250.0
 
 #: a "short" sustained note is let go after this; a "long" one holds until its release has
 #: this long left of the duration

@@ -31,6 +31,17 @@ ATTACK_S = 0.03
 LONG_ROOM = 2.5
 
 
+def variation_strength(strength: float) -> float:
+    """The share of the denoising a variation or restyle at a slot's ``strength`` re-runs.
+
+    A slot's strength is how far the new sound may move from the old. Re-running that share
+    of the steps is too timid in the middle: measured on 8 corpus sounds, 8 variations at 0.2
+    were 1-2 distinct sounds (their log-mel spectra correlated 0.98-0.99) and at 0.4 mostly 8.
+    The square root keeps 0.05 subtle (0.22 of the steps, still 0.97-0.99 like its source),
+    makes 0.2 a new sound (0.45) and 0.6 a cousin (0.77); 1.0 stays a render from noise."""
+    return float(min(1.0, max(0.0, strength)) ** 0.5)
+
+
 def restyle_duration(source_s: float, qualities: set[str], longest: float) -> float:
     """How long a restyle of a ``source_s`` sound may be: as long as its source, and for words
     asking "long" room to ring on (the ending still trims it where it has died away)."""
