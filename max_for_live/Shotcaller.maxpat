@@ -18,11 +18,11 @@
 		"openrect": [
 			0,
 			0,
-			530,
+			640,
 			169
 		],
 		"openinpresentation": 1,
-		"devicewidth": 530,
+		"devicewidth": 640,
 		"default_fontsize": 10,
 		"default_fontface": 0,
 		"default_fontname": "Arial Bold",
@@ -2128,6 +2128,498 @@
 					],
 					"text": "toclip"
 				}
+			},
+			{
+				"box": {
+					"id": "obj-vary-btn",
+					"maxclass": "live.text",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						980,
+						300,
+						50,
+						20
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						532,
+						6,
+						44,
+						16
+					],
+					"mode": 0,
+					"text": "Vary",
+					"texton": "Vary",
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Vary",
+							"parameter_shortname": "Vary",
+							"parameter_type": 2,
+							"parameter_mmin": 0,
+							"parameter_mmax": 1,
+							"parameter_enum": [
+								"off",
+								"on"
+							],
+							"parameter_invisible": 2
+						}
+					},
+					"varname": "Vary"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-vary-sel",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						980,
+						330,
+						40,
+						22
+					],
+					"text": "sel 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-vary-msg",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						980,
+						360,
+						50,
+						22
+					],
+					"text": "vary"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-restyle-btn",
+					"maxclass": "live.text",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1050,
+						300,
+						60,
+						20
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						580,
+						6,
+						54,
+						16
+					],
+					"mode": 0,
+					"text": "Restyle",
+					"texton": "Restyle",
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Restyle",
+							"parameter_shortname": "Restyle",
+							"parameter_type": 2,
+							"parameter_mmin": 0,
+							"parameter_mmax": 1,
+							"parameter_enum": [
+								"off",
+								"on"
+							],
+							"parameter_invisible": 2
+						}
+					},
+					"varname": "Restyle"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-restyle-sel",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1050,
+						330,
+						40,
+						22
+					],
+					"text": "sel 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-restyle-msg",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1050,
+						360,
+						50,
+						22
+					],
+					"text": "restyle"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-dial",
+					"maxclass": "live.dial",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"float"
+					],
+					"patching_rect": [
+						1130,
+						300,
+						44,
+						48
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						532,
+						28,
+						44,
+						48
+					],
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Morph Amount",
+							"parameter_shortname": "Morph",
+							"parameter_type": 0,
+							"parameter_mmin": 0.0,
+							"parameter_mmax": 1.0,
+							"parameter_initial_enable": 1,
+							"parameter_initial": [
+								0.5
+							],
+							"parameter_unitstyle": 5,
+							"parameter_invisible": 1
+						}
+					},
+					"varname": "Morph_Amount"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-amount",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1130,
+						360,
+						130,
+						22
+					],
+					"text": "prepend morph amount"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-with-label",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"outlettype": [],
+					"patching_rect": [
+						1280,
+						280,
+						40,
+						20
+					],
+					"text": "with",
+					"presentation": 1,
+					"presentation_rect": [
+						580,
+						30,
+						28,
+						18
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-with",
+					"maxclass": "live.numbox",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"float"
+					],
+					"patching_rect": [
+						1280,
+						300,
+						44,
+						15
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						606,
+						31,
+						28,
+						15
+					],
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Morph With",
+							"parameter_shortname": "With",
+							"parameter_type": 1,
+							"parameter_mmin": 0,
+							"parameter_mmax": 15,
+							"parameter_initial_enable": 1,
+							"parameter_initial": [
+								1
+							],
+							"parameter_unitstyle": 0,
+							"parameter_invisible": 1
+						}
+					},
+					"varname": "Morph_With"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-with-prepend",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1280,
+						330,
+						120,
+						22
+					],
+					"text": "prepend morph with"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-into-label",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"outlettype": [],
+					"patching_rect": [
+						1410,
+						280,
+						40,
+						20
+					],
+					"text": "into",
+					"presentation": 1,
+					"presentation_rect": [
+						580,
+						48,
+						28,
+						18
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-into",
+					"maxclass": "live.numbox",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"float"
+					],
+					"patching_rect": [
+						1410,
+						300,
+						44,
+						15
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						606,
+						49,
+						28,
+						15
+					],
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Morph Into",
+							"parameter_shortname": "Into",
+							"parameter_type": 1,
+							"parameter_mmin": 0,
+							"parameter_mmax": 15,
+							"parameter_initial_enable": 1,
+							"parameter_initial": [
+								15
+							],
+							"parameter_unitstyle": 0,
+							"parameter_invisible": 1
+						}
+					},
+					"varname": "Morph_Into"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-into-prepend",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1410,
+						330,
+						120,
+						22
+					],
+					"text": "prepend morph into"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-btn",
+					"maxclass": "live.text",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1540,
+						300,
+						60,
+						20
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						580,
+						68,
+						54,
+						16
+					],
+					"mode": 0,
+					"text": "Morph",
+					"texton": "Morph",
+					"parameter_enable": 1,
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_longname": "Morph",
+							"parameter_shortname": "Morph",
+							"parameter_type": 2,
+							"parameter_mmin": 0,
+							"parameter_mmax": 1,
+							"parameter_enum": [
+								"off",
+								"on"
+							],
+							"parameter_invisible": 2
+						}
+					},
+					"varname": "Morph"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-sel",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1540,
+						330,
+						40,
+						22
+					],
+					"text": "sel 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-morph-msg",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1540,
+						360,
+						50,
+						22
+					],
+					"text": "morph"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-ops-hint",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"outlettype": [],
+					"patching_rect": [
+						980,
+						420,
+						300,
+						40
+					],
+					"text": "Vary: near the slot's sound. Restyle: toward the prompt box's words. Morph: slot to 'with', into 'into'.",
+					"presentation": 1,
+					"presentation_rect": [
+						532,
+						90,
+						104,
+						72
+					]
+				}
 			}
 		],
 		"lines": [
@@ -3306,6 +3798,186 @@
 						0
 					]
 				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-vary-btn",
+						0
+					],
+					"destination": [
+						"obj-vary-sel",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-vary-sel",
+						0
+					],
+					"destination": [
+						"obj-vary-msg",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-vary-msg",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-restyle-btn",
+						0
+					],
+					"destination": [
+						"obj-restyle-sel",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-restyle-sel",
+						0
+					],
+					"destination": [
+						"obj-restyle-msg",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-restyle-msg",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-dial",
+						0
+					],
+					"destination": [
+						"obj-morph-amount",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-amount",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-with",
+						0
+					],
+					"destination": [
+						"obj-morph-with-prepend",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-with-prepend",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-into",
+						0
+					],
+					"destination": [
+						"obj-morph-into-prepend",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-into-prepend",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-btn",
+						0
+					],
+					"destination": [
+						"obj-morph-sel",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-sel",
+						0
+					],
+					"destination": [
+						"obj-morph-msg",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-morph-msg",
+						0
+					],
+					"destination": [
+						"obj-45",
+						0
+					]
+				}
 			}
 		],
 		"parameters": {
@@ -3387,6 +4059,36 @@
 			"obj-toclip-btn": [
 				"To Clip",
 				"To clip",
+				0
+			],
+			"obj-vary-btn": [
+				"Vary",
+				"Vary",
+				0
+			],
+			"obj-restyle-btn": [
+				"Restyle",
+				"Restyle",
+				0
+			],
+			"obj-morph-dial": [
+				"Morph Amount",
+				"Morph",
+				0
+			],
+			"obj-morph-with": [
+				"Morph With",
+				"With",
+				0
+			],
+			"obj-morph-into": [
+				"Morph Into",
+				"Into",
+				0
+			],
+			"obj-morph-btn": [
+				"Morph",
+				"Morph",
 				0
 			]
 		},

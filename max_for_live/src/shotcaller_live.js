@@ -553,6 +553,8 @@ function Shotcaller(makeApi, emit, options) {
   // the daemon's folder, taken.
   this.folder = "";
   this.kitNames = [];       // /shot/preset/list pages gathered so far
+  // Morph: the selected slot's sound `amount` of the way to slot `with`'s, into slot `into`.
+  this.morphing = { amount: 0.5, "with": 1, into: NUM_SLOTS - 1 };
 }
 
 Shotcaller.prototype.liveVersion = function () {
@@ -666,6 +668,73 @@ Shotcaller.prototype.render = function () {
     this.send(messages[i]);
   }
   return true;
+};
+
+// Vary, Restyle, Morph: new sounds from the sounds the daemon holds for the bank's slots (it
+// answers "slot N has no sound to vary" itself, also for sounds this device has not seen
+// since the set was opened). The Strength knob is the distance, so it goes first.
+Shotcaller.prototype.soundOp = function (slot, build) {
+  var messages;
+  try {
+    this.requireBank();
+    messages = [setMessage(this.slot, "strength", this.params.strength),
+      setMessage(this.slot, "steps", this.params.steps),
+      setMessage(this.slot, "guidance", this.params.guidance), build()];
+  } catch (e) {
+    this.showError(e.message);
+    return false;
+  }
+  this.showError("");
+  this.setPad(slot, 0.01);
+  this.emit.ui("progress", 0);
+  this.showStatus("slot " + slot + ": " + messages[3][0].replace("/shot/", "") + "...");
+  for (var i = 0; i < messages.length; i++) {
+    this.send(messages[i]);
+  }
+  return true;
+};
+
+// A new sound near the selected slot's (its prompt, if any, guides it), a new seed each time.
+Shotcaller.prototype.vary = function () {
+  var slot = this.slot;
+  return this.soundOp(slot, function () { return ["/shot/vary", checkSlot(slot)]; });
+};
+
+// The selected slot's sound moved toward the words in the prompt box ("dustier, more
+// reverb"), its pitch kept; the slot's own prompt stays for its next render.
+Shotcaller.prototype.restyle = function () {
+  var slot = this.slot;
+  var words = this.prompt;
+  return this.soundOp(slot, function () {
+    var text = String(words).replace(/^\s+|\s+$/g, "");
+    if (text.length === 0) {
+      throw new RangeError("Restyle: type the words to restyle with in the prompt box");
+    }
+    return ["/shot/restyle", checkSlot(slot), checkPrompt(text)];
+  });
+};
+
+// amount (0-1), with (the other slot), into (the slot that gets the morph).
+Shotcaller.prototype.setMorph = function (key, value) {
+  if (key === "amount") {
+    this.morphing.amount = clamp(Number(value), 0, 1);
+  } else if (key === "with" || key === "into") {
+    this.morphing[key] = checkSlot(Math.round(value));
+  } else {
+    throw new RangeError("unknown morph setting '" + key + "'");
+  }
+};
+
+Shotcaller.prototype.morph = function () {
+  var a = this.slot;
+  var m = this.morphing;
+  return this.soundOp(m.into, function () {
+    if (m["with"] === a) {
+      throw new RangeError("Morph: slot " + a + " cannot morph with itself: choose another " +
+        "slot in 'with'");
+    }
+    return ["/shot/morph", checkSlot(a), checkSlot(m["with"]), m.amount, checkSlot(m.into)];
+  });
 };
 
 // Dice: a new seed (shown in the seed box, so it is saved with the set), then render.
@@ -806,6 +875,9 @@ Shotcaller.prototype.handlers = {
     if (slot) {
       this.settlePad(Number(slot[1]));
     }
+    if (r.address === "/shot/morph") {  // it names A or B; the pad waiting is `into`
+      this.settlePad(this.morphing.into);
+    }
     this.emit.ui("progress", 0);
     this.showError(plainError(r.address, r.message));
     return r;
@@ -818,7 +890,10 @@ function plainError(address, message) {
     "/shot/set": "A setting was refused",
     "/shot/render": "Render failed",
     "/shot/note": "Note not played",
-    "/shot/cancel": "Nothing to cancel"
+    "/shot/cancel": "Nothing to cancel",
+    "/shot/vary": "Vary failed",
+    "/shot/restyle": "Restyle failed",
+    "/shot/morph": "Morph failed"
   }[address] || ("Daemon error (" + address + ")");
   return what + ": " + message;
 }

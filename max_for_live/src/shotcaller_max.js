@@ -6,7 +6,7 @@
 // Inlet 0:  init (from [live.thisdevice]), tick (from [metro]), bank <name> (the name stored
 //           with the set, from [pattr bank_store]), prompt <text>, slot <n>,
 //           seed|steps|guidance|strength|duration <x>, mode <0|1>, render, dice, cancel,
-//           toclip, kit <name> (from the kit menu), folder <path> (the folder dialog, or
+//           toclip, vary, restyle, morph [amount|with|into <x>], kit <name> (the kit menu), folder <path> (the folder dialog, or
 //           [pattr folder_store] at load), note <pitch> <velocity>, and every reply from
 //           [node.script shotcaller_net.js] ("/shot/... args", "/local/kept ...").
 // Outlet 0: OSC messages for the device's socket, through [prepend send]
@@ -121,6 +121,23 @@ function dice() {
 
 function cancel() {
   guarded(function () { device.cancel(); });
+}
+
+function vary() {
+  guarded(function () { device.vary(); });
+}
+
+function restyle() {
+  guarded(function () { device.restyle(); });
+}
+
+// "morph" alone (the Morph button) morphs; "morph amount|with|into X" sets where from and to.
+function morph(key, value) {
+  if (key === undefined) {
+    guarded(function () { device.morph(); });
+    return;
+  }
+  guarded(function () { device.setMorph(key, value); });
 }
 
 function toclip() {

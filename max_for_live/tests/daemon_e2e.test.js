@@ -485,6 +485,59 @@ test.describe("device logic against the real daemon over UDP", { timeout: 600000
     assert.deepEqual(live.errors, []);
   });
 
+  test("Vary, Restyle and Morph: new sounds from the bank's own, loaded as renders are", async () => {
+    const live = new FakeLive({ version: [12, 4, 0] });
+    const track = live.addTrack();
+    live.addThisDevice(track);
+    const rack = live.addDrumRack(track);
+    const { device, rec } = await link.attach(live);
+    device.setParam("steps", 2);
+    device.setParam("duration", 0.4);
+    const rendered = [];
+    for (const [slot, prompt] of [[8, "glassy bell pluck"], [9, "fat 808 kick"]]) {
+      device.setSlot(slot);
+      device.setPrompt(prompt);
+      const ready = link.waitFor("/shot/ready", (a) => a[0] === slot);
+      assert.equal(device.render(), true);
+      rendered.push((await ready).args[1]);
+    }
+    const padFile = (slot) => live.padChains(rack, logic.padNoteForSlot(slot))[0]
+      .children.devices[0].child.sample.props.file_path;
+    // Vary the kick: a new file on its pad, a new seed.
+    const varied = link.waitFor("/shot/ready", (a) => a[0] === 9 && a[1] !== rendered[1]);
+    assert.equal(device.vary(), true);
+    const v = (await varied).args;
+    assert.ok(fs.existsSync(v[1]) && v[4] >= 0);
+    assert.equal(padFile(9), v[1]);
+    // Restyle it by the prompt box's words; the slot keeps its own prompt.
+    device.setPrompt("darker, more reverb");
+    const restyled = link.waitFor("/shot/ready", (a) => a[0] === 9 && a[1] !== v[1]);
+    assert.equal(device.restyle(), true);
+    const r = (await restyled).args;
+    assert.equal(padFile(9), r[1]);
+    const state = link.waitFor("/shot/slot", (a) => a[0] === 9);
+    link.send(["/shot/get", 9]);
+    assert.equal((await state).args[2], "fat 808 kick");
+    // Morph the kick toward the bell into slot 10.
+    device.setMorph("with", 8);
+    device.setMorph("into", 10);
+    device.setMorph("amount", 0.5);
+    const morphed = link.waitFor("/shot/ready", (a) => a[0] === 10);
+    assert.equal(device.morph(), true);
+    const m = (await morphed).args;
+    assert.equal(m[4], -1);  // a morph draws no seed
+    assert.equal(padFile(10), m[1]);
+    assert.equal(rec.last("pads")[10], 1);
+    // A slot the bank has no sound in: the daemon says so, the pad settles back to empty.
+    device.setSlot(12);
+    const refused = link.waitFor("/shot/error", (a) => a[0] === "/shot/vary");
+    assert.equal(device.vary(), true);
+    await refused;
+    assert.match(rec.last("error"), /^Vary failed: slot 12 has no sound to vary/);
+    assert.equal(rec.last("pads")[12], 0);
+    assert.deepEqual(live.errors, []);
+  });
+
   // Last: it restarts the daemon.
   test("with a keep folder, the loaded sound lies in the set's folder: 20 re-renders and a restart later", async () => {
     const project = path.join(root, "My Song Project");

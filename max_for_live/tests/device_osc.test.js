@@ -252,3 +252,67 @@ test("/shot/note/ready with a Drum Rack plays the slot's pad", (t) => {
   device.onOsc("/shot/note/ready", [37, file, 1]);
   assert.deepEqual(rec.notes, [[37, 127]]);
 });
+
+test("Vary, Restyle and Morph send the Strength knob first, then their command", (t) => {
+  const file = scratchWav(t);
+  const { rec, device } = setup({ build: (l, tr) => ({ simpler: l.addSimpler(tr) }) });
+  device.setSlot(3);
+  device.setParam("strength", 0.4);
+  const knobs = [["/shot/set", 3, "strength", 0.4], ["/shot/set", 3, "steps", device.params.steps],
+    ["/shot/set", 3, "guidance", device.params.guidance]];
+  assert.equal(device.vary(), true);
+  assert.deepEqual(rec.osc, [...knobs, ["/shot/vary", 3]]);
+  assert.equal(rec.last("pads")[3] > 0, true);  // the pad shows it is working
+  rec.osc.forEach(validIn);
+  rec.osc.length = 0;
+  device.setPrompt("  dustier, more reverb ");
+  assert.equal(device.restyle(), true);
+  assert.deepEqual(rec.osc, [...knobs, ["/shot/restyle", 3, "dustier, more reverb"]]);
+  rec.osc.forEach(validIn);
+  rec.osc.length = 0;
+  device.setMorph("with", 5);
+  device.setMorph("into", 9);
+  device.setMorph("amount", 0.25);
+  assert.equal(device.morph(), true);
+  assert.deepEqual(rec.osc, [...knobs, ["/shot/morph", 3, 5, 0.25, 9]]);
+  assert.equal(rec.last("pads")[9] > 0, true);
+  rec.osc.forEach(validIn);
+  // The morph lands in its slot like any render (the Simpler shows the selected slot only).
+  device.setSlot(9);
+  const ready = device.onOsc("/shot/ready", [9, file, 60.0, 1.0, -1]);
+  assert.equal(ready.result.loaded, true);
+  assert.equal(rec.last("pads")[9], 1);
+});
+
+test("Vary, Restyle and Morph refuse what cannot work, and a daemon refusal settles the pad", () => {
+  const { rec, device } = setup();
+  device.setSlot(2);
+  device.setPrompt("   ");
+  assert.equal(device.restyle(), false);
+  assert.match(rec.last("error"), /Restyle: type the words/);
+  device.setMorph("with", 2);
+  assert.equal(device.morph(), false);
+  assert.match(rec.last("error"), /slot 2 cannot morph with itself/);
+  assert.throws(() => device.setMorph("into", 16), /out of range/);
+  assert.throws(() => device.setMorph("speed", 1), /unknown morph setting/);
+  device.setMorph("amount", 7);  // a knob past its end is its end
+  assert.equal(device.morphing.amount, 1);
+  assert.deepEqual(rec.osc, []);
+  // The daemon knows which slots hold sounds (also ones this device has not seen since the
+  // set opened): its refusal shows, and the waiting pads go back to what they hold.
+  device.setMorph("with", 4);
+  device.setMorph("into", 7);
+  assert.equal(device.morph(), true);
+  device.onOsc("/shot/error", ["/shot/morph", "slot 2 has no sound to morph: render or /shot/load one first"]);
+  assert.match(rec.last("error"), /^Morph failed: slot 2 has no sound to morph/);
+  assert.equal(rec.last("pads")[7], 0);
+  assert.equal(device.vary(), true);
+  device.onOsc("/shot/error", ["/shot/vary", "slot 2 has no sound to vary: render or /shot/load one first"]);
+  assert.match(rec.last("error"), /^Vary failed: slot 2 has no sound to vary/);
+  assert.equal(rec.last("pads")[2], 0);
+  // Before the bank is open nothing goes out.
+  const closed = setup({ open: false });
+  assert.equal(closed.device.vary(), false);
+  assert.match(closed.rec.last("error"), /not connected to the daemon yet/);
+  assert.deepEqual(closed.rec.osc, []);
+});

@@ -119,3 +119,26 @@ test("an unknown plain message is reported", () => {
   max.send("bogus", 1);
   assert.ok(max.on(1).some((u) => u[0] === "error" && /unknown message 'bogus'/.test(u[1])));
 });
+
+test("vary, restyle and morph from the patch; morph settings as 'morph KEY VALUE'", () => {
+  const { live } = liveWithSimpler();
+  const max = loadGlue(live);
+  max.send("init");
+  max.send("/shot/bank/opened", max.on(0)[0][1], 16);
+  max.send("slot", 2);
+  max.send("vary");
+  assert.deepEqual(max.on(0).pop(), ["/shot/vary", 2]);
+  max.send("prompt", "more", "reverb");
+  max.send("restyle");
+  assert.deepEqual(max.on(0).pop(), ["/shot/restyle", 2, "more reverb"]);
+  max.send("morph", "with", 6);
+  max.send("morph", "into", 11);
+  max.send("morph", "amount", 0.75);
+  max.send("morph");
+  assert.deepEqual(max.on(0).pop(), ["/shot/morph", 2, 6, 0.75, 11]);
+  max.send("morph", "with", 2);
+  max.send("morph");
+  assert.ok(max.on(1).some((u) => u[0] === "error" && /cannot morph with itself/.test(u[1])));
+  max.send("morph", "into", 99);  // shown, not thrown
+  assert.ok(max.on(1).some((u) => u[0] === "error" && /out of range/.test(u[1])));
+});

@@ -315,3 +315,32 @@ test("the kit menu and the pads: filled by the [js], a chosen kit goes back to i
   const [msg] = linesFrom(sel.id).map((l) => byId.get(l.destination[0]));
   assert.equal(msg.text, "toclip");
 });
+
+test("Vary, Restyle, Morph: presses reach the [js] once; the morph settings are stored, not automated", () => {
+  const next = (id) => linesFrom(id).map((l) => byId.get(l.destination[0]));
+  for (const [longname, message] of [["Vary", "vary"], ["Restyle", "restyle"], ["Morph", "morph"]]) {
+    const button = param(longname);
+    assert.equal(button.maxclass, "live.text");
+    assert.equal(button.saved_attribute_attributes.valueof.parameter_invisible, 2, longname);
+    const [sel] = next(button.id);
+    assert.equal(words(sel).join(" "), "sel 1");  // the press, not the release
+    const [msg] = next(sel.id);
+    assert.equal(msg.text, message);
+    assert.deepEqual(next(msg.id).map((b) => b.id), [one("js").id]);
+    assert.match(GLUE, new RegExp(`function ${message}\\(`));
+  }
+  for (const [longname, key, max] of [["Morph Amount", "amount", 1], ["Morph With", "with", logic.NUM_SLOTS - 1],
+    ["Morph Into", "into", logic.NUM_SLOTS - 1]]) {
+    const control = param(longname);
+    const v = control.saved_attribute_attributes.valueof;
+    assert.equal(v.parameter_invisible, 1, `${longname}: stored with the set, not automated`);
+    assert.equal(v.parameter_mmax, max, longname);
+    const [prepend] = next(control.id);
+    assert.equal(words(prepend).join(" "), `prepend morph ${key}`);
+    assert.deepEqual(next(prepend.id).map((b) => b.id), [one("js").id]);
+  }
+  // Everything shown fits the device's width.
+  for (const b of boxes.filter((x) => x.presentation)) {
+    assert.ok(b.presentation_rect[0] + b.presentation_rect[2] <= PATCH.devicewidth, b.id);
+  }
+});
