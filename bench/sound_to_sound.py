@@ -150,8 +150,7 @@ def restyle_figures(pipe, sounds: list, strengths: list[float]) -> None:
                 source_pitch = None  # no clear pitch at its root (an fx, an octave error)
             for word, (measure, sign) in RESTYLE_WORDS.items():
                 duration = restyle_duration(len(y) / SR, prompt_qualities(word), longest)
-                out = pipe(word, pitch=root, seed=3000 + n,
-                           strength=variation_strength(strength), init_audio=y,
+                out = pipe(word, pitch=root, seed=3000 + n, strength=strength, init_audio=y,
                            init_sampling_rate=SR, tonal=root is not None, effects=True,
                            duration_in_s=duration, output_sampling_rate=SR).audios
                 moved[word].append(sign * (MEASURES[measure](out) - MEASURES[measure](y)) > 0)

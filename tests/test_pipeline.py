@@ -481,6 +481,20 @@ def test_vary_cli_writes_a_variation_and_reports_bad_input(tiny_model_dir, tmp_p
     bad = vary(str(tmp_path / "hit.wav"), "-o", str(tmp_path / "x.wav"), "--strength", "0")
     assert bad.returncode == 2 and "--strength" in bad.stderr
 
+    def restyle(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "server.cli", "restyle", *args, "--model",
+                               str(tiny_model_dir)], cwd=REPO, capture_output=True, text=True,
+                              timeout=300)
+
+    done = restyle(str(tmp_path / "hit.wav"), "much longer", "-o", str(tmp_path / "long.wav"),
+                   "--unpitched", "--seed", "5")
+    assert done.returncode == 0, done.stderr
+    long, sr = sf.read(tmp_path / "long.wav")
+    assert sr == 44100 and np.all(np.isfinite(long)) and len(long) > 0
+    blank = restyle(str(tmp_path / "hit.wav"), "  ", "-o", str(tmp_path / "x.wav"))
+    assert blank.returncode == 2 and "empty" in blank.stderr
+    assert not (tmp_path / "x.wav").exists()
+
 
 def test_morph_cli_writes_a_sound_between_two_files(tiny_model_dir, tmp_path) -> None:
     import subprocess

@@ -75,3 +75,12 @@ def test_a_long_restyle_has_room_past_its_source_within_the_models_longest() -> 
     assert restyle_duration(1.0, {"long_release"}, 8.0) == 2.5
     assert restyle_duration(4.0, {"long_release"}, 8.0) == 8.0
     assert restyle_duration(0.01, set(), 8.0) == 0.05
+
+
+def test_a_variations_strength_reaches_further_in_the_middle_and_ends_where_it_did() -> None:
+    from server.diffusion.restyle_moves import variation_strength
+
+    shares = [variation_strength(s) for s in (0.0, 0.05, 0.2, 0.6, 1.0)]
+    assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] == 1.0
+    assert 0.2 < shares[1] < 0.25 and 0.4 < shares[2] < 0.5  # 0.05 subtle, 0.2 a new sound
+    assert variation_strength(1.5) == 1.0

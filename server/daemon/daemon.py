@@ -496,7 +496,8 @@ class Daemon:
             # as long as its source (a "long" restyle longer), within what the model renders
             duration = restyle_duration(audio.size / self.config.sample_rate,
                                         prompt_qualities(prompt) if restyle else set(), longest)
-            strength = variation_strength(params.strength)
+            # a variation's strength is a distance; a restyle's, the noise its words work on
+            strength = params.strength if restyle else variation_strength(params.strength)
         else:
             duration, strength = params.duration, params.strength
         request = RenderRequest(slot=slot, prompt=prompt, negative=params.negative,

@@ -155,7 +155,21 @@ def _mark_all_train(corpus: Path) -> None:
 
 
 def _vary(args: argparse.Namespace) -> int:
+    return _from_sound(args, words=args.prompt, restyle=False)
+
+
+def _restyle(args: argparse.Namespace) -> int:
+    if not args.words.strip():
+        raise _usage("the words to restyle with are empty")
+    return _from_sound(args, words=args.words, restyle=True)
+
+
+def _from_sound(args: argparse.Namespace, *, words: str | None, restyle: bool) -> int:
+    """A variation (``words`` guide it) or a restyle (toward ``words``, their effects and
+    qualities applied) of a file, made as the daemon makes /shot/vary and /shot/restyle."""
     from ..audio_io import write_wav_atomic
+    from .prompt_words import prompt_qualities
+    from .restyle_moves import restyle_duration, variation_strength
 
     y, sr = _read_sound(args.input)
     if not 0 < args.strength <= 1:
@@ -168,15 +182,16 @@ def _vary(args: argparse.Namespace) -> int:
         if root is None:
             raise _usage(f"{args.input}: no pitch found: pass --root NOTE, or --unpitched")
     pipe = _load_model(args.model, args.device)
-    longest = pipe.max_duration_in_s
+    qualities = prompt_qualities(words) if restyle and words else set()
     try:
-        out = pipe(args.prompt or "one-shot sample", pitch=None if root is None else
-                   int(round(root)), seed=args.seed, strength=args.strength,
+        out = pipe(words or "one-shot sample", pitch=root, seed=args.seed,
+                   strength=args.strength if restyle else variation_strength(args.strength),
                    num_inference_steps=args.steps,
-                   guidance_scale=None if args.prompt else 0.0,
-                   duration_in_s=min(longest, max(0.05, len(y) / sr)), init_audio=y,
-                   init_sampling_rate=sr, tonal=root is not None, tune=False,
-                   output_sampling_rate=args.rate, effects=bool(args.prompt))
+                   guidance_scale=None if words else 0.0,
+                   duration_in_s=restyle_duration(len(y) / sr, qualities,
+                                                  pipe.max_duration_in_s),
+                   init_audio=y, init_sampling_rate=sr, tonal=root is not None,
+                   output_sampling_rate=args.rate, effects=restyle)
     except ValueError as exc:
         raise _usage(str(exc)) from exc
     write_wav_atomic(args.output, out.audios, sr=out.sampling_rate)
@@ -386,6 +401,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--steps", type=int, default=None)
     _model_options(v)
     v.set_defaults(func=_vary)
+
+    rs = sub.add_parser("restyle", help="a file's sound moved toward words (as /shot/restyle)")
+    rs.add_argument("input", help="the sound to restyle")
+    rs.add_argument("words", help='where to move it: "darker", "dustier, more reverb"')
+    rs.add_argument("-o", "--output", required=True)
+    rs.add_argument("--strength", type=float, default=0.1,
+                    help="the noise the words work on (default 0.1, the daemon's)")
+    rs.add_argument("--root", type=float, default=None,
+                    help="MIDI root of a pitched sound (default: detected; --unpitched for drums)")
+    rs.add_argument("--unpitched", action="store_true", help="the sound has no pitch")
+    rs.add_argument("--seed", type=int, default=-1, help="-1: a new restyle each time")
+    rs.add_argument("--steps", type=int, default=None)
+    _model_options(rs)
+    rs.set_defaults(func=_restyle)
 
     m = sub.add_parser("morph", help="a sound between two files, through the latent space")
     m.add_argument("a", help="the first sound (t = 0)")
