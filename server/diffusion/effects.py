@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..corpus.synth import confirmed_effect_words, wet_signal
+from ..corpus.descriptors import describe
+from ..corpus.synth import (
+    band_fraction,
+    confirmed_effect_words,
+    crest_db,
+    effect_decay_s,
+    wet_signal,
+)
 
 #: silence a chain may ring into after the sound (a reverb's tail), seconds
 TAIL_S = {"reverb": 1.5, "drenched": 3.0}
@@ -30,7 +37,9 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
     words say (``synth.confirmed_effect_words``: a "lofi" chain must darken the sound, a reverb
     lengthen it): up to ``DRAWS`` chains are drawn, and a sound no draw confirms is left as it
     was. The comparison is with the dry sound, or with ``reference`` (at ``sr``) when given: a
-    restyle's source, which its "dustier" must be dustier than."""
+    restyle's source, which its "dustier" must be dustier than. There, when no draw passes the
+    corpus's rule (a bass has little above a lofi chain's low-pass for it to take away), the
+    draw that moved the word's descriptor furthest the asked way is kept, if one did."""
     if not kinds or not len(audio):
         return audio
     peak = float(np.max(np.abs(audio)))
@@ -41,12 +50,39 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
     for kind in kinds:
         ring = np.zeros(int(TAIL_S.get(kind, 0.0) * sr), dtype=np.float32)
         dry = np.concatenate([y, ring])
+        against = dry if reference is None else reference
+        best, best_moved = None, 0.0
         for _ in range(DRAWS):
             wet = wet_signal(kind, dry, rng, sr)
             if wet is None:
                 continue
             wet = wet * (CHAIN_PEAK / max(float(np.max(np.abs(wet))), 1e-9))
-            if confirmed_effect_words(kind, dry if reference is None else reference, wet, sr):
-                y = wet
+            if confirmed_effect_words(kind, against, wet, sr):
+                best = wet
                 break
+            if reference is not None:  # a restyle: "dustier" at least, if not "dusty"
+                moved = moved_toward(kind, reference, wet, sr)
+                if moved > best_moved:
+                    best, best_moved = wet, moved
+        if best is not None:
+            y = best
     return (y * (peak / CHAIN_PEAK)).astype(np.float32)
+
+
+#: effect kind → the descriptor its words move, and +1 when they ask for more of it
+DESCRIPTORS = {
+    "distortion": (lambda y, sr: describe(y, sr=sr).flatness, 1),
+    "lofi": (lambda y, sr: describe(y, sr=sr).centroid_hz, -1),
+    "muffled": (lambda y, sr: describe(y, sr=sr).centroid_hz, -1),
+    "reverb": (effect_decay_s, 1),
+    "drenched": (effect_decay_s, 1),
+    "telephone": (lambda y, sr: band_fraction(y, sr, 300, 3400), 1),
+    "compression": (lambda y, sr: -crest_db(y), 1),
+}
+
+
+def moved_toward(kind: str, reference: np.ndarray, wet: np.ndarray, sr: int) -> float:
+    """How far ``wet`` moved from ``reference`` the way effect ``kind``'s words ask (> 0: that
+    way at all), in the descriptor's own units."""
+    measure, sign = DESCRIPTORS[kind]
+    return float(sign * (measure(wet, sr) - measure(reference, sr)))
