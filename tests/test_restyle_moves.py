@@ -84,3 +84,20 @@ def test_a_variations_strength_reaches_further_in_the_middle_and_ends_where_it_d
     assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] == 1.0
     assert 0.2 < shares[1] < 0.25 and 0.4 < shares[2] < 0.5  # 0.05 subtle, 0.2 a new sound
     assert variation_strength(1.5) == 1.0
+
+
+def test_a_morphs_brightness_and_decay_are_brought_toward_their_targets() -> None:
+    from server.diffusion.restyle_moves import centroid_toward, decay_toward
+
+    source = _pluck(tau=0.12)
+    for target in (0.6 * centroid(source), 1.5 * centroid(source)):
+        assert centroid(centroid_toward(source, SR, target)) == pytest.approx(target, rel=0.05)
+    now = decay_time(source, SR)
+    shorter = decay_toward(source, SR, 0.5 * now)
+    assert decay_time(shorter, SR) == pytest.approx(0.5 * now, rel=0.15)
+    longer = decay_toward(source, SR, 1.6 * now)
+    assert len(longer) == len(source)  # never past its own length
+    assert decay_time(longer, SR) > 1.3 * now
+    # a click toward a crash: stretched at most MAX_STRETCH times, not hundreds
+    click = _pluck(tau=0.002, seconds=1.0)
+    assert len(decay_toward(click, SR, 30.0)) == len(click)

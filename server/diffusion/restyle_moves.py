@@ -81,11 +81,16 @@ def darker(y: np.ndarray, sr: int, strength: float, rng: np.random.Generator) ->
 
 def longer(y: np.ndarray, sr: int, strength: float, rng: np.random.Generator) -> np.ndarray:
     """The decay after the attack slowed by 1.5-2x (more at ``strength`` > 1), pitch kept."""
+    return stretch_decay(y, sr, float(rng.uniform(1.5, 2.0) * strength))
+
+
+def stretch_decay(y: np.ndarray, sr: int, factor: float) -> np.ndarray:
+    """``y`` with everything after its attack (``ATTACK_S`` past the peak) ``factor`` times
+    as long (below 1: shorter), pitch kept (a phase-vocoder stretch)."""
     import librosa
 
-    factor = float(rng.uniform(1.5, 2.0) * strength)
     split = int(np.argmax(np.abs(y))) + int(ATTACK_S * sr)
-    if split >= len(y) - 2048:
+    if split >= len(y) - 2048 or abs(factor - 1.0) < 1e-3:
         return y
     head, tail = y[:split], y[split:]
     slowed = librosa.effects.time_stretch(tail.astype(np.float32), rate=1.0 / factor)
@@ -94,6 +99,58 @@ def longer(y: np.ndarray, sr: int, strength: float, rng: np.random.Generator) ->
     ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
     slowed[:fade] = tail[:fade] * (1.0 - ramp) + slowed[:fade] * ramp
     return np.concatenate([head, slowed]).astype(np.float32)
+
+
+#: the most one stretch lengthens a decay (a click "morphed" toward a crash is not stretched
+#: 300 times)
+MAX_STRETCH = 4.0
+
+
+def decay_toward(y: np.ndarray, sr: int, target_s: float, *, measure=None,
+                 below_db: float = 40.0, rounds: int = 2) -> np.ndarray:
+    """``y`` with its decay (``measure``: seconds from the peak to ``below_db`` under it;
+    ``decay_time`` by default) brought toward ``target_s``: a longer one by ``stretch_decay``
+    (at most ``MAX_STRETCH`` times, never past ``y``'s own length), a shorter one by a fade in
+    dB that reaches ``below_db`` at the target (the sound dies faster the way it was already
+    dying); ``rounds`` corrections at most."""
+    measure = measure or (lambda x, rate: decay_time(x, rate, below_db))
+    length = len(y)
+    for _ in range(rounds):
+        now = measure(y, sr)
+        if now <= 0.0 or target_s <= 0.0 or abs(np.log(target_s / now)) < 0.05:
+            break
+        if target_s > now:
+            y = stretch_decay(y, sr, min(MAX_STRETCH, target_s / now))[:length]
+            continue
+        peak = int(np.argmax(np.abs(y)))
+        t = np.maximum(0.0, (np.arange(len(y)) - peak) / sr)
+        slope = below_db / target_s - below_db / now  # extra dB per second
+        y = (y * 10.0 ** (-slope * t / 20.0)).astype(np.float32)
+    return y
+
+
+def centroid_toward(y: np.ndarray, sr: int, target_hz: float, *, steps: int = 8) -> np.ndarray:
+    """``y`` through the high shelf (at its own centroid, -24 to +24 dB) whose gain brings its
+    spectral centroid nearest ``target_hz``, found by bisection."""
+    import pedalboard as pb
+
+    now = _centroid(y, sr)
+    if now <= 0.0 or target_hz <= 0.0 or abs(np.log(target_hz / now)) < 0.02:
+        return y
+    cutoff = float(np.clip(now, 100.0, 0.4 * sr))
+
+    def shelved(gain: float) -> np.ndarray:
+        board = pb.Pedalboard([pb.HighShelfFilter(cutoff_frequency_hz=cutoff, gain_db=gain)])
+        return board(y[None, :].astype(np.float32), sr)[0]
+
+    lo, hi = (0.0, 24.0) if target_hz > now else (-24.0, 0.0)
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        if _centroid(shelved(mid), sr) < target_hz:
+            lo = mid
+        else:
+            hi = mid
+    return shelved((lo + hi) / 2)
 
 
 #: quality → (the move, the descriptor it moves, the ratio to the source's that confirms it)

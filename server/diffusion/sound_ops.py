@@ -56,6 +56,21 @@ def morph(codec, audio_a: np.ndarray, audio_b: np.ndarray, *, sampling_rate: int
     # as long as the longer endpoint: past the codec's window, the tail model carries it on
     y = codec.decode(slerp(la, lb, t), output_sampling_rate=output_sampling_rate,
                      duration_in_s=seconds)[0]
+    # Its brightness and decay between the endpoints' (geometrically), as its loudness is:
+    # the decoded slerp alone was monotonic in 0.70 of 20 pairs for the centroid and 0.20 for
+    # the decay (it rings on, or stops short of both). A shelf, then the decay's slope.
+    from ..corpus.descriptors import describe
+    from .restyle_moves import centroid_toward, decay_toward
+
+    ends = [describe(x, sr=sampling_rate) for x in (audio_a, audio_b)]
+    centroid = ends[0].centroid_hz ** (1 - t) * ends[1].centroid_hz ** t
+    decay = ends[0].decay_s ** (1 - t) * ends[1].decay_s ** t  # the captions' decay: to -30 dB
+    for _ in range(2):  # each move shifts the other's measure a little: twice over
+        if centroid > 0.0:
+            y = centroid_toward(y, output_sampling_rate, centroid)
+        if decay > 0.0:
+            y = decay_toward(y, output_sampling_rate, decay, below_db=30.0,
+                             measure=lambda x, rate: describe(x, sr=rate).decay_s)
     target = (1 - t) * rms_db(audio_a) + t * rms_db(audio_b)
     return _finish(y, target, seconds, output_sampling_rate), root
 
