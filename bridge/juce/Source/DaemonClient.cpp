@@ -210,23 +210,10 @@ void DaemonClient::cancel (int pad)
 
 void DaemonClient::importFile (int pad, const juce::String& path, std::optional<float> rootNote)
 {
-    if (! isPad (pad) || path.isEmpty())
+    if (path.isEmpty())
         return;
 
-    {
-        const juce::ScopedLock sl (modelLock);
-        auto& w = work[(size_t) pad];
-        w.toSend = { Request::Kind::load, path, {}, rootNote };
-        w.loadSaved = false;
-        w.kit = false;
-        ++w.generation;
-        auto& p = pads[(size_t) pad];
-        p.status = PadStatus::rendering;
-        p.progress = 0.0f;
-        p.error.clear();
-    }
-    changed();
-    notify();
+    requestWork (pad, { Request::Kind::load, path, {}, rootNote });
 }
 
 void DaemonClient::vary (int pad, const params::RenderSettings& settings)
@@ -234,7 +221,7 @@ void DaemonClient::vary (int pad, const params::RenderSettings& settings)
     Request r;
     r.kind = Request::Kind::vary;
     r.settings = settings;
-    requestSoundOp (pad, r);
+    requestWork (pad, r);
 }
 
 void DaemonClient::restyle (int pad, const juce::String& text, const params::RenderSettings& settings)
@@ -246,7 +233,7 @@ void DaemonClient::restyle (int pad, const juce::String& text, const params::Ren
     r.kind = Request::Kind::restyle;
     r.prompt = text.trim();
     r.settings = settings;
-    requestSoundOp (pad, r);
+    requestWork (pad, r);
 }
 
 void DaemonClient::morph (int a, int b, float t, int dest)
@@ -259,10 +246,10 @@ void DaemonClient::morph (int a, int b, float t, int dest)
     r.morphA = a;
     r.morphB = b;
     r.morphT = juce::jlimit (0.0f, 1.0f, t);
-    requestSoundOp (dest, r);
+    requestWork (dest, r);
 }
 
-void DaemonClient::requestSoundOp (int pad, Request r)
+void DaemonClient::requestWork (int pad, Request r)
 {
     if (! isPad (pad))
         return;

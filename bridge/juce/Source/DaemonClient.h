@@ -191,7 +191,8 @@ private:
     void handleReady (const juce::OSCMessage&);
     void handleError (const juce::OSCMessage&);
     int padForError (const juce::String& address, const juce::String& message) const;
-    void requestSoundOp (int pad, Request);
+    // The pad's next request (an import, a vary, restyle or morph): the pad shows it working.
+    void requestWork (int pad, Request);
     void handleSlot (const juce::OSCMessage&);
     void handlePresetList (const juce::OSCMessage&);
     void handlePresetLoaded (const juce::OSCMessage&);
