@@ -88,3 +88,19 @@ def test_a_restyle_gets_its_effect_even_where_the_corpus_rule_cannot_confirm_it(
     assert band_fraction(rendered, SR, 300, 3400) == pytest.approx(band, abs=1e-6)
     restyled = apply_effects(source, SR, ["telephone"], seed=1, reference=source)
     assert band_fraction(restyled, SR, 300, 3400) > band + 0.01
+
+
+def test_a_dusty_restyle_of_a_dark_bass_is_darker_than_it_was() -> None:
+    """A lofi chain's low-pass (2-5 kHz) takes nothing from a bass whose energy sits near
+    120 Hz, and its bit-crush adds hiss: a render leaves such a bass as it was. A restyle's
+    chain puts its low-pass under the source's own brightness."""
+    t = np.arange(SR) / SR
+    saw = sum(np.sin(2 * np.pi * k * 55 * t) / k for k in range(1, 18))
+    bass = (0.5 * saw * np.exp(-t / 0.3)).astype(np.float32)
+
+    def centroid(y: np.ndarray) -> float:
+        return describe(y, sr=SR).centroid_hz
+
+    assert centroid(apply_effects(bass, SR, ["lofi"], seed=1)) == pytest.approx(centroid(bass))
+    assert centroid(apply_effects(bass, SR, ["lofi"], seed=1, reference=bass)) \
+        < 0.85 * centroid(bass)

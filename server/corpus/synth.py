@@ -505,8 +505,12 @@ def band_fraction(y: np.ndarray, sr: int, lo: float, hi: float) -> float:
     return float(power[(freqs >= lo) & (freqs <= hi)].sum() / (power.sum() + 1e-20))
 
 
-def effect_chain(kind: str, rng: np.random.Generator, sr: int):
-    """The pedalboard chain of ``kind`` with parameters drawn from ``rng``."""
+def effect_chain(kind: str, rng: np.random.Generator, sr: int,
+                 brightness_hz: float | None = None):
+    """The pedalboard chain of ``kind`` with parameters drawn from ``rng``. With
+    ``brightness_hz`` (a restyle's source's centroid) a lofi chain's low-pass is put below it,
+    so that it takes something away from a sound already darker than 2 kHz; the draws are
+    the same either way (a corpus builds the same sounds)."""
     import pedalboard as pb
 
     def hz(value: float) -> float:  # a filter above Nyquist blows up: keep below it
@@ -516,8 +520,11 @@ def effect_chain(kind: str, rng: np.random.Generator, sr: int):
         return pb.Pedalboard([pb.Distortion(drive_db=float(rng.uniform(12, 30))),
                               pb.LowpassFilter(cutoff_frequency_hz=hz(rng.uniform(6e3, 12e3)))])
     if kind == "lofi":
-        return pb.Pedalboard([pb.Bitcrush(bit_depth=float(rng.uniform(6, 10))),
-                              pb.LowpassFilter(cutoff_frequency_hz=hz(rng.uniform(2e3, 5e3)))])
+        bits, cutoff = float(rng.uniform(6, 10)), float(rng.uniform(2e3, 5e3))
+        if brightness_hz is not None:
+            cutoff = max(150.0, min(cutoff, 0.8 * brightness_hz))
+        return pb.Pedalboard([pb.Bitcrush(bit_depth=bits),
+                              pb.LowpassFilter(cutoff_frequency_hz=hz(cutoff))])
     if kind in ("reverb", "drenched"):
         wet = rng.uniform(0.5, 0.8) if kind == "drenched" else rng.uniform(0.2, 0.45)
         return pb.Pedalboard([pb.Reverb(room_size=float(rng.uniform(0.5, 0.95)),
@@ -544,12 +551,14 @@ def effect_chain(kind: str, rng: np.random.Generator, sr: int):
     raise ValueError(f"effect {kind!r}: must be one of {', '.join(EFFECT_WORDS)}")
 
 
-def wet_signal(kind: str, dry: np.ndarray, rng: np.random.Generator, sr: int) -> np.ndarray | None:
+def wet_signal(kind: str, dry: np.ndarray, rng: np.random.Generator, sr: int,
+               brightness_hz: float | None = None) -> np.ndarray | None:
     """``dry`` (peak-normalised, as the generator's voices are: the chains' drives and
-    thresholds assume it) through effect ``kind``'s chain with parameters drawn from ``rng``,
-    as long as the input (a reverb needs silence after the sound to ring into); None if the
-    chain blew up."""
-    wet = effect_chain(kind, rng, sr)(dry[None, :].astype(np.float32), sr)[0]
+    thresholds assume it) through effect ``kind``'s chain with parameters drawn from ``rng``
+    (``brightness_hz``: see ``effect_chain``), as long as the input (a reverb needs silence
+    after the sound to ring into); None if the chain blew up."""
+    chain = effect_chain(kind, rng, sr, brightness_hz)
+    wet = chain(dry[None, :].astype(np.float32), sr)[0]
     if kind == "lofi":  # vinyl crackle: sparse clicks under the sound
         clicks = (rng.uniform(size=len(wet)) < 0.0015) * rng.standard_normal(len(wet)) * 0.15
         wet = wet + clicks.astype(np.float32)

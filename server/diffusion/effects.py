@@ -51,9 +51,10 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
         ring = np.zeros(int(TAIL_S.get(kind, 0.0) * sr), dtype=np.float32)
         dry = np.concatenate([y, ring])
         against = dry if reference is None else reference
+        brightness = None if reference is None else describe(reference, sr=sr).centroid_hz
         best, best_moved = None, 0.0
         for _ in range(DRAWS):
-            wet = wet_signal(kind, dry, rng, sr)
+            wet = wet_signal(kind, dry, rng, sr, brightness)
             if wet is None:
                 continue
             wet = wet * (CHAIN_PEAK / max(float(np.max(np.abs(wet))), 1e-9))
