@@ -47,11 +47,16 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
         return audio
     rng = np.random.default_rng(seed)
     y = audio.astype(np.float32) * (CHAIN_PEAK / peak)
+    brightness = None if reference is None else describe(reference, sr=sr).centroid_hz
     for kind in kinds:
         ring = np.zeros(int(TAIL_S.get(kind, 0.0) * sr), dtype=np.float32)
         dry = np.concatenate([y, ring])
         against = dry if reference is None else reference
-        brightness = None if reference is None else describe(reference, sr=sr).centroid_hz
+        if reference is not None:  # what the restyle's source measures, once
+            measure, sign = DESCRIPTORS[kind]
+            before = measure(reference, sr)
+        else:
+            before = None
         best, best_moved = None, 0.0
         for _ in range(DRAWS):
             wet = wet_signal(kind, dry, rng, sr, brightness)
@@ -61,8 +66,8 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
             if confirmed_effect_words(kind, against, wet, sr):
                 best = wet
                 break
-            if reference is not None:  # a restyle: "dustier" at least, if not "dusty"
-                moved = moved_toward(kind, reference, wet, sr)
+            if before is not None:  # a restyle: "dustier" at least, if not "dusty"
+                moved = sign * (measure(wet, sr) - before)  # > 0: the asked way at all
                 if moved > best_moved:
                     best, best_moved = wet, moved
         if best is not None:
@@ -81,9 +86,3 @@ DESCRIPTORS = {
     "compression": (lambda y, sr: -crest_db(y), 1),
 }
 
-
-def moved_toward(kind: str, reference: np.ndarray, wet: np.ndarray, sr: int) -> float:
-    """How far ``wet`` moved from ``reference`` the way effect ``kind``'s words ask (> 0: that
-    way at all), in the descriptor's own units."""
-    measure, sign = DESCRIPTORS[kind]
-    return float(sign * (measure(wet, sr) - measure(reference, sr)))

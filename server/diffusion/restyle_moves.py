@@ -161,9 +161,9 @@ MOVES = {
 }
 
 
-def _progress(measure, ratio: float, source: np.ndarray, out: np.ndarray, sr: int) -> float:
-    """How far ``out`` went from ``source`` toward the confirming ``ratio`` (1: there)."""
-    before, after = measure(source, sr), measure(out, sr)
+def _progress(before: float, after: float, ratio: float) -> float:
+    """How far a descriptor went from the source's ``before`` toward the confirming ``ratio``
+    of it (1: there)."""
     if before <= 0.0 or after <= 0.0:
         return 0.0
     return float(np.log(after / before) / np.log(ratio))
@@ -182,12 +182,13 @@ def apply_moves(audio: np.ndarray, sr: int, qualities: set[str], source: np.ndar
         return y
     for quality in sorted(qualities & MOVES.keys()):
         move, measure, ratio = MOVES[quality]
+        before = measure(source, sr)
         best, best_progress = None, 0.0
         for i in range(DRAWS):
             out = move(y, sr, 1.0 + 0.5 * i, rng)
             if not np.all(np.isfinite(out)):
                 continue
-            progress = _progress(measure, ratio, source, out, sr)
+            progress = _progress(before, measure(out, sr), ratio)
             if progress > best_progress:
                 best, best_progress = out, progress
             if progress >= 1.0:

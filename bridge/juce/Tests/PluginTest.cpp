@@ -164,6 +164,13 @@ struct Host
         return done();
     }
 
+    /** Until the daemon answers pings with its model ready (or the timeout). */
+    bool waitOnline (double timeoutSeconds)
+    {
+        auto& client = processor->getClient();
+        return waitFor ([&] { auto s = client.getStatus(); return s.online && s.state == "ready"; }, timeoutSeconds);
+    }
+
     PadInfo pad (int i) { return processor->getClient().getPad (i); }
 
     bool waitReady (int padIndex, double timeout)
@@ -235,7 +242,7 @@ int runTests (const Options& opt)
     auto& client = a->getClient();
 
     // -- daemon online ----------------------------------------------------------------------
-    const bool online = a.waitFor ([&] { auto s = client.getStatus(); return s.online && s.state == "ready"; }, opt.timeout);
+    const bool online = a.waitOnline (opt.timeout);
     const auto status = client.getStatus();
     r.check (online, "online", "pong from " + status.model + " (" + status.state + ") on local port "
                                     + juce::String (status.localPort));
@@ -728,7 +735,7 @@ int runPresetTests (const Options& opt)
     Host a (opt.port);
     auto& client = a->getClient();
 
-    const bool online = a.waitFor ([&] { auto s = client.getStatus(); return s.online && s.state == "ready"; }, opt.timeout);
+    const bool online = a.waitOnline (opt.timeout);
     r.check (online, "online", "pong from " + client.getStatus().model);
     if (! online)
         return 1;
@@ -838,7 +845,7 @@ int runSoundOpsTests (const Options& opt)
     Host a (opt.port);
     auto& client = a->getClient();
 
-    const bool online = a.waitFor ([&] { auto s = client.getStatus(); return s.online && s.state == "ready"; }, opt.timeout);
+    const bool online = a.waitOnline (opt.timeout);
     r.check (online, "online", "pong from " + client.getStatus().model);
     if (! online)
         return 1;
