@@ -232,10 +232,11 @@ function checkParam(key, value) {
   return value;
 }
 
-function checkPrompt(text) {
+// `empty`: what to say when there are no words (a render's prompt by default).
+function checkPrompt(text, empty) {
   var t = String(text === undefined || text === null ? "" : text).replace(/^\s+|\s+$/g, "");
   if (t.length === 0) {
-    throw new RangeError("type a prompt first");
+    throw new RangeError(empty || "type a prompt first");
   }
   if (t.length > PROMPT_MAX_CHARS) {
     throw new RangeError("prompt too long (" + t.length + " characters, at most " +
@@ -706,11 +707,8 @@ Shotcaller.prototype.restyle = function () {
   var slot = this.slot;
   var words = this.prompt;
   return this.soundOp(slot, function () {
-    var text = String(words).replace(/^\s+|\s+$/g, "");
-    if (text.length === 0) {
-      throw new RangeError("Restyle: type the words to restyle with in the prompt box");
-    }
-    return ["/shot/restyle", checkSlot(slot), checkPrompt(text)];
+    return ["/shot/restyle", checkSlot(slot),
+      checkPrompt(words, "Restyle: type the words to restyle with in the prompt box")];
   });
 };
 

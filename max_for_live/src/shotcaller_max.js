@@ -6,9 +6,10 @@
 // Inlet 0:  init (from [live.thisdevice]), tick (from [metro]), bank <name> (the name stored
 //           with the set, from [pattr bank_store]), prompt <text>, slot <n>,
 //           seed|steps|guidance|strength|duration <x>, mode <0|1>, render, dice, cancel,
-//           toclip, vary, restyle, morph [amount|with|into <x>], kit <name> (the kit menu), folder <path> (the folder dialog, or
-//           [pattr folder_store] at load), note <pitch> <velocity>, and every reply from
-//           [node.script shotcaller_net.js] ("/shot/... args", "/local/kept ...").
+//           toclip, vary, restyle, morph [amount|with|into <x>], kit <name> (the kit menu),
+//           folder <path> (the folder dialog, or [pattr folder_store] at load),
+//           note <pitch> <velocity>, and every reply from [node.script shotcaller_net.js]
+//           ("/shot/... args", "/local/kept ...").
 // Outlet 0: OSC messages for the device's socket, through [prepend send]
 //           ("/shot/prompt 3 dusty vinyl snare"; "bank live-1a2b3c4d").
 // Outlet 1: UI updates for [route online status progress error path seed daemon bank pads
