@@ -38,6 +38,7 @@ from .prompt_words import prompt_effects, prompt_qualities
 from .restyle_moves import apply_moves
 from .retrieval import DEFAULT_NOTE, RetrievalIndex
 from .text import TextEncoder
+from .tuning import MAX_CENTS as TUNE_MAX_CENTS
 from .tuning import measure_pitch, tune_to_note
 from .unet import FrameUNet
 
@@ -325,7 +326,7 @@ class ShotcallerPipeline(DiffusionPipeline):
             #     own pitch (a sample is seldom exactly on its nominal root); the root stays.
             #     There a drift of up to VARIATION_MAX_CENTS is the codec's, at low notes most
             #     (a 52 Hz bass came back 89 cents flat, out of a render's 70-cent reach).
-            target, reach = float(pitch), 70.0
+            target, reach = float(pitch), TUNE_MAX_CENTS
             if source is not None:
                 target = measure_pitch(source, output_sampling_rate, float(pitch)) or target
                 reach = VARIATION_MAX_CENTS

@@ -43,8 +43,12 @@ def measure_pitch(audio: np.ndarray, sampling_rate: int, expected_midi: float) -
     return float(librosa.hz_to_midi(np.median(f0[loud])))
 
 
+#: the furthest a render is moved onto its note (past it, an estimate is more likely wrong)
+MAX_CENTS = 70.0
+
+
 def tune_to_note(audio: np.ndarray, sampling_rate: int, midi: float, *,
-                 max_cents: float = 70.0) -> tuple[np.ndarray, Tuning]:
+                 max_cents: float = MAX_CENTS) -> tuple[np.ndarray, Tuning]:
     """Resample ``audio`` so its pitch sits on ``midi``; same length, same rate."""
     detected = measure_pitch(audio, sampling_rate, midi)
     if detected is None:
