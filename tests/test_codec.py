@@ -199,3 +199,28 @@ def test_decoder_loss_is_the_distance_the_bench_reports() -> None:
                 np.roll(ref, 300), 0.5 * ref):
         loss = float(mrstft_loss(torch.from_numpy(est)[None], torch.from_numpy(ref)[None])[0])
         assert loss == pytest.approx(bench.mrstft_distance(ref, est), rel=1e-3)
+
+
+def test_decoding_onto_a_source_gives_back_the_source_and_only_the_latents_change(
+        codec: SpectralCodec) -> None:
+    """A variation decoded onto its source: the source's own latent returns the source
+    itself (not the codec's Griffin-Lim rendition of it), at its whole length past the
+    window, at 48 kHz too; a darker latent makes it darker and keeps its pitch."""
+    from server.corpus.descriptors import describe
+
+    source = _pluck(247.0, seconds=2.0)  # longer than the codec's 1.49 s window
+    z = codec.encode(source, 44100)
+    same = codec.decode_onto(z, source, 44100)
+    assert same.shape == source.shape
+    assert np.max(np.abs(same - source)) < 1e-4
+    assert codec.decode_onto(z, source, 44100, output_sampling_rate=48000).size == 96000
+    # the latent of the same pluck through a low-pass: a change the model might make
+    import pedalboard as pb
+
+    dull = pb.Pedalboard([pb.LowpassFilter(cutoff_frequency_hz=400.0)])(source[None], 44100)[0]
+    darker = codec.decode_onto(codec.encode(dull, 44100), source, 44100)
+    assert describe(darker, sr=44100).centroid_hz < 0.8 * describe(source, sr=44100).centroid_hz
+    midi = detected_pitch(darker, 44100)
+    assert midi is not None and abs(100 * (midi - 59.0)) < 5
+    with pytest.raises(ValueError, match=r"\[1, C, H, T\]"):
+        codec.decode_onto(torch.cat([z, z]), source, 44100)

@@ -475,7 +475,9 @@ def test_vary_cli_writes_a_variation_and_reports_bad_input(tiny_model_dir, tmp_p
               "--strength", "0.3", "--seed", "5")
     assert ok.returncode == 0, ok.stderr
     out, sr = sf.read(tmp_path / "out.wav")
-    assert sr == 44100 and abs(len(out) / sr - 0.5) < 0.02 and np.all(np.isfinite(out))
+    # decoded onto the hit: it rings about as long as the hit does (60 dB down at 0.35 s)
+    # and never past the file's 0.5 s
+    assert sr == 44100 and 0.3 < len(out) / sr <= 0.5 and np.all(np.isfinite(out))
     missing = vary(str(tmp_path / "nope.wav"), "-o", str(tmp_path / "x.wav"))
     assert missing.returncode == 2 and "nope.wav" in missing.stderr
     bad = vary(str(tmp_path / "hit.wav"), "-o", str(tmp_path / "x.wav"), "--strength", "0")

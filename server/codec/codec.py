@@ -25,6 +25,9 @@ from .vocoder import SpectralDecoder
 SPECTRAL_FILE = "spectral_config.json"
 DECODER_FOLDER = "decoder"
 
+#: the most a variation decoded onto its source may raise or lower one bin of it
+MAX_GAIN_DB = 30.0
+
 
 class SpectralCodec:
     """Encode mono one-shots to latents and decode latents back to audio at any output rate.
@@ -132,6 +135,46 @@ class SpectralCodec:
         waves = self.frames_to_waves(frames, spectral).cpu().numpy()
         rate = output_sampling_rate or self.sampling_rate
         return np.stack([resample(w, orig_sr=self.sampling_rate, target_sr=rate) for w in waves])
+
+    @torch.inference_mode()
+    def decode_onto(self, latents: torch.Tensor, source: np.ndarray, sampling_rate: int, *,
+                    output_sampling_rate: int | None = None, choked: bool = False,
+                    max_gain_db: float = MAX_GAIN_DB) -> np.ndarray:
+        """Scaled latents [1, C, H, T] made from ``source`` (a variation or restyle of it) →
+        the source itself, changed the way the latents changed it: mono audio, as long as
+        the source.
+
+        Each time-frequency bin of the source's STFT is scaled by how much louder or
+        quieter the latents decode there than the source's own latent does (the codec's
+        round trip), its phase kept. What the model changed is heard; what it did not
+        change is the source, not the codec's rendition of it: no phase search, so no
+        Griffin-Lim smear, and the source's pitch and transients exact. Past the codec's
+        window a long source goes on at the gain its window ended with."""
+        if latents.ndim != 4 or latents.shape[0] != 1:
+            raise ValueError(f"latents must be [1, C, H, T], got shape {tuple(latents.shape)}")
+        cfg, ae = self.spectral, self.autoencoder
+        y = torch.from_numpy(self.check_audio(source, sampling_rate))
+        own = ae.decode(ae.encode(wave_to_logmag(y.unsqueeze(0), cfg)))[0].float()
+        changed = ae.decode(latents.float() / ae.config.scaling_factor)[0].float()
+        if choked:
+            changed = choke(changed.unsqueeze(0), cfg)[0]
+        # natural-log gain of each bin, smoothed over 3 bins × 3 frames so a harmonic the
+        # model moved by a bin does not comb the source
+        limit = max_gain_db / 20.0 * float(np.log(10.0))
+        gain = ((changed - own) * cfg.log_scale).clamp(-limit, limit)
+        gain = torch.nn.functional.avg_pool2d(gain[None, None], 3, 1, 1,
+                                              count_include_pad=False)[0, 0]
+        spec = torch.stft(y, cfg.n_fft, cfg.hop_length, window=torch.hann_window(cfg.n_fft),
+                          center=True, return_complex=True)  # [bins + 1, frames]
+        frames = spec.shape[-1]
+        if frames > gain.shape[-1]:  # past the window: the gain its last frames had
+            tail = gain[:, -8:].mean(dim=-1, keepdim=True)
+            gain = torch.cat([gain, tail.expand(-1, frames - gain.shape[-1])], dim=-1)
+        gain = torch.cat([gain[:, :frames], gain[-1:, :frames]], dim=0)  # the Nyquist bin
+        wave = torch.istft(spec * gain.exp(), cfg.n_fft, cfg.hop_length,
+                           window=torch.hann_window(cfg.n_fft), center=True, length=y.numel())
+        rate = output_sampling_rate or self.sampling_rate
+        return resample(wave.numpy(), orig_sr=self.sampling_rate, target_sr=rate)
 
     def frames_to_waves(self, frames: torch.Tensor,
                         spectral: SpectralConfig | None = None) -> torch.Tensor:

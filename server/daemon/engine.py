@@ -182,7 +182,7 @@ class Engine:
             accepts = inspect.signature(self._pipe.__call__).parameters
             if "init_audio" not in accepts:
                 raise EngineError(f"model {self.name} cannot start from a sound (vary)")
-            # A variation is tuned onto its source's own pitch (the pipeline measures it).
+            # A variation keeps its source's pitch (the pipeline decodes onto the source).
             extra = {"init_audio": request.init_audio,
                      "init_sampling_rate": request.init_sampling_rate,
                      "tonal": request.pitch is not None}

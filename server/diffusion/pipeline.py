@@ -39,7 +39,7 @@ from .restyle_moves import apply_moves
 from .retrieval import DEFAULT_NOTE, RetrievalIndex
 from .text import TextEncoder
 from .tuning import MAX_CENTS as TUNE_MAX_CENTS
-from .tuning import measure_pitch, tune_to_note
+from .tuning import tune_to_note
 from .unet import FrameUNet
 
 if TYPE_CHECKING:  # external.py imports this module; load_pipeline imports it lazily
@@ -308,12 +308,19 @@ class ShotcallerPipeline(DiffusionPipeline):
         #    is carried on by the tail model up to the duration
         #    A sustained note asked to be long is held on, one asked to be short let go early.
         #    A percussive one asked to be short is choked.
-        audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate,
-                                  duration_in_s=duration_in_s * DECODE_MARGIN,
-                                  hold_s=hold_for(qualities, duration_in_s),
-                                  choked="fast_decay" in qualities)[0]
+        #    A variation or restyle is decoded onto its source: the source's own STFT with
+        #    the model's changes as gains (codec.decode_onto), so its pitch and attack stay.
         source = None
-        if init_audio is not None:  # the sound a variation or restyle is heard against
+        if init_audio is None:
+            audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate,
+                                      duration_in_s=duration_in_s * DECODE_MARGIN,
+                                      hold_s=hold_for(qualities, duration_in_s),
+                                      choked="fast_decay" in qualities)[0]
+        else:
+            audio = self.codec.decode_onto(latents.float(), init_audio, init_sampling_rate,
+                                           output_sampling_rate=output_sampling_rate,
+                                           choked="fast_decay" in qualities)
+            # the sound a variation or restyle is heard against
             source = resample(np.asarray(init_audio, dtype=np.float32),
                               orig_sr=init_sampling_rate, target_sr=output_sampling_rate)
         # 9. A restyle's qualities moved (restyle_moves.py), each confirmed against its source
@@ -321,16 +328,11 @@ class ShotcallerPipeline(DiffusionPipeline):
             effects = init_audio is None
         if effects and source is not None:
             audio = apply_moves(audio, output_sampling_rate, qualities, source, seed)
-        if tonal and (self.defaults.tune if tune is None else tune):
-            # 10. Put a pitched render on its note (see tuning.py), a variation on its source's
-            #     own pitch (a sample is seldom exactly on its nominal root); the root stays.
-            #     There a drift of up to VARIATION_MAX_CENTS is the codec's, at low notes most
-            #     (a 52 Hz bass came back 89 cents flat, out of a render's 70-cent reach).
-            target, reach = float(pitch), TUNE_MAX_CENTS
-            if source is not None:
-                target = measure_pitch(source, output_sampling_rate, float(pitch)) or target
-                reach = VARIATION_MAX_CENTS
-            audio, _ = tune_to_note(audio, output_sampling_rate, target, max_cents=reach)
+        if tonal and source is None and (self.defaults.tune if tune is None else tune):
+            # 10. Put a pitched render on its note (see tuning.py). A variation or restyle is
+            #     not tuned: decoded onto its source, it has the source's pitch already.
+            audio, _ = tune_to_note(audio, output_sampling_rate, float(pitch),
+                                    max_cents=TUNE_MAX_CENTS)
         # 11. The effects the prompt names, drawn from the seed (effects.py), a restyle's
         #     confirmed against its source
         if effects:
@@ -346,10 +348,6 @@ class ShotcallerPipeline(DiffusionPipeline):
             if neighbours is not None and seed_latent is not None else "",
         )
 
-
-#: how far a variation's pitch is pulled back onto its source's (an octave or a fifth off is
-#: a measuring error, not a drift)
-VARIATION_MAX_CENTS = 250.0
 
 #: a "short" sustained note is let go after this; a "long" one holds until its release has
 #: this long left of the duration

@@ -38,11 +38,15 @@ def variation_strength(strength: float) -> float:
     A slot's strength is how far a variation may move from its sound. Re-running that share
     of the steps was too timid: on 40 corpus sounds (``bench/sound_to_sound.py``), 8 variations
     at 0.2 were a median of 1 distinct sound. The square root keeps 0.05 subtle (0.22 of the
-    steps), makes 0.2 a new sound (0.45: a median of 8 distinct of 8) and 0.6 a cousin (0.77);
-    1.0 stays a render from noise. The price, with today's model, is the class: the eval's
-    classifier hears 0.60 of the variations at 0.2 as their source's class (0.78 with the
-    share itself, 0.65 with the power 0.7, which gave 5 distinct of 8). A restyle does not use
-    this: its strength is the noise its words work on, as the issue has it."""
+    steps), makes 0.2 a new sound (0.45) and 0.6 a cousin (0.77); 1.0 stays a render from
+    noise. The price, with today's model, is the class, and the exponent only trades one for
+    the other: decoded onto their source (``codec.decode_onto``), 8 variations at 0.2 are a
+    median of 6 distinct sounds and the eval's classifier hears 0.73 of them as their
+    source's class; with the exponent 0.4, 7 and 0.63; with 0.35, 8 and 0.57 (of a first
+    variation each); with the share itself, 2 and 0.85 (the sources: 0.93). Guiding the
+    denoise by the source's class name changed nothing (0.72): at these noise levels today's
+    UNet barely hears the words. A restyle does not use this: its strength is the noise its
+    words work on, as the issue has it."""
     return float(min(1.0, max(0.0, strength)) ** 0.5)
 
 
