@@ -184,6 +184,27 @@ def test_a_morph_of_a_pitched_pair_has_one_pitch_and_the_endpoints_loudness(pipe
     assert abs(rms_db(start) - rms_db(a)) < 1.0
 
 
+def test_a_morph_from_a_clap_to_a_kick_decays_longer_at_every_step(pipe) -> None:
+    """Along t = 0, 0.25 ... 1 a morph from a clap (three bursts, with dips between them
+    that end a decay early if only a threshold is matched) to a kick rings longer at each
+    step, from the clap's decay to the kick's."""
+    from server.corpus.descriptors import describe
+    from server.diffusion.sound_ops import morph
+
+    sr = 44100
+    rng = np.random.default_rng(0)
+    t = np.arange(int(2.0 * sr)) / sr
+    clap = sum(np.exp(-np.maximum(0.0, t - s) / 0.004) * (t >= s) for s in (0.0, 0.03, 0.06))
+    clap = (0.6 * clap * rng.standard_normal(t.size)).astype(np.float32)
+    kick = (0.8 * np.sin(2 * np.pi * 50.0 * t) * np.exp(-t / 0.15)).astype(np.float32)
+    decays = [describe(morph(pipe.codec, clap, kick, sampling_rate=sr, t=x, root_a=None,
+                             root_b=None, output_sampling_rate=sr)[0], sr=sr).decay_s
+              for x in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    assert all(b > a for a, b in zip(decays, decays[1:], strict=False)), decays
+    ends = describe(clap, sr=sr).decay_s, describe(kick, sr=sr).decay_s
+    assert abs(decays[0] - ends[0]) < 0.01 and abs(decays[-1] - ends[1]) < 0.05, (decays, ends)
+
+
 def test_a_transfer_keeps_the_pitch_and_takes_the_texture(pipe) -> None:
     """/shot/transfer's mechanism: a piano note with a hi-hat's texture is brighter, with a
     kick's darker, and keeps its note in both."""

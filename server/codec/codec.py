@@ -148,8 +148,7 @@ class SpectralCodec:
         quieter the latents decode there than the source's own latent does (the codec's
         round trip), its phase kept. What the model changed is heard; what it did not
         change is the source, not the codec's rendition of it: no phase search, so no
-        Griffin-Lim smear, and the source's pitch and transients exact. Past the codec's
-        window a long source goes on at the gain its window ended with."""
+        Griffin-Lim smear, and the source's pitch and transients exact (``apply_gain``)."""
         if latents.ndim != 4 or latents.shape[0] != 1:
             raise ValueError(f"latents must be [1, C, H, T], got shape {tuple(latents.shape)}")
         cfg, ae = self.spectral, self.autoencoder
@@ -164,15 +163,28 @@ class SpectralCodec:
         gain = ((changed - own) * cfg.log_scale).clamp(-limit, limit)
         gain = torch.nn.functional.avg_pool2d(gain[None, None], 3, 1, 1,
                                               count_include_pad=False)[0, 0]
-        spec = torch.stft(y, cfg.n_fft, cfg.hop_length, window=torch.hann_window(cfg.n_fft),
-                          center=True, return_complex=True)  # [bins + 1, frames]
+        return self.apply_gain(source, sampling_rate, gain,
+                               output_sampling_rate=output_sampling_rate)
+
+    @torch.inference_mode()
+    def apply_gain(self, source: np.ndarray, sampling_rate: int, gain: torch.Tensor, *,
+                   output_sampling_rate: int | None = None) -> np.ndarray:
+        """``source`` (mono) with each bin of its STFT scaled by ``exp(gain)`` (a natural-log
+        gain [bins, frames] over the codec's window), its phase kept: as long as the source,
+        which past the window goes on at the mean gain of the window's last frames."""
+        cfg = self.spectral
+        y = torch.from_numpy(self.check_audio(source, sampling_rate))
+        window = torch.hann_window(cfg.n_fft)
+        spec = torch.stft(y, cfg.n_fft, cfg.hop_length, window=window, center=True,
+                          return_complex=True)  # [bins + 1, frames]
         frames = spec.shape[-1]
-        if frames > gain.shape[-1]:  # past the window: the gain its last frames had
+        gain = gain.float()
+        if frames > gain.shape[-1]:
             tail = gain[:, -8:].mean(dim=-1, keepdim=True)
             gain = torch.cat([gain, tail.expand(-1, frames - gain.shape[-1])], dim=-1)
         gain = torch.cat([gain[:, :frames], gain[-1:, :frames]], dim=0)  # the Nyquist bin
-        wave = torch.istft(spec * gain.exp(), cfg.n_fft, cfg.hop_length,
-                           window=torch.hann_window(cfg.n_fft), center=True, length=y.numel())
+        wave = torch.istft(spec * gain.exp(), cfg.n_fft, cfg.hop_length, window=window,
+                           center=True, length=y.numel())
         rate = output_sampling_rate or self.sampling_rate
         return resample(wave.numpy(), orig_sr=self.sampling_rate, target_sr=rate)
 
