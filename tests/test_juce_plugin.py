@@ -178,8 +178,9 @@ def test_plugin_loads_a_kit_into_its_own_bank(daemon: DaemonProcess) -> None:
 SOUND_OPS_CHECKS = [
     "online", "source render", "editor controls", "vary refused on an empty pad",
     "restyle refuses blank text", "morph refusals", "vary", "restyle", "morph",
-    "morph again into the same pad", "daemon error on the varied pad",
-    "daemon error on the morph's pad", "no allocation on the audio thread",
+    "morph again into the same pad", "morph settings kept by a reopened editor",
+    "daemon error on the varied pad", "daemon error on the morph's pad",
+    "morph settings saved with the project", "no allocation on the audio thread",
 ]
 
 
@@ -188,7 +189,8 @@ def test_plugin_varies_restyles_and_morphs_pads(daemon: DaemonProcess) -> None:
     (new seed, other samples, no longer than its source), Restyle "darker" another, Morph with
     pad 1 fills the first empty pad (2) and morphs into it again; refusals (no sound, blank
     words, a pad with itself) are said without sending, and the daemon's own refusals land on
-    the pad that waited."""
+    the pad that waited; the morph's amount and pads come back in a reopened editor and in the
+    project reloaded into another instance."""
     result = run_program(built(PLUGIN_TEST), "--port", str(daemon.osc_port), "--sound-ops",
                          "--timeout", "240")
     checks = parse_report(result.stdout)

@@ -74,6 +74,15 @@ ShotcallerEditor::ShotcallerEditor (ShotcallerProcessor& p) : AudioProcessorEdit
                                                                         &morphKnob, &morphWith, &morphInto,
                                                                         &morphLabel, &withLabel, &intoLabel })
         addAndMakeVisible (*c);
+    // The morph's amount and pads are the project's, not automatable (a change never morphs):
+    // properties of the processor's state tree, which the project saves with the parameters.
+    const auto& tree = processor.getParameters().state;
+    morphKnob.setValue (tree.getProperty (morphAmountId, 0.5), juce::dontSendNotification);
+    morphWith.setSelectedId (tree.getProperty (morphWithId, 0), juce::dontSendNotification);
+    morphInto.setSelectedId (tree.getProperty (morphIntoId, 1), juce::dontSendNotification);
+    morphKnob.onValueChange = [this] { storeMorphSettings(); };
+    morphWith.onChange = [this] { storeMorphSettings(); };
+    morphInto.onChange = [this] { storeMorphSettings(); };
 
     auto& apvts = processor.getParameters();
     seed.setIncDecButtonsMode (juce::Slider::incDecButtonsDraggable_Vertical);
@@ -244,8 +253,17 @@ void ShotcallerEditor::morphSelected()
     client.morph (a, b, (float) morphKnob.getValue(), dest);
     // Morphing again (another amount) replaces this pad's morph rather than filling the next.
     morphInto.setSelectedId (dest + 2, juce::dontSendNotification);
+    storeMorphSettings();
     lastChange = -1;
     refresh();
+}
+
+void ShotcallerEditor::storeMorphSettings()
+{
+    auto tree = processor.getParameters().state;
+    tree.setProperty (morphAmountId, morphKnob.getValue(), nullptr);
+    tree.setProperty (morphWithId, morphWith.getSelectedId(), nullptr);
+    tree.setProperty (morphIntoId, morphInto.getSelectedId(), nullptr);
 }
 
 int ShotcallerEditor::morphDestination (int a, int b) const

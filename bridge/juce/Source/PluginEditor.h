@@ -55,6 +55,10 @@ private:
     /** Where a morph of pads a and b goes: the pad chosen under 'into', else (auto) the first
         empty pad other than both; -1 when there is none. */
     int morphDestination (int a, int b) const;
+    /** The morph knob's amount and the 'with' and 'into' pads into the project's state. */
+    void storeMorphSettings();
+    static inline const juce::Identifier morphAmountId { "morphAmount" }, morphWithId { "morphWith" },
+        morphIntoId { "morphInto" };
     /** A refusal or hint, shown in the status line until the next command or pad change. */
     void showNotice (const juce::String&);
 

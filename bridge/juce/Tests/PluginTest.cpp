@@ -1003,7 +1003,25 @@ int runSoundOpsTests (const Options& opt)
     const bool again = waitNewSound (2, m.path);
     r.check (again && a.pad (2).madeBy == "morph of pads 0 and 1 at 0.25" && a.pad (3).status == PadStatus::empty,
              "morph again into the same pad", "pad 2 " + describe (a.pad (2)) + " | pad 3 " + describe (a.pad (3)));
+
+    // The morph's amount and pads are the project's: back in a reopened editor, and (below) in
+    // the project reloaded into another instance.
+    auto morphControls = [] (juce::AudioProcessorEditor& ed)
+    {
+        auto& x = dynamic_cast<ShotcallerEditor&> (ed);
+        return juce::String (dynamic_cast<juce::Slider*> (x.findChildWithID (Ids::morph))->getValue(), 2) + " with "
+            + juce::String (dynamic_cast<juce::ComboBox*> (x.findChildWithID (Ids::morphWith))->getSelectedId())
+            + " into " + juce::String (dynamic_cast<juce::ComboBox*> (x.findChildWithID (Ids::morphInto))->getSelectedId());
+    };
+    const juce::String morphSaved = "0.25 with 2 into 4";  // item ids: with pad 1, into pad 2
+    juce::MemoryBlock project;
+    a->getStateInformation (project);
     editor.reset();
+    std::unique_ptr<juce::AudioProcessorEditor> reopened (a->createEditor());
+    const auto reopenedControls = morphControls (*reopened);
+    reopened.reset();
+    r.check (reopenedControls == morphSaved, "morph settings kept by a reopened editor",
+             "'" + reopenedControls + "', expected '" + morphSaved + "'");
 
     // -- the daemon's refusals land on the pad that waited -------------------------------------
     // A project reopened against another bank: the pads play their embedded sounds, but the
@@ -1039,6 +1057,13 @@ int runSoundOpsTests (const Options& opt)
                  && b.pad (1).status == PadStatus::ready,
              "daemon error on the morph's pad", "pad 2 " + describe (bp2) + " | pad 1 " + describe (b.pad (1)));
     editorB.reset();
+
+    b->setStateInformation (project.getData(), (int) project.getSize());
+    std::unique_ptr<juce::AudioProcessorEditor> reloaded (b->createEditor());
+    const auto reloadedControls = morphControls (*reloaded);
+    reloaded.reset();
+    r.check (reloadedControls == morphSaved, "morph settings saved with the project",
+             "'" + reloadedControls + "', expected '" + morphSaved + "'");
 
     r.check (audioAllocations.load() == 0 && audioFrees.load() == 0, "no allocation on the audio thread",
              juce::String (audioAllocations.load()) + " allocations, " + juce::String (audioFrees.load())
