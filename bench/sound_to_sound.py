@@ -11,8 +11,9 @@ soundfont corpus). Sounds are drawn evenly over its classes. Printed:
   (spectral correlation < 0.97); how often the eval's classifier gives a variation at 0.2 the
   source's class, beside how often it gives the sources their own;
 - morph: along t = 0, 0.25, 0.5, 0.75, 1, the share of pairs whose spectral centroid and whose
-  decay time move monotonically from A's to B's; the loudness at 0.5 against the endpoints'
-  mean; for pitched pairs, the pitch at 0.5 against A's root;
+  decay time move monotonically from A's to B's (the way from A's own to B's own, never
+  back); the loudness at 0.5 against the endpoints' mean; for pitched pairs, the pitch at 0.5
+  against A's root;
 - restyle: for bright, dark, long, short and each effect word, at each ``--restyle-strengths``,
   how often the restyled sound moves from its source the way the word asks (the measures of
   ``bench/palette.py``), and how far a pitched sound's pitch moved from the source's
@@ -57,9 +58,11 @@ def spearman(x: list[float], y: list[float]) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-def monotonic(values: list[float]) -> bool:
+def monotonic(values: list[float], start: float, end: float) -> bool:
+    """Whether ``values`` move monotonically the way from ``start`` (A's own) to ``end``
+    (B's): never back, and not the other way."""
     d = np.diff(values)
-    return bool(np.all(d >= -1e-9) or np.all(d <= 1e-9))
+    return bool(np.all(d >= -1e-9) if end >= start else np.all(d <= 1e-9))
 
 
 def pick(records: list[dict], n: int) -> list[dict]:
@@ -202,8 +205,10 @@ def morph_figures(pipe, sounds: list, n_pairs: int) -> None:
         path = [morph(pipe.codec, ya, yb, sampling_rate=SR, t=t, root_a=roots[0],
                       root_b=roots[1], output_sampling_rate=SR)[0] for t in TS]
         desc = [describe(p, sr=SR) for p in path]
-        centroid_mono.append(monotonic([d.centroid_hz for d in desc]))
-        decay_mono.append(monotonic([d.decay_s for d in desc]))
+        da, db = describe(ya, sr=SR), describe(yb, sr=SR)
+        centroid_mono.append(monotonic([d.centroid_hz for d in desc], da.centroid_hz,
+                                       db.centroid_hz))
+        decay_mono.append(monotonic([d.decay_s for d in desc], da.decay_s, db.decay_s))
         loud_err.append(abs(rms_db(path[2]) - (rms_db(ya) + rms_db(yb)) / 2))
         if roots[0] is not None and roots[1] is not None:
             p = measure_pitch(path[2], SR, roots[0])
