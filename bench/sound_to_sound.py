@@ -1,6 +1,7 @@
 """Vary, morph and transfer measured on a folder of real sounds (#25's figures).
 
     python bench/sound_to_sound.py --corpus DIR [--model DIR] [--sounds 40] [--pairs 20]
+        [--png docs/sound_to_sound.png]
 
 ``--corpus`` is a corpus folder (``shotcaller corpus build``: ``metadata.jsonl`` with classes
 and roots, e.g. one built with ``--hydrogen`` or ``--salamander``, or the test split of the
@@ -93,6 +94,9 @@ def main() -> int:
                         help="the slot strengths to restyle at (the daemon's default is 0.1)")
     parser.add_argument("--only", nargs="+", choices=["vary", "morph", "restyle"],
                         default=["vary", "morph", "restyle"])
+    parser.add_argument("--png", type=Path, default=None,
+                        help="also write a spectrogram sheet: three sources with two variations "
+                             "and two restyles each, and a morph between two of them")
     args = parser.parse_args()
 
     from server.diffusion.pipeline import load_pipeline
@@ -127,8 +131,55 @@ def main() -> int:
         vary_figures(sounds, vary, clf)
     if "morph" in args.only:
         morph_figures(pipe, sounds, args.pairs)
+    if args.png:
+        print(f"wrote {sheet(pipe, sounds, vary, args.png)}")
     print(f"in {time.perf_counter() - t0:.0f} s")
     return 0
+
+
+def sheet(pipe, sounds: list, vary, png: Path) -> Path:
+    """Rows of source, two variations at 0.2, "darker" and "long" restyles (as the daemon
+    makes them), for a drum, a pitched and a noisy sound; then a morph from the first to the
+    second at t = 0 ... 1. Each row on one time axis."""
+    from server.diffusion.sound_ops import morph
+    from server.plots import spectrogram_sheet
+
+    def first(classes: tuple[str, ...]) -> tuple[dict, np.ndarray]:
+        return next(((r, y) for r, y in sounds if r["class"] in classes), sounds[0])
+
+    rows = [first(("kick", "tom")), first(("keys", "guitar", "mallet_bell")),
+            first(("snare", "clap"))]
+    from server.diffusion.endings import finish
+
+    longest = pipe.max_duration_in_s
+    items = []
+
+    def one_axis(row: list[tuple[str, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
+        """A row on one time axis, its longest sound's (silence after the shorter ones)."""
+        n = max(len(y) for _, y in row)
+        return [(f"{label} ({len(y) / SR:.2f} s)", np.pad(y, (0, n - len(y)))) for label, y in row]
+
+    for n, (r, y) in enumerate(rows):
+        root = r.get("root_note")
+        row = [(f"{r['class']}: source", finish(y, SR, longest)[0])]  # its silence trimmed
+        row += [(f"vary 0.2 (seed {k})", vary(y, root, 0.2, 7000 + 10 * n + k)) for k in (1, 2)]
+        for word in ("darker", "long"):
+            out = pipe(word, pitch=root, seed=8000 + n, strength=0.1, init_audio=y,
+                       init_sampling_rate=SR, tonal=root is not None, effects=True,
+                       duration_in_s=restyle_duration(len(y) / SR, prompt_qualities(word),
+                                                      longest), output_sampling_rate=SR)
+            row.append((f"restyle \"{word}\"", out.audios))
+        items += one_axis(row)
+    (ra, ya), (rb, yb) = rows[0], rows[1]
+    row = []
+    for t in TS:
+        y, _ = morph(pipe.codec, ya, yb, sampling_rate=SR, t=t, root_a=ra.get("root_note"),
+                     root_b=rb.get("root_note"), output_sampling_rate=SR)
+        row.append((f"morph {ra['class']}→{rb['class']} {t:.2f}", y))
+    items += one_axis(row)
+    return spectrogram_sheet(items, sr=SR, png=png, columns=5,
+                             title="sound to sound: vary, restyle (strength 0.1), morph "
+                                   "(bench/sound_to_sound.py)")
 
 
 #: restyle words: the palette bench's, less loudness (a restyle keeps its source's level)
