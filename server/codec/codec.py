@@ -138,11 +138,13 @@ class SpectralCodec:
 
     @torch.inference_mode()
     def decode_onto(self, latents: torch.Tensor, source: np.ndarray, sampling_rate: int, *,
+                    source_latents: torch.Tensor | None = None,
                     output_sampling_rate: int | None = None, choked: bool = False,
                     max_gain_db: float = MAX_GAIN_DB) -> np.ndarray:
         """Scaled latents [1, C, H, T] made from ``source`` (a variation or restyle of it) →
         the source itself, changed the way the latents changed it: mono audio, as long as
-        the source.
+        the source. ``source_latents``: the source's own (``encode(source)``), where the
+        caller has them already.
 
         Each time-frequency bin of the source's STFT is scaled by how much louder or
         quieter the latents decode there than the source's own latent does (the codec's
@@ -153,8 +155,14 @@ class SpectralCodec:
             raise ValueError(f"latents must be [1, C, H, T], got shape {tuple(latents.shape)}")
         cfg, ae = self.spectral, self.autoencoder
         y = torch.from_numpy(self.check_audio(source, sampling_rate))
-        own = ae.decode(ae.encode(wave_to_logmag(y.unsqueeze(0), cfg)))[0].float()
-        changed = ae.decode(latents.float() / ae.config.scaling_factor)[0].float()
+        if source_latents is None:
+            source_latents = ae.encode(wave_to_logmag(y.unsqueeze(0).to(ae.device), cfg)) \
+                * ae.config.scaling_factor
+
+        def frames(z: torch.Tensor) -> torch.Tensor:
+            return ae.decode(z.float().to(ae.device) / ae.config.scaling_factor)[0].float().cpu()
+
+        own, changed = frames(source_latents), frames(latents)
         if choked:
             changed = choke(changed.unsqueeze(0), cfg)[0]
         # natural-log gain of each bin, smoothed over 3 bins × 3 frames so a harmonic the
@@ -163,8 +171,7 @@ class SpectralCodec:
         gain = ((changed - own) * cfg.log_scale).clamp(-limit, limit)
         gain = torch.nn.functional.avg_pool2d(gain[None, None], 3, 1, 1,
                                               count_include_pad=False)[0, 0]
-        return self.apply_gain(source, sampling_rate, gain,
-                               output_sampling_rate=output_sampling_rate)
+        return self._scaled(y, gain, output_sampling_rate)
 
     @torch.inference_mode()
     def apply_gain(self, source: np.ndarray, sampling_rate: int, gain: torch.Tensor, *,
@@ -172,8 +179,13 @@ class SpectralCodec:
         """``source`` (mono) with each bin of its STFT scaled by ``exp(gain)`` (a natural-log
         gain [bins, frames] over the codec's window), its phase kept: as long as the source,
         which past the window goes on at the mean gain of the window's last frames."""
-        cfg = self.spectral
         y = torch.from_numpy(self.check_audio(source, sampling_rate))
+        return self._scaled(y, gain, output_sampling_rate)
+
+    def _scaled(self, y: torch.Tensor, gain: torch.Tensor,
+                output_sampling_rate: int | None) -> np.ndarray:
+        """``apply_gain`` on a wave already at the codec's rate."""
+        cfg = self.spectral
         window = torch.hann_window(cfg.n_fft)
         spec = torch.stft(y, cfg.n_fft, cfg.hop_length, window=window, center=True,
                           return_complex=True)  # [bins + 1, frames]

@@ -318,6 +318,7 @@ class ShotcallerPipeline(DiffusionPipeline):
                                       choked="fast_decay" in qualities)[0]
         else:
             audio = self.codec.decode_onto(latents.float(), init_audio, init_sampling_rate,
+                                           source_latents=init_latent.unsqueeze(0),
                                            output_sampling_rate=output_sampling_rate,
                                            choked="fast_decay" in qualities)
             # the sound a variation or restyle is heard against
