@@ -141,6 +141,7 @@ def sheet(pipe, sounds: list, vary, png: Path) -> Path:
     """Rows of source, two variations at 0.2, "darker" and "long" restyles (as the daemon
     makes them), for a drum, a pitched and a noisy sound; then a morph from the first to the
     second at t = 0 ... 1. Each row on one time axis."""
+    from server.diffusion.endings import finish
     from server.diffusion.sound_ops import morph
     from server.plots import spectrogram_sheet
 
@@ -149,8 +150,6 @@ def sheet(pipe, sounds: list, vary, png: Path) -> Path:
 
     rows = [first(("kick", "tom")), first(("keys", "guitar", "mallet_bell")),
             first(("snare", "clap"))]
-    from server.diffusion.endings import finish
-
     longest = pipe.max_duration_in_s
     items = []
 

@@ -108,22 +108,20 @@ def envelope_between(y: np.ndarray, a: np.ndarray, b: np.ndarray, t: float, *,
     y = np.asarray(y, np.float32)
     ea, eb = from_peak(a), from_peak(b)
     low, high = ENVELOPE_REACH_DB
-    total = None
+    frames = len(envelope_db(y))
+    centres, samples = (np.arange(frames) + 0.5) * _HOP, np.arange(len(y))
+    total = np.zeros(frames)  # the gain so far, each frame's, held within the reach
     for _ in range(passes):  # frame gains drawn as lines between frame centres: a few passes
         mine = envelope_db(y)
         top = int(np.argmax(mine))
-        n = len(mine) - top
+        n = frames - top
         wanted = sum(w * np.pad(e[:n], (0, max(0, n - len(e))), constant_values=-120.0)
                      for w, e in ((1 - t, ea), (t, eb)))
-        if total is None:
-            total = np.zeros(len(mine))
-        gain_db = np.zeros(len(mine))
+        gain_db = np.zeros(frames)
         gain_db[top:] = wanted - (mine[top:] - mine[top])
-        gain_db = np.clip(total + gain_db, low, high) - total  # the reach over all passes
+        gain_db = np.clip(total + gain_db, low, high) - total
         total += gain_db
-        centres = (np.arange(len(mine)) + 0.5) * _HOP
-        y = (y * 10.0 ** (np.interp(np.arange(len(y)), centres, gain_db) / 20.0)) \
-            .astype(np.float32)
+        y = (y * 10.0 ** (np.interp(samples, centres, gain_db) / 20.0)).astype(np.float32)
     return y
 
 
