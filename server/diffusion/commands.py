@@ -18,6 +18,17 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
 
 
+def _source_options(parser: argparse.ArgumentParser, result: str) -> None:
+    """--root, --unpitched, --seed and --steps, as vary and restyle take them for their one
+    sound (``result``: what a new seed gives, "variation")."""
+    parser.add_argument("--root", type=float, default=None,
+                        help="MIDI root of a pitched sound (default: detected; --unpitched for "
+                             "drums)")
+    parser.add_argument("--unpitched", action="store_true", help="the sound has no pitch")
+    parser.add_argument("--seed", type=int, default=-1, help=f"-1: a new {result} each time")
+    parser.add_argument("--steps", type=int, default=None)
+
+
 def _load_model(model: str, device: str, *, through_codec: str | None = None):
     """The pipeline in ``model``; a usage error naming the folder when it will not load, or
     (``through_codec``: what needs it) when it has no codec."""
@@ -394,11 +405,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--strength", type=float, default=0.2,
                    help="distance from the sound: 0.05 subtle, 0.6 a cousin (default 0.2)")
     v.add_argument("--prompt", default=None, help="guide the variation (default: unguided)")
-    v.add_argument("--root", type=float, default=None,
-                   help="MIDI root of a pitched sound (default: detected; --unpitched for drums)")
-    v.add_argument("--unpitched", action="store_true", help="the sound has no pitch")
-    v.add_argument("--seed", type=int, default=-1, help="-1: a new variation each time")
-    v.add_argument("--steps", type=int, default=None)
+    _source_options(v, "variation")
     _model_options(v)
     v.set_defaults(func=_vary)
 
@@ -408,11 +415,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs.add_argument("-o", "--output", required=True)
     rs.add_argument("--strength", type=float, default=0.1,
                     help="the noise the words work on (default 0.1, the daemon's)")
-    rs.add_argument("--root", type=float, default=None,
-                    help="MIDI root of a pitched sound (default: detected; --unpitched for drums)")
-    rs.add_argument("--unpitched", action="store_true", help="the sound has no pitch")
-    rs.add_argument("--seed", type=int, default=-1, help="-1: a new restyle each time")
-    rs.add_argument("--steps", type=int, default=None)
+    _source_options(rs, "restyle")
     _model_options(rs)
     rs.set_defaults(func=_restyle)
 
