@@ -274,10 +274,12 @@ def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_
     assert negative.returncode == 2 and "shortlist=-1" in negative.stderr
     assert RetrievalIndex.load(model / "retrieval").classes == before
 
-    done = index("--corpus", str(tmp_path / "c"), "--split", split, "--blend", "2")
+    done = index("--corpus", str(tmp_path / "c"), "--split", split, "--blend", "2",
+                 "--per-quality", "0.5")
     assert done.returncode == 0, done.stderr
     built = RetrievalIndex.load(model / "retrieval")
-    assert sorted(built.classes) == wanted and built.settings.blend == 2
+    assert sorted(built.classes) == wanted
+    assert built.settings.blend == 2 and built.settings.per_quality == 0.5
     # Each library sample names its corpus file, which the eval's novelty check reads.
     assert all((tmp_path / "c" / path).is_file() for path in built.sources)
     # ... and keeps its measured qualities, which prompts can ask for.

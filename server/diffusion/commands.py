@@ -114,7 +114,7 @@ def _index(args: argparse.Namespace) -> int:
     try:
         given = {"blend": args.blend, "shortlist": args.shortlist,
                  "per_semitone": args.per_semitone, "pool": args.pool,
-                 "draw_temperature": args.draw_temperature}
+                 "draw_temperature": args.draw_temperature, "per_quality": args.per_quality}
         settings = SeedSettings(**{k: v for k, v in given.items() if v is not None})
     except ValueError as e:
         raise _usage(str(e)) from e
@@ -371,6 +371,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--pool", type=int, help="best matches a seed is drawn among")
     x.add_argument("--draw-temperature", type=float,
                    help="softmax temperature of that draw (higher: more even, more variety)")
+    x.add_argument("--per-quality", type=float,
+                   help="similarity a sample gains per quality the prompt names that it has")
     x.set_defaults(func=_index)
 
     q = sub.add_parser("int8", help="store a model's UNet weights as int8 (half the bytes)")

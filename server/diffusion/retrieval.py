@@ -51,7 +51,7 @@ class SeedSettings:
     the setting it was measured with)."""
 
     blend: int = 1  # matches mixed into one seed
-    pool: int = 4  # each match drawn among the best pool * blend, so variations differ
+    pool: int = 16  # each match drawn among the best pool * blend, so variations differ
     shortlist: int = 48  # nearest captions considered; 0 = the whole library
     per_semitone: float = 0.03  # similarity a tonal match loses per semitone from the note
     vote: bool = True  # the shortlist's classes vote, and only the winning class is drawn from
