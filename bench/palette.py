@@ -86,13 +86,13 @@ def real_medians(corpus: Path, per_class: int) -> dict[str, dict[str, float]]:
 
 def class_figures(pipe, clf, prompts: list[dict], seeds: int = 1) -> dict:
     # Seed i * len(prompts) + n for prompt n: with seeds=1, prompt n renders at seed n.
-    asked = [(p, s * len(prompts) + n) for s in range(seeds) for n, p in enumerate(prompts)]
-    renders = [pipe(p["prompt"], seed=seed).audios for p, seed in asked]
+    runs = [(p, s * len(prompts) + n) for s in range(seeds) for n, p in enumerate(prompts)]
+    renders = [pipe(p["prompt"], seed=seed).audios for p, seed in runs]
     _, probs, _ = classify(clf, renders, SR)
     order = np.argsort(-probs, axis=1)
     names = list(clf.config.classes)
     top1, top3 = defaultdict(list), defaultdict(list)
-    for (p, _), row in zip(asked, order, strict=True):
+    for (p, _), row in zip(runs, order, strict=True):
         asked = names.index(p["class"])
         top1[p["class"]].append(row[0] == asked)
         top3[p["class"]].append(asked in row[:3])

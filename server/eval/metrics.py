@@ -20,10 +20,11 @@ def detected_pitch(audio: np.ndarray, sr: int) -> float | None:
     import librosa
 
     seg = audio[: int(sr * 1.0)]
+    fmin = 30.0
     # Two periods of fmin per frame (pYIN's own condition): 2048 samples at 44.1 kHz held
     # under two periods of 30 Hz, and a 52 Hz sub-bass read as unvoiced.
-    frame = 1 << int(np.ceil(np.log2(2 * sr / 30.0)))
-    f0, voiced, _ = librosa.pyin(seg, fmin=30.0, fmax=2100.0, sr=sr, frame_length=frame)
+    frame = 1 << int(np.ceil(np.log2(2 * sr / fmin)))
+    f0, voiced, _ = librosa.pyin(seg, fmin=fmin, fmax=2100.0, sr=sr, frame_length=frame)
     if voiced is None or not np.any(voiced):
         return None
     return float(librosa.hz_to_midi(np.nanmedian(f0[voiced])))
