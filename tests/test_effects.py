@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from server.corpus.descriptors import describe
-from server.corpus.synth import band_fraction, crest_db
+from server.corpus.synth import band_fraction, crest_db, wet_signal
 from server.diffusion.effects import apply_effects
 from server.diffusion.endings import decay_time
 from server.diffusion.prompt_words import prompt_effects
@@ -77,25 +77,25 @@ def test_a_render_gets_the_reverb_its_prompt_asks_for(tiny_model_dir) -> None:
     assert decay_time(restyled, SR) >= decay_time(varied, SR)
 
 
-def test_a_restyle_gets_its_effect_even_where_the_corpus_rule_cannot_confirm_it() -> None:
+def test_an_asked_effect_is_applied_even_where_the_corpus_rule_cannot_confirm_it() -> None:
     """A mid-range saw already has 98 % of its energy in the telephone band, so the corpus's
-    rule (from below 0.8 to above it) can never confirm "telephone" on it: a render leaves it
-    as it was, a restyle of it still comes out narrower than its source."""
+    rule (from below 0.8 to above it) can never confirm "telephone" on it; a producer who asks
+    for it still gets a sound narrower than the one asked of, rendered or restyled."""
     t = np.arange(SR) / SR
     saw = sum(np.sin(2 * np.pi * k * 400 * t) / k for k in range(1, 12))
     source = (0.5 * saw * np.exp(-t / 0.2)).astype(np.float32)
     band = band_fraction(source, SR, 300, 3400)
     assert band > 0.8
     rendered = apply_effects(source, SR, ["telephone"], seed=1)
-    assert band_fraction(rendered, SR, 300, 3400) == pytest.approx(band, abs=1e-6)
+    assert band_fraction(rendered, SR, 300, 3400) > band + 0.01
     restyled = apply_effects(source, SR, ["telephone"], seed=1, reference=source)
     assert band_fraction(restyled, SR, 300, 3400) > band + 0.01
 
 
-def test_a_dusty_restyle_of_a_dark_bass_is_darker_than_it_was() -> None:
-    """A lofi chain's low-pass (2-5 kHz) takes nothing from a bass whose energy sits near
-    120 Hz, and its bit-crush adds hiss: a render leaves such a bass as it was. A restyle's
-    chain puts its low-pass under the source's own brightness."""
+def test_a_dusty_dark_bass_is_darker_than_it_was() -> None:
+    """The corpus's lofi chain (one pole at 2-5 kHz) takes nothing from a bass whose energy
+    sits near 120 Hz, and its bit-crush adds hiss; asked for, the chain puts two poles under
+    the sound's own brightness, rendered or restyled."""
     t = np.arange(SR) / SR
     saw = sum(np.sin(2 * np.pi * k * 55 * t) / k for k in range(1, 18))
     bass = (0.5 * saw * np.exp(-t / 0.3)).astype(np.float32)
@@ -103,6 +103,9 @@ def test_a_dusty_restyle_of_a_dark_bass_is_darker_than_it_was() -> None:
     def centroid(y: np.ndarray) -> float:
         return describe(y, sr=SR).centroid_hz
 
-    assert centroid(apply_effects(bass, SR, ["lofi"], seed=1)) == pytest.approx(centroid(bass))
+    rng = np.random.default_rng(1)
+    corpus_chain = wet_signal("lofi", bass / np.max(np.abs(bass)) * 0.89, rng, SR)
+    assert centroid(corpus_chain) > 0.85 * centroid(bass)
+    assert centroid(apply_effects(bass, SR, ["lofi"], seed=1)) < 0.85 * centroid(bass)
     assert centroid(apply_effects(bass, SR, ["lofi"], seed=1, reference=bass)) \
         < 0.85 * centroid(bass)

@@ -33,13 +33,17 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
                   reference: np.ndarray | None = None) -> np.ndarray:
     """``audio`` through each effect of ``kinds`` in turn, at its own peak level.
 
-    As in the corpus, an effect counts only when a descriptor confirms that it did what its
-    words say (``synth.confirmed_effect_words``: a "lofi" chain must darken the sound, a reverb
-    lengthen it): up to ``DRAWS`` chains are drawn, and a sound no draw confirms is left as it
-    was. The comparison is with the dry sound, or with ``reference`` (at ``sr``) when given: a
-    restyle's source, which its "dustier" must be dustier than. There, when no draw passes the
-    corpus's rule (a bass has little above a lofi chain's low-pass for it to take away), the
-    draw that moved the word's descriptor furthest the asked way is kept, if one did."""
+    As in the corpus, an effect counts when a descriptor confirms that it did what its words
+    say (``synth.confirmed_effect_words``: a "lofi" chain must darken the sound, a reverb
+    lengthen it): up to ``DRAWS`` chains are drawn, against the dry sound, or against
+    ``reference`` (at ``sr``) when given: a restyle's source, which its "dustier" must be
+    dustier than. Where no draw passes the corpus's rule, which decides whether a sound has
+    *earned* a caption word (a snare already inside the telephone band, a bass with little
+    above a lofi chain's low-pass), the draw that moved the word's descriptor furthest the
+    asked way is kept, if one did: a producer who asks for the effect gets as much of it as
+    the sound can take; and the chains are the stronger ones a producer expects
+    (``synth.effect_chain`` with the sound's brightness: "dusty" dulls a sound already darker
+    than the corpus's 2-5 kHz low-pass, "telephone" cuts a real line's steep band)."""
     if not kinds or not len(audio):
         return audio
     peak = float(np.max(np.abs(audio)))
@@ -47,16 +51,13 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
         return audio
     rng = np.random.default_rng(seed)
     y = audio.astype(np.float32) * (CHAIN_PEAK / peak)
-    brightness = None if reference is None else describe(reference, sr=sr).centroid_hz
     for kind in kinds:
         ring = np.zeros(int(TAIL_S.get(kind, 0.0) * sr), dtype=np.float32)
         dry = np.concatenate([y, ring])
         against = dry if reference is None else reference
-        if reference is not None:  # what the restyle's source measures, once
-            measure, sign = DESCRIPTORS[kind]
-            before = measure(reference, sr)
-        else:
-            before = None
+        measure, sign = DESCRIPTORS[kind]
+        before = measure(against, sr)
+        brightness = describe(against, sr=sr).centroid_hz  # asked for: the strong chain
         best, best_moved = None, 0.0
         for _ in range(DRAWS):
             wet = wet_signal(kind, dry, rng, sr, brightness)
@@ -66,10 +67,9 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
             if confirmed_effect_words(kind, against, wet, sr):
                 best = wet
                 break
-            if before is not None:  # a restyle: "dustier" at least, if not "dusty"
-                moved = sign * (measure(wet, sr) - before)  # > 0: the asked way at all
-                if moved > best_moved:
-                    best, best_moved = wet, moved
+            moved = sign * (measure(wet, sr) - before)  # > 0: the asked way at all
+            if moved > best_moved:
+                best, best_moved = wet, moved
         if best is not None:
             y = best
     return (y * (peak / CHAIN_PEAK)).astype(np.float32)
