@@ -1,5 +1,7 @@
 #include "SampleLoader.h"
 
+#include <cmath>
+
 namespace shotcaller
 {
 SampleLoader::SampleLoader()
@@ -41,7 +43,22 @@ std::shared_ptr<const juce::MemoryBlock> SampleLoader::encodeFlac (const Sample&
         delete stream;
         return nullptr;
     }
-    const bool ok = writer->writeFromAudioSampleBuffer (sample.audio, 0, sample.audio.getNumSamples());
+    // The writer takes 32-bit left-justified ints and shifts them down to 24 bits, which
+    // floors: JUCE's own float conversion before it put some samples one 24-bit step low.
+    // Rounded here, a sound read from a 24-bit file (the daemon's WAVs, read as k / 2^23)
+    // comes back from the project bit for bit.
+    const int channels = sample.audio.getNumChannels(), frames = sample.audio.getNumSamples();
+    juce::HeapBlock<int> ints ((size_t) channels * (size_t) frames);
+    juce::HeapBlock<const int*> rows ((size_t) channels + 1, true);
+    for (int c = 0; c < channels; ++c)
+    {
+        const auto* src = sample.audio.getReadPointer (c);
+        auto* dst = ints.get() + (size_t) c * (size_t) frames;
+        for (int i = 0; i < frames; ++i)
+            dst[i] = (int) juce::jlimit (-8388608.0, 8388607.0, std::round ((double) src[i] * 8388608.0)) * 256;
+        rows[c] = dst;
+    }
+    const bool ok = writer->write (rows.get(), frames);
     writer.reset();  // flushes and deletes the stream; the block holds the file
     if (! ok || block->getSize() == 0)
         return nullptr;
