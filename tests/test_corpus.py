@@ -274,8 +274,9 @@ def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_
     assert negative.returncode == 2 and "shortlist=-1" in negative.stderr
     assert RetrievalIndex.load(model / "retrieval").classes == before
 
+    # (the tiny codec is random: it would carry no tonal sample at its pitch)
     done = index("--corpus", str(tmp_path / "c"), "--split", split, "--blend", "2",
-                 "--per-quality", "0.5")
+                 "--per-quality", "0.5", "--no-pitch-check")
     assert done.returncode == 0, done.stderr
     built = RetrievalIndex.load(model / "retrieval")
     assert sorted(built.classes) == wanted
@@ -342,3 +343,49 @@ def test_a_balanced_draw_shares_each_class_between_its_sources() -> None:
     assert balanced == select(records, split="train", per_class=60, seed=1, classes={"kick"},
                               balance=source_of)  # seeded
     assert len(select(records, split="train", per_class=60, balance=source_of)) == 61
+
+
+def test_a_refused_sample_gives_its_place_to_the_next_of_its_source() -> None:
+    """The library's draw with a check (the codec's pitch): each refused sample is replaced
+    by another of the same source, so the class stays full and balanced."""
+    from server.corpus.dataset import select, source_of
+
+    records = ([{"path": f"audio/fluidr3-gm/kick-{i}.wav", "split": "train", "class": "kick",
+                 "soundfont": "FluidR3_GM.sf2"} for i in range(100)]
+               + [{"path": f"audio/synth/kick-{i}.wav", "split": "train", "class": "kick"}
+                  for i in range(40)]
+               + [{"path": "audio/synth/snare-0.wav", "split": "train", "class": "snare"}])
+    asked: list[str] = []
+
+    def keep(r: dict) -> bool:
+        asked.append(r["path"])
+        return not r["path"].endswith(("0.wav", "2.wav", "4.wav"))
+
+    chosen = select(records, split="train", per_class=60, seed=1, balance=source_of, keep=keep)
+    kicks = [r for r in chosen if r["class"] == "kick"]
+    assert len(kicks) == 60 and all(keep(r) for r in kicks)
+    # 28 of the 40 synth kicks pass: all of them, and the soundfont's 32 fill the rest
+    assert sum(source_of(r) == "synth" for r in kicks) == 28
+    assert not any(r["class"] == "snare" for r in chosen)  # its only sample refused
+    assert len(asked) < len(records) + 60  # asked of the drawn, not of every record
+
+
+def test_the_library_leaves_out_tonal_samples_the_codec_does_not_carry_at_their_pitch(
+        tmp_path: Path, tiny_model_dir: Path) -> None:
+    """A clean bass note comes through the shipped codec at its pitch and is kept; through
+    the tiny random codec it does not and is passed over; a drum is kept unread."""
+    from server.codec.codec import SpectralCodec
+    from server.diffusion.index_build import CarriesItsPitch
+
+    t = np.arange(44100) / 44100
+    bass = sum(np.sin(2 * np.pi * k * 55.0 * t) / k for k in range(1, 10)) * np.exp(-2 * t)
+    (tmp_path / "audio").mkdir()
+    sf.write(tmp_path / "audio" / "bass.wav", (0.4 * bass).astype(np.float32), 44100)
+    tonal = {"path": "audio/bass.wav", "tonal": True}
+    drum = {"path": "audio/not-there.wav", "tonal": False}
+    shipped = CarriesItsPitch(tmp_path, SpectralCodec.from_pretrained(
+        Path(__file__).resolve().parents[1] / "models" / "shotcaller-small" / "codec"), 384)
+    assert shipped(tonal) and shipped(drum)
+    tiny = CarriesItsPitch(tmp_path, SpectralCodec.from_pretrained(tiny_model_dir / "codec"), 8)
+    assert not tiny(tonal) and tiny(drum)
+    assert (tiny.checked, tiny.refused) == (1, 1)

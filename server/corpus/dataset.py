@@ -27,12 +27,15 @@ def source_of(record: dict) -> str:
 def select(
     records: list[dict], *, split: str, per_class: int | None = None, seed: int = 0,
     classes: set[str] | None = None, balance: Callable[[dict], str] | None = None,
+    keep: Callable[[dict], bool] | None = None,
 ) -> list[dict]:
     """Records of ``split``, at most ``per_class`` per class (a seeded, class-balanced draw).
 
     ``balance`` (e.g. :func:`source_of`) splits each class's draw evenly between the groups it
     names, a group with fewer records giving its share to the others, so that a class's few
-    drum-machine voices are not outnumbered by its soundfont notes."""
+    drum-machine voices are not outnumbered by its soundfont notes. ``keep`` is asked of each
+    drawn record in turn; one it refuses is passed over and the draw goes on in its group, so
+    a class stays full where its records allow."""
     by_class: dict[str, list[dict]] = defaultdict(list)
     for r in records:
         if r["split"] == split and (classes is None or r["class"] in classes):
@@ -42,25 +45,30 @@ def select(
     for c in sorted(by_class):
         items = by_class[c]
         if per_class is not None and len(items) > per_class:
-            if balance is None:
+            if balance is None and keep is None:
                 items = rng.sample(items, per_class)
             else:
-                items = _balanced(items, per_class, balance, rng)
+                items = _balanced(items, per_class, balance or (lambda r: ""), rng, keep)
+        elif keep is not None:
+            items = [r for r in items if keep(r)]
         out += items
     return sorted(out, key=lambda r: r["path"])
 
 
 def _balanced(items: list[dict], n: int, group: Callable[[dict], str],
-              rng: random.Random) -> list[dict]:
+              rng: random.Random, keep: Callable[[dict], bool] | None = None) -> list[dict]:
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in items:
         groups[group(r)].append(r)
     queues = [rng.sample(g, len(g)) for _, g in sorted(groups.items())]
     out: list[dict] = []
-    while len(out) < n:  # one from each group in turn: equal shares, leftovers to the larger
-        for q in queues:
-            if q and len(out) < n:
-                out.append(q.pop())
+    while len(out) < n and any(queues):  # one from each group in turn: equal shares,
+        for q in queues:                  # leftovers to the larger
+            while q and len(out) < n:
+                r = q.pop()
+                if keep is None or keep(r):
+                    out.append(r)
+                    break
     return out
 
 

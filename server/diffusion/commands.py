@@ -122,7 +122,8 @@ def _index(args: argparse.Namespace) -> int:
     try:
         index = build_index(args.corpus, codec, TextEncoder(), per_class=args.per_class,
                             components=min(args.components, codec.latent_shape[0]),
-                            split=args.split, settings=settings)
+                            split=args.split, settings=settings,
+                            check_pitch=not args.no_pitch_check)
     except (FileNotFoundError, ValueError) as e:  # no corpus there / nothing of that split
         raise _usage(str(e)) from e
     # Written beside the old index and swapped in, so a failed run leaves the model as it was.
@@ -362,6 +363,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--components", type=int, default=384,
                    help="leading latent components kept per sample (size on disk)")
     x.add_argument("--split", default="train", choices=("train", "valid", "test"))
+    x.add_argument("--no-pitch-check", action="store_true",
+                   help="keep tonal samples the codec does not carry at their pitch (faster: "
+                        "the check reads each tonal sample's pitch before and after the codec)")
     # Seed settings default to SeedSettings' (not imported here: it would load torch).
     x.add_argument("--blend", type=int, help="samples mixed into a seed")
     x.add_argument("--shortlist", type=int,
