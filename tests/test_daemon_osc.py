@@ -239,6 +239,20 @@ def test_restyle_and_morph_make_new_sounds_from_slots(peer: OscPeer) -> None:
     assert peer.request("/shot/get", 13, reply="/shot/slot")[12] == moved[1]
 
 
+def test_a_rerender_takes_the_seed_after_the_last_one(peer: OscPeer) -> None:
+    """Seed -1: each re-render takes the next seed (consecutive seeds draw far-apart library
+    matches), a set seed renders as set, and a variation still draws a seed of its own."""
+    first = render(peer, 3, "bell pluck", steps=2, seed=-1)
+    peer.send("/shot/render", 3)
+    again = peer.wait_for("/shot/ready", match=lambda a: a[0] == 3)
+    assert again[4] == first[4] + 1 and again[1] != first[1]
+    pinned = render(peer, 3, "bell pluck", seed=41)
+    assert pinned[4] == 41
+    peer.request("/shot/set", 3, "seed", -1, reply="/shot/slot")
+    peer.send("/shot/render", 3)
+    assert peer.wait_for("/shot/ready", match=lambda a: a[0] == 3)[4] == 42
+
+
 def test_cancel_keeps_the_previous_render(peer: OscPeer) -> None:
     first = render(peer, 2, "bell pluck", steps=4)
     peer.request("/shot/set", 2, "steps", 200, reply="/shot/slot")

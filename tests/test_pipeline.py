@@ -7,6 +7,7 @@ import math
 import shutil
 import subprocess
 import sys
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -250,6 +251,32 @@ def _marimba_library(best_root: float = 84.0):
         return latents
 
     return query, index, moved, repitch
+
+
+def test_consecutive_seeds_walk_the_pool_and_random_ones_follow_its_weights() -> None:
+    """Twelve re-rolls of one prompt start from (nearly) twelve different library sounds, where
+    twelve independent draws over 16 even matches repeat about three; over many seeds each
+    match is still drawn as often as its weight says."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings, seed_draw
+
+    query = torch.nn.functional.normalize(torch.ones(384), dim=0)
+    closeness = torch.linspace(0.0, 0.3, 16)  # sample 0 matches best, 15 least
+    embeddings = torch.stack([query + w * torch.eye(384)[i] for i, w in enumerate(closeness)])
+    index = RetrievalIndex(embeddings, torch.randn(16, 4, 1, 8), torch.full((16,), 60.0),
+                           torch.zeros(16, dtype=torch.bool), ["kick"] * 16,
+                           settings=SeedSettings(pool=16, shortlist=0, draw_temperature=1.0),
+                           credits=[f"kick {i}" for i in range(16)])
+
+    def pick(seed: int) -> str:
+        return index.neighbours(query, pitch=None, draw=seed_draw(seed)).credits[0]
+
+    assert len({pick(seed) for seed in range(100, 112)}) >= 11
+    index.settings = SeedSettings(pool=16, shortlist=0, draw_temperature=0.01)
+    counts = Counter(pick(seed) for seed in range(3000))
+    sims = torch.nn.functional.normalize(embeddings, dim=-1) @ query
+    weights = torch.softmax(sims / 0.01, dim=0)
+    assert counts["kick 0"] / 3000 == pytest.approx(float(weights[0]), abs=0.02)
+    assert counts["kick 15"] / 3000 == pytest.approx(float(weights[15]), abs=0.02)
 
 
 def test_among_the_nearest_captions_the_sample_nearest_the_note_seeds() -> None:

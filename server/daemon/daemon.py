@@ -68,6 +68,15 @@ BANK_HOLD_S = 10.0
 CACHE_KEYS = frozenset({"root", "repitch"})  # keys that change what a note's repitch produces
 
 
+def next_seed(last: int) -> int:
+    """The seed of a slot's next render when its seed is -1: the one after its last render's
+    (consecutive seeds draw far-apart library matches, ``retrieval.seed_draw``, so re-rolling a
+    prompt walks its matches instead of repeating them), or a random one. A variation always
+    draws a random one (repeated calls give different sounds). Seeds fit the int32 of
+    ``/shot/ready``."""
+    return (last + 1) % 2**31 if last >= 0 else random.randrange(2**31)
+
+
 class Daemon:
     def __init__(self, config: DaemonConfig) -> None:
         config.validate()
@@ -477,10 +486,10 @@ class Daemon:
     def _queue_render(self, slot: int, sender: Address | None, address: str,
                       init: tuple[Any, float | None] | None = None,
                       prompt: str | None = None) -> None:
-        params = self.bank.get(slot).params
-        # Draw "random" seeds here so every seed fits the int32 of /shot/ready; a variation
-        # always draws one (repeated calls give different sounds).
-        seed = params.seed if params.seed >= 0 and init is None else random.randrange(2**31)
+        current = self.bank.get(slot)
+        params = current.params
+        seed = params.seed if params.seed >= 0 and init is None else next_seed(
+            current.render.seed if current.render is not None and init is None else -1)
         pitch = int(round(params.root)) if params.root >= 0 else None
         restyle = prompt is not None  # new words: their effects apply to the sound
         prompt, guidance = prompt or params.prompt, params.guidance

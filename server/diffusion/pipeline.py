@@ -36,7 +36,7 @@ from .endings import finish
 from .int8_weights import load_model
 from .prompt_words import prompt_effects, prompt_qualities
 from .restyle_moves import apply_moves
-from .retrieval import DEFAULT_NOTE, RetrievalIndex
+from .retrieval import DEFAULT_NOTE, RetrievalIndex, seed_draw
 from .text import TextEncoder
 from .tuning import MAX_CENTS as TUNE_MAX_CENTS
 from .tuning import tune_to_note
@@ -263,7 +263,7 @@ class ShotcallerPipeline(DiffusionPipeline):
         elif self.retrieval is not None and len(self.retrieval):
             neighbours = self.retrieval.neighbours(pooled[1],
                                                    pitch=None if pitch is None else float(pitch),
-                                                   generator=generator,
+                                                   draw=seed_draw(seed),
                                                    repitch=self.codec.shift_pitch,
                                                    qualities=qualities,
                                                    register=prompt_register(prompt))

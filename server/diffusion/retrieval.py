@@ -71,6 +71,37 @@ LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003,
                                per_quality=0.0)
 
 
+#: the golden ratio's fractional part: n * GOLDEN mod 1 is the most evenly spread sequence
+GOLDEN = (5 ** 0.5 - 1) / 2
+
+
+def seed_draw(seed: int) -> float:
+    """Where seed ``seed`` falls in [0, 1) for ``systematic_draw``.
+
+    Consecutive seeds land far apart (a low-discrepancy sequence): twelve of them over a pool of
+    16 even weights pick 11-12 different matches, where twelve independent draws pick 8.6 on
+    average, so re-rolling a prompt seed by seed walks its pool instead of repeating matches.
+    A random seed still picks each match with its weight.
+    """
+    return float((seed * GOLDEN) % 1.0)
+
+
+def systematic_draw(weights: torch.Tensor, u: float, k: int) -> torch.Tensor:
+    """``k`` distinct indices of ``weights`` (which sum to 1), the first where ``u`` falls on
+    their cumulative sum, the others at ``u + j / k`` (systematic sampling); where two points
+    fall on one index, the heaviest index not yet taken stands in."""
+    edges = torch.cumsum(weights.double(), dim=0)
+    points = torch.tensor([(u + j / k) % 1.0 for j in range(k)], dtype=torch.float64)
+    hits = torch.searchsorted(edges, points, right=True).clamp(max=len(weights) - 1).tolist()
+    chosen = list(dict.fromkeys(hits))
+    for i in torch.argsort(weights, descending=True).tolist():
+        if len(chosen) == k:
+            break
+        if i not in chosen:
+            chosen.append(i)
+    return torch.tensor(chosen, dtype=torch.long)
+
+
 def quantize_latents(latents: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Latents [N, C, H, T] as int8 codes and a float scale per component [1, C, 1, 1].
 
@@ -209,7 +240,7 @@ class RetrievalIndex:
                    temperature: float = 0.05, generator: torch.Generator | None = None,
                    repitch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
                    qualities: set[str] | frozenset[str] = frozenset(),
-                   register: str | None = None) -> Neighbours:
+                   register: str | None = None, draw: float | None = None) -> Neighbours:
         """Blend of ``k`` (default: the settings' ``blend``) of the best matches of a
         unit-length query embedding [384].
 
@@ -225,6 +256,8 @@ class RetrievalIndex:
         and a render seeded from them keeps their notes, not the requested one.
         ``qualities``: what the prompt asks for (``prompt_words.prompt_qualities``); a match gains
         ``per_quality`` for each it has and loses as much for each opposite.
+        ``draw``: a point in [0, 1) that picks the matches off the pool's cumulative weights
+        (``seed_draw`` of the render's seed) instead of a draw from ``generator``.
         """
         s = self.settings
         k = k or s.blend
@@ -248,7 +281,10 @@ class RetrievalIndex:
         top = torch.topk(scores, min(s.pool * k, len(scores))).indices
         # Draw k of the best pool*k so that seeds vary between variations of one prompt.
         weights = torch.softmax(scores[top] / s.draw_temperature, dim=0)
-        chosen = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
+        if draw is None:
+            chosen = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
+        else:
+            chosen = top[systematic_draw(weights, draw, min(k, len(top)))]
         w = torch.softmax(scores[chosen] / temperature, dim=0)
         pick = candidates[chosen]
         if pitch is None:
