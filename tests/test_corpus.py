@@ -130,6 +130,20 @@ def test_folder_importer(folder: Path, tmp_path: Path) -> None:
     assert "broken.wav" in problems and "empty.wav" in problems
 
 
+def test_an_imported_sub_bass_gets_its_root(tmp_path: Path) -> None:
+    """A 41 Hz bass note (E1) is read at its pitch: pYIN's frames hold two periods of the
+    30 Hz floor (2048 samples did not, and read it 11 cents sharp)."""
+    root = tmp_path / "basses"
+    root.mkdir()
+    t = np.arange(2 * 44100) / 44100
+    bass = sum(np.sin(2 * np.pi * k * 41.2 * t) / k for k in range(1, 6)) * np.exp(-1.5 * t)
+    sf.write(root / "sub bass E1.wav", (0.4 * bass).astype(np.float32), 44100)
+    build_corpus(BuildConfig(out=tmp_path / "c", folders=[root]), progress=False)
+    (record,) = read_metadata(tmp_path / "c")
+    assert record["class"] == "bass" and record["tonal"]
+    assert abs(record["root_note"] - 28.0) < 0.05, record["root_note"]
+
+
 def test_cli_reports_bad_input_with_exit_2(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "server.cli", "corpus", "build", "--out",
                           str(tmp_path), "--soundfont", str(tmp_path / "missing.sf2")],

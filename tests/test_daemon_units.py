@@ -22,7 +22,6 @@ from server.daemon.config import (
     load_toml,
 )
 from server.daemon.engine import RenderCancelled
-from server.daemon.pitch import detect_root
 from server.daemon.player import NotePlayer, SlotEmpty
 from server.daemon.presets import (
     PresetError,
@@ -36,6 +35,7 @@ from server.daemon.repitch import repitch
 from server.daemon.slots import Slot, SlotBank, SlotParams, SlotRender
 from server.daemon.state import StateStore
 from server.daemon.wavout import wav_bytes, write_note_wav
+from server.pitch import detect_root
 
 SR = 48000
 

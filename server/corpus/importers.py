@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from .. import pitch
 from ..audio_io import READABLE_SUFFIXES, AudioReadError, load_mono
 from .descriptors import describe, is_silent_or_broken
 from .render_units import slug
@@ -73,14 +74,10 @@ def fit_length(y: np.ndarray, n: int, *, sr: int) -> np.ndarray:
 
 
 def detect_root(y: np.ndarray, *, sr: int) -> float | None:
-    """Root pitch (fractional MIDI) of a tonal sound with pYIN, or None if unpitched."""
-    import librosa
-
-    seg = y[: int(1.0 * sr)]
-    f0, voiced, _ = librosa.pyin(seg, fmin=30.0, fmax=2000.0, sr=sr, frame_length=2048)
-    if voiced is None or np.mean(voiced) < 0.4:
-        return None
-    return float(librosa.hz_to_midi(np.nanmedian(f0[voiced])))
+    """Root pitch (fractional MIDI) of a tonal sound, or None if unpitched: a record's
+    ``tonal`` is a first second voiced in at least 40 % of its frames."""
+    return pitch.detect_root(y, sr=sr, seconds=1.0, fmin=30.0, fmax=2000.0,
+                             min_voiced_share=0.4)
 
 
 def load_one_shot(path: Path, *, sample_rate: int, length_s: float,

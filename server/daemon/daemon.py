@@ -31,12 +31,12 @@ from server.atomic_file import describe_os_error, link_or_copy
 from server.audio_io import AudioReadError, load_mono, write_wav_atomic
 from server.diffusion.prompt_words import prompt_qualities
 from server.diffusion.restyle_moves import restyle_duration, variation_strength
+from server.pitch import detect_root
 
 from .config import DaemonConfig
 from .engine import Engine, EngineError, RenderRequest, check_model_dir
 from .folder_lock import FolderLock
 from .housekeeping import empty_trash, move_to_trash, use_cache_folder
-from .pitch import detect_root
 from .player import NotePlayer, SlotEmpty
 from .preparer import CachePreparer
 from .presets import PresetError, PresetLibrary

@@ -188,7 +188,7 @@ def _from_sound(args: argparse.Namespace, *, words: str | None, restyle: bool) -
         raise _usage(f"--strength {args.strength}: must be in (0, 1]")
     root = None
     if not args.unpitched:
-        from ..daemon.pitch import detect_root
+        from ..pitch import detect_root
 
         root = args.root if args.root is not None else detect_root(y, sr=sr)
         if root is None:
@@ -215,7 +215,7 @@ def _from_sound(args: argparse.Namespace, *, words: str | None, restyle: bool) -
 
 def _morph(args: argparse.Namespace) -> int:
     from ..audio_io import write_wav_atomic
-    from ..daemon.pitch import detect_root
+    from ..pitch import detect_root
     from .sound_ops import morph
 
     if not 0 <= args.t <= 1:

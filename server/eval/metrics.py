@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
+from ..pitch import frame_length
+
 
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     """Fréchet distance between Gaussians fitted to embeddings a [n, d] and b [m, d]."""
@@ -21,9 +23,7 @@ def detected_pitch(audio: np.ndarray, sr: int) -> float | None:
 
     seg = audio[: int(sr * 1.0)]
     fmin = 30.0
-    # Two periods of fmin per frame (pYIN's own condition): 2048 samples at 44.1 kHz held
-    # under two periods of 30 Hz, and a 52 Hz sub-bass read as unvoiced.
-    frame = 1 << int(np.ceil(np.log2(2 * sr / fmin)))
+    frame = frame_length(sr, fmin)
     f0, voiced, _ = librosa.pyin(seg, fmin=fmin, fmax=2100.0, sr=sr, frame_length=frame)
     if voiced is None or not np.any(voiced):
         return None
