@@ -300,6 +300,11 @@ def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_
     # ... and keeps its measured qualities, which prompts can ask for.
     measured = {r["path"]: r["qualities_str"] for r in read_metadata(tmp_path / "c")}
     assert built.qualities == [measured[path] for path in built.sources]
+    # ... and how long it rings, beside its class's typical decay (plain prompts follow it).
+    decay = dict(zip(built.classes, built.decays.tolist(), strict=True))
+    assert decay["kick"] == pytest.approx(40 / (8 * 8.686), abs=0.03)  # exp(-8t) at -40 dB
+    assert decay["mallet_bell"] > 0.95  # rings to its file's end
+    assert built.typical_decays == pytest.approx(decay, abs=0.01)  # one sample a class
     pipe = ShotcallerPipeline.from_pretrained(model)
     out = pipe("glassy bell", seed=1, strength=0.5, num_inference_steps=2, duration_in_s=0.3)
     assert set(out.neighbours) <= set(wanted) and out.neighbours

@@ -279,6 +279,32 @@ def test_consecutive_seeds_walk_the_pool_and_random_ones_follow_its_weights() ->
     assert counts["kick 15"] / 3000 == pytest.approx(float(weights[15]), abs=0.02)
 
 
+def test_a_prompt_naming_no_length_is_seeded_by_a_sound_of_its_kinds_length(
+        tmp_path) -> None:
+    """Two crashes, one ringing 1.6 s (its class's typical decay), one cut at 0.4 s and
+    captioned a little nearer the prompt: a plain prompt starts from the typical one, a
+    "short" prompt is left to its quality, and without the pull the nearer caption wins. The
+    decays survive a save and load."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
+
+    query = torch.nn.functional.normalize(torch.ones(384), dim=0)
+    ringing = query + 0.05 * torch.eye(384)[0]
+    index = RetrievalIndex(torch.stack([ringing, query]), torch.randn(2, 4, 1, 8),
+                           torch.full((2,), 49.0), torch.zeros(2, dtype=torch.bool),
+                           ["cymbal", "cymbal"],
+                           settings=SeedSettings(pool=1, shortlist=0, per_decay_octave=0.05),
+                           credits=["ringing", "cut"], qualities=[[], ["fast_decay"]],
+                           decays=torch.tensor([1.6, 0.4]), typical_decays={"cymbal": 1.6})
+    index.save(tmp_path / "retrieval")
+    index = RetrievalIndex.load(tmp_path / "retrieval")
+    assert index.typical_decays == {"cymbal": 1.6}
+    assert index.neighbours(query, pitch=None, draw=0.0).credits == ["ringing"]
+    assert index.neighbours(query, pitch=None, draw=0.0,
+                            qualities={"fast_decay"}).credits == ["cut"]
+    index.settings = SeedSettings(pool=1, shortlist=0, per_decay_octave=0.0)
+    assert index.neighbours(query, pitch=None, draw=0.0).credits == ["cut"]
+
+
 def test_among_the_nearest_captions_the_sample_nearest_the_note_seeds() -> None:
     """A sample moved far from its note loses its character, so the note picks the seed among
     the shortlisted captions: the marimba at 62, not the better-captioned one two octaves up."""

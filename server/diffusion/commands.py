@@ -114,7 +114,8 @@ def _index(args: argparse.Namespace) -> int:
     try:
         given = {"blend": args.blend, "shortlist": args.shortlist,
                  "per_semitone": args.per_semitone, "pool": args.pool,
-                 "draw_temperature": args.draw_temperature, "per_quality": args.per_quality}
+                 "draw_temperature": args.draw_temperature, "per_quality": args.per_quality,
+                 "per_decay_octave": args.per_decay_octave}
         settings = SeedSettings(**{k: v for k, v in given.items() if v is not None})
     except ValueError as e:
         raise _usage(str(e)) from e
@@ -377,6 +378,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="softmax temperature of that draw (higher: more even, more variety)")
     x.add_argument("--per-quality", type=float,
                    help="similarity a sample gains per quality the prompt names that it has")
+    x.add_argument("--per-decay-octave", type=float,
+                   help="similarity a sample loses per octave between its decay and its "
+                        "class's typical one, for prompts that name no length")
     x.set_defaults(func=_index)
 
     q = sub.add_parser("int8", help="store a model's UNet weights as int8 (half the bytes)")

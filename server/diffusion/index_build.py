@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
 import torch
 from tqdm import tqdm
 
@@ -20,6 +21,7 @@ from ..corpus.dataset import load_corpus, load_waves, select, source_of
 from ..corpus.gm import CLASSES
 from ..eval.metrics import detected_pitch
 from .conditioning import note_arrays
+from .endings import decay_time
 from .retrieval import RetrievalIndex, SeedSettings
 from .text import TextEncoder
 from .train import encode_captions, encode_latents, relative_levels
@@ -89,7 +91,33 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
     latents = encode_latents(codec, waves, relative_levels(records, all_records))
     pooled = encode_captions(text, records)[-1]
     pitch, _, tonal = note_arrays(records)
+    decays = torch.tensor(decays_of(corpus, records))
+    typical = typical_decays(corpus, all_records, split=split, seed=seed)
     log.info("indexed %d samples of %d classes", len(records),
              len({r["class"] for r in records}))
     return RetrievalIndex.of_records(pooled, latents[:, :components], pitch, tonal, records,
-                                     settings=settings)
+                                     settings=settings, decays=decays,
+                                     typical_decays=typical)
+
+
+def decays_of(corpus: str | Path, records: list[dict]) -> list[float]:
+    """Each record's decay to -40 dB (``endings.decay_time``) over its whole file: a render
+    carries a sound past the codec's window the way it was decaying (``codec/tail.py``), so
+    the file, not the window, says how long its render rings."""
+    out = []
+    for r in tqdm(records, desc="decay times", unit=" samples", leave=False):
+        y, sr = load_mono(Path(corpus) / r["path"])
+        out.append(decay_time(y, sr))
+    return out
+
+
+def typical_decays(corpus: str | Path, records: list[dict], *, split: str,
+                   per_class: int = 200, seed: int = 0) -> dict[str, float]:
+    """Each class's median decay over a seeded draw of ``per_class`` of its ``split``
+    records, in the corpus's own mix of sources (not the library's balanced one): how long
+    that kind of sound rings."""
+    drawn = select(records, split=split, per_class=per_class, seed=seed, classes=set(CLASSES))
+    by_class: dict[str, list[float]] = {}
+    for r, d in zip(drawn, decays_of(corpus, drawn), strict=True):
+        by_class.setdefault(r["class"], []).append(d)
+    return {c: round(float(np.median(v)), 3) for c, v in sorted(by_class.items())}

@@ -12,6 +12,8 @@ Which sample makes a seed is chosen in stages (``SeedSettings``):
 3. each remaining sample scores its caption similarity, less a little per semitone between a
    pitched sample and the requested note, plus a bonus per quality the prompt names that the
    sample has ("tight", "dark": ``prompt_words.prompt_qualities``), less one per opposite;
+   a prompt that names no length also costs a sample a little per octave between its decay
+   and its class's typical one, so a plain "crash cymbal" rings as crashes do;
 4. one of the best ``pool`` is drawn, so variations of a prompt differ.
 
 A sample moved far from its own note loses its character (``bench/seeds.py``: recognised
@@ -39,6 +41,8 @@ INDEX_FILE = "index.safetensors"
 META_FILE = "index.json"
 
 
+#: the qualities that name a sound's length (a prompt with neither takes its class's typical)
+LENGTH_QUALITIES = frozenset({"fast_decay", "long_release"})
 #: middle C: where a render sounds without a note or a pitched seed
 DEFAULT_NOTE = 60.0
 #: where a register word pulls a render without a note: a quantile of its matches' notes
@@ -59,10 +63,14 @@ class SeedSettings:
     #: softmax temperature of the draw among the pool: low favours the very best match, high
     #: draws the pool near evenly (more distinct sounds between seeds)
     draw_temperature: float = 0.05
+    #: similarity a match loses per octave (doubling) between its decay and its class's
+    #: typical decay, when the prompt names no length ("long", "tight")
+    per_decay_octave: float = 0.0
 
     def __post_init__(self) -> None:
         if (self.blend < 1 or self.pool < 1 or self.shortlist < 0 or self.per_semitone < 0
-                or self.per_quality < 0 or self.draw_temperature <= 0):
+                or self.per_quality < 0 or self.draw_temperature <= 0
+                or self.per_decay_octave < 0):
             raise ValueError(f"seed settings out of range: {self}")
 
 
@@ -163,12 +171,15 @@ class RetrievalIndex:
                  tonal: torch.Tensor, classes: list[str], *,
                  settings: SeedSettings | None = None, sources: list[str] | None = None,
                  qualities: list[list[str]] | None = None,
-                 credits: list[str] | None = None) -> None:
+                 credits: list[str] | None = None, decays: torch.Tensor | None = None,
+                 typical_decays: dict[str, float] | None = None) -> None:
         """``sources``: each sample's path in the corpus it came from, so that the eval can
         check renders against the very samples that seeded them; ``qualities``: each sample's
         quality words (``corpus/descriptors.py``), which prompts can ask for; ``credits``:
         each sample's source, author and licence (``corpus/credits.py``), for a render it
-        seeds."""
+        seeds; ``decays``: each sample's decay to -40 dB in seconds (``endings.decay_time``),
+        and ``typical_decays`` each class's median over its corpus split, which a prompt
+        naming no length is pulled towards."""
         if not (len(embeddings) == len(latents) == len(pitches) == len(tonal) == len(classes)):
             raise ValueError("retrieval index arrays must have the same length")
         self.embeddings = torch.nn.functional.normalize(embeddings.float(), dim=-1)
@@ -186,17 +197,23 @@ class RetrievalIndex:
         if credits is not None and len(credits) != len(classes):
             raise ValueError("retrieval index credits must name every sample")
         self.credits = credits
+        if decays is not None and len(decays) != len(classes):
+            raise ValueError("retrieval index decays must time every sample")
+        self.decays = None if decays is None else decays.float()
+        self.typical_decays = typical_decays
 
     @classmethod
     def of_records(cls, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
                    tonal: torch.Tensor, records: list[dict], *,
-                   settings: SeedSettings | None = None) -> RetrievalIndex:
+                   settings: SeedSettings | None = None, decays: torch.Tensor | None = None,
+                   typical_decays: dict[str, float] | None = None) -> RetrievalIndex:
         """An index of corpus ``records``: their classes, corpus paths and measured qualities
         beside the given per-sample tensors (in the records' order)."""
         return cls(embeddings, latents, pitches, tonal, [r["class"] for r in records],
                    settings=settings, sources=[r["path"] for r in records],
                    qualities=[list(r.get("qualities_str", [])) for r in records],
-                   credits=[credit_of(r) for r in records])
+                   credits=[credit_of(r) for r in records], decays=decays,
+                   typical_decays=typical_decays)
 
     def __len__(self) -> int:
         return len(self.classes)
@@ -206,15 +223,18 @@ class RetrievalIndex:
         path.mkdir(parents=True, exist_ok=True)
         codes, scale = quantize_latents(self.latents)
         patches, lengths = pack_steady_tails(codes)
-        save_file({"embeddings": self.embeddings.half().contiguous(),
+        tensors = {"embeddings": self.embeddings.half().contiguous(),
                    "latent_patches": patches, "latent_lengths": lengths,
                    "latent_frames": torch.tensor([codes.shape[-1]], dtype=torch.int16),
                    "latent_scale": scale,
-                   "pitches": self.pitches.contiguous(), "tonal": self.tonal.to(torch.uint8)},
-                  str(path / INDEX_FILE))
+                   "pitches": self.pitches.contiguous(), "tonal": self.tonal.to(torch.uint8)}
+        if self.decays is not None:
+            tensors["decays"] = self.decays.half().contiguous()
+        save_file(tensors, str(path / INDEX_FILE))
         (path / META_FILE).write_text(json.dumps(
             {**asdict(self.settings), "classes": self.classes, "sources": self.sources,
-             "qualities": self.qualities, "credits": self.credits}) + "\n")
+             "qualities": self.qualities, "credits": self.credits,
+             "typical_decays": self.typical_decays}) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> RetrievalIndex:
@@ -234,7 +254,8 @@ class RetrievalIndex:
             latents = codes.float() * t["latent_scale"]
         return cls(t["embeddings"].float(), latents, t["pitches"], t["tonal"].bool(),
                    meta["classes"], settings=settings, sources=meta.get("sources"),
-                   qualities=meta.get("qualities"), credits=meta.get("credits"))
+                   qualities=meta.get("qualities"), credits=meta.get("credits"),
+                   decays=t.get("decays"), typical_decays=meta.get("typical_decays"))
 
     def neighbours(self, query: torch.Tensor, *, pitch: float | None, k: int | None = None,
                    temperature: float = 0.05, generator: torch.Generator | None = None,
@@ -256,6 +277,8 @@ class RetrievalIndex:
         and a render seeded from them keeps their notes, not the requested one.
         ``qualities``: what the prompt asks for (``prompt_words.prompt_qualities``); a match gains
         ``per_quality`` for each it has and loses as much for each opposite.
+        With ``qualities`` naming no length, a match loses ``per_decay_octave`` per octave
+        between its decay and its class's typical one.
         ``draw``: a point in [0, 1) that picks the matches off the pool's cumulative weights
         (``seed_draw`` of the render's seed) instead of a draw from ``generator``.
         """
@@ -278,6 +301,8 @@ class RetrievalIndex:
             scores = scores - torch.where(pitched, distance, torch.zeros_like(distance))
         if qualities and self.qualities is not None and s.per_quality:
             scores = scores + s.per_quality * self._quality_match(candidates, qualities)
+        if s.per_decay_octave and not qualities & LENGTH_QUALITIES:
+            scores = scores - s.per_decay_octave * self._decay_distance(candidates)
         top = torch.topk(scores, min(s.pool * k, len(scores))).indices
         # Draw k of the best pool*k so that seeds vary between variations of one prompt.
         weights = torch.softmax(scores[top] / s.draw_temperature, dim=0)
@@ -303,6 +328,16 @@ class RetrievalIndex:
         return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
                           sims[pick].tolist(), float(pitch),
                           [self.credits[i] for i in pick.tolist()] if self.credits else [])
+
+    def _decay_distance(self, candidates: torch.Tensor) -> torch.Tensor:
+        """Per candidate: octaves between its decay and its class's typical decay (0 where
+        the index has no decays)."""
+        if self.decays is None or not self.typical_decays:
+            return torch.zeros(len(candidates))
+        typical = torch.tensor([self.typical_decays.get(self.classes[i], float("nan"))
+                                for i in candidates.tolist()])
+        octaves = torch.log2(self.decays[candidates].clamp_min(0.01) / typical.clamp_min(0.01))
+        return torch.nan_to_num(octaves.abs(), nan=0.0)
 
     def _quality_match(self, candidates: torch.Tensor, wanted: set[str] | frozenset[str]
                        ) -> torch.Tensor:
