@@ -65,7 +65,7 @@ class SeedSettings:
     draw_temperature: float = 0.05
     #: similarity a match loses per octave (doubling) between its decay and its class's
     #: typical decay, when the prompt names no length ("long", "tight")
-    per_decay_octave: float = 0.0
+    per_decay_octave: float = 0.1
 
     def __post_init__(self) -> None:
         if (self.blend < 1 or self.pool < 1 or self.shortlist < 0 or self.per_semitone < 0
@@ -76,7 +76,7 @@ class SeedSettings:
 
 #: what indexes saved before the settings were stored did
 LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003, vote=False,
-                               per_quality=0.0)
+                               per_quality=0.0, per_decay_octave=0.0)
 
 
 #: the golden ratio's fractional part: n * GOLDEN mod 1 is the most evenly spread sequence
