@@ -432,6 +432,21 @@ def test_index_stores_latents_as_int8_and_still_reads_fp16_indexes(tmp_path) -> 
     assert (tmp_path / "int8" / INDEX_FILE).stat().st_size - int8_bytes > 0.95 * latents.numel()
 
 
+def test_a_reloaded_library_saves_the_same_patches() -> None:
+    """A tail fading one int8 step at a time (5, 4, 4, 3, 3, 3) is packed the same after an
+    unpack: re-saving a loaded library does not take in more of each sound."""
+    from server.diffusion.retrieval import pack_steady_tails, unpack_steady_tails
+
+    codes = torch.randint(-100, 100, (2, 3, 1, 12), dtype=torch.int8)
+    codes[0, :, 0, 6:] = torch.tensor([5, 4, 4, 3, 3, 3], dtype=torch.int8)
+    patches, lengths = pack_steady_tails(codes)
+    assert lengths.tolist() == [8, 12]
+    unpacked = unpack_steady_tails(patches, lengths, 12)
+    assert (unpacked.int() - codes.int()).abs().max() <= 1  # within the steady steps
+    again, again_lengths = pack_steady_tails(unpacked)
+    assert torch.equal(again_lengths, lengths) and torch.equal(again, patches)
+
+
 def test_novelty_is_judged_against_the_seed_library_too() -> None:
     """A render starts from library samples, so those are always among the samples it must not
     copy, even when the class-balanced draw of the train split misses them."""

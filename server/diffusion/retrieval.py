@@ -130,16 +130,18 @@ def pack_steady_tails(codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """int8 codes [N, C, 1, T] as the patches each sample needs, [sum of lengths, C], and the
     lengths [N]: a sound that has died away ends in a run of patches that are (within
     ``STEADY_STEPS``) one patch repeated, and that run is kept once (a quarter of the library's
-    bytes)."""
+    bytes). The run is kept as its last patch, so that packing an unpacked library gives the
+    same patches (a run kept as its first would take in another patch at each re-save)."""
     n, c, h, t = codes.shape
     if h != 1:
         raise ValueError(f"latent codes of height {h}: only height 1 is packed")
     x = codes[:, :, 0, :].to(torch.int16)
     steady = (x - x[:, :, -1:]).abs().amax(dim=1) <= STEADY_STEPS  # [N, T]
-    # length = T less the steady run at the end, but its first patch is kept
+    # length = T less the steady run at the end, but one patch of it is kept: the last
     run = torch.flip(torch.cumprod(torch.flip(steady, [1]).to(torch.int32), dim=1), [1]).sum(1)
     lengths = (t - run + 1).clamp(1, t)
-    patches = torch.cat([codes[i, :, 0, :int(lengths[i])].T for i in range(n)])
+    patches = torch.cat([torch.cat([codes[i, :, 0, :int(lengths[i]) - 1], codes[i, :, 0, -1:]],
+                                   dim=1).T for i in range(n)])
     return patches.contiguous(), lengths.to(torch.int16)
 
 
