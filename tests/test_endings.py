@@ -114,6 +114,28 @@ def test_a_sustained_note_is_held_longer_or_let_go_early_before_its_own_release(
     assert float(level[round(0.45 * per_s)]) < top - 20.0  # let go at 0.25 s
 
 
+def test_a_held_note_that_was_fading_is_released_from_where_the_hold_got_to() -> None:
+    """A struck-and-held note (its plateau falling 12 dB a second) held to 3.4 s has fallen
+    about 30 dB by then: its release starts there, never louder than the hold's end (it came
+    back at its recorded level, a bump 30 dB up at 3.4 s)."""
+    from server.codec.tail import frame_levels, hold, release_frame
+
+    t = np.arange(CFG.num_samples) / SR
+    fading = np.minimum(1.0, t / 0.02) * 10 ** (-12 * t / 20)
+    env = np.where(t < 1.0, fading, fading[int(SR)] * np.exp(-(t - 1.0) / 0.03))
+    y = (0.6 * env * np.sin(2 * np.pi * 330.0 * t)).astype(np.float32)
+    frames = frames_of(y)
+    release = release_frame(frames, CFG)
+    per_s = SR / CFG.hop_length
+    assert release is not None and abs(release / per_s - 1.0) < 0.05
+    until = round(3.4 * per_s)
+    level = frame_levels(hold(frames, release, until, CFG), CFG)[0]
+    at_until = float(level[until - 5:until].mean())
+    assert at_until < float(level.max()) - 20.0  # the hold kept falling
+    assert float(level[until:].max()) < at_until + 1.5  # and the release falls from there
+    assert float(level[until + 24]) < at_until - 20.0
+
+
 def test_a_percussive_sound_has_no_release_to_move_and_a_short_one_is_choked() -> None:
     from server.codec.spectral import logmag_to_mag
     from server.codec.tail import choke, release_frame

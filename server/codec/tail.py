@@ -19,6 +19,8 @@ away in about half the time, as a sampler's decay control or a hand on the cymba
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from .spectral import SpectralConfig
@@ -112,7 +114,17 @@ def hold(frames: torch.Tensor, release: int, until: int, cfg: SpectralConfig, *,
         return torch.cat([frames[..., :until], frames[..., release:]], dim=-1)
     plateau = extend(frames[..., :release + SKIP_FRAMES], until + SKIP_FRAMES, cfg,
                      fit_frames=min(fit_frames, release))
-    return torch.cat([plateau[..., :until], frames[..., release:]], dim=-1)
+    held = plateau[..., :until]
+    # The release starts from where the hold has got to: a plateau that was falling (a
+    # struck note, a ringing drum) has fallen further by then, and its recorded release,
+    # at the level it was recorded at, came back up to 60 dB louder than the hold's end.
+    span = min(RELEASE_SPAN, release, until)
+    fallen = (frame_levels(held[..., -span:], cfg).mean(dim=1)
+              - frame_levels(frames[..., release - span:release], cfg).mean(dim=1))
+    shift = (fallen.clamp(max=0.0) / (DB_PER_NEPER * cfg.log_scale)).view(-1, 1, 1)
+    floor = (math.log(cfg.log_floor) + cfg.log_offset) / cfg.log_scale
+    released = torch.maximum(frames[..., release:] + shift, torch.tensor(floor))
+    return torch.cat([held, released], dim=-1)
 
 
 #: a choked sound falls to -40 dB in this share of the time it took
