@@ -15,7 +15,10 @@ issue's protocol):
 - each class's median decay over plain prompts (the noun alone, at ``--plain-seeds`` seeds:
   a median of two renders is mostly the luck of the draw) against its real median (the
   share within +-25 %);
-- renders cut while audible (ending within 50 dB of their peak, unfaded; must be 0);
+- renders cut while audible (must be 0): a render that ends within 50 dB of its peak,
+  unfaded, is rendered again at the longest duration, and counts as cut when it ended more
+  than 0.1 s before that one falls 50 dB under its peak (the issue's bar; a sound that stops
+  at -47 dB on its own, a choked clap, is not cut by the render);
 - renders faded although they ended before the asked duration (must be 0).
 """
 
@@ -33,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server.audio_io import load_mono  # noqa: E402
 from server.diffusion.endings import block_levels, decay_time  # noqa: E402
-from server.diffusion.pipeline import load_pipeline  # noqa: E402
+from server.diffusion.pipeline import MAX_DURATION_S, load_pipeline  # noqa: E402
 
 NOUNS = {
     "kick": "kick drum", "snare": "snare drum", "clap": "hand clap", "closed_hat": "closed hi-hat",
@@ -67,6 +70,16 @@ def ending_kind(audio: np.ndarray, sr: int) -> str:
     if last[-1] <= -50:
         return "natural"
     return "faded" if last[0] - last[-1] >= 20 else "cut"
+
+
+def ended_early(pipe, prompt: str, seed: int, ended_s: float, slack_s: float = 0.1) -> bool:
+    """Whether a render of ``ended_s`` seconds stopped more than ``slack_s`` before the same
+    render at the longest duration falls 50 dB under its peak."""
+    out = pipe(prompt, seed=seed, duration_in_s=MAX_DURATION_S)
+    levels, block = block_levels(out.audios, out.sampling_rate)
+    audible = np.flatnonzero(levels > -50)
+    falls_s = (int(audible[-1]) + 1) * block / out.sampling_rate if audible.size else 0.0
+    return ended_s < falls_s - slack_s
 
 
 def main() -> None:
@@ -105,7 +118,7 @@ def main() -> None:
                     hits[side].append(d > medians[cls] if side == "long" else d < medians[cls])
                     renders += 1
                     kind = ending_kind(y, sr)
-                    early += kind == "cut"
+                    early += kind == "cut" and ended_early(pipe, f"{w} {noun}", seed, len(y) / sr)
                     # a fade belongs only at the asked duration, never on a shorter render
                     faded_needlessly += kind == "faded" and len(y) < round(duration * sr) - 1
             row[side] = got
