@@ -66,7 +66,9 @@ def test_a_render_gets_the_reverb_its_prompt_asks_for(tiny_model_dir) -> None:
     asked = dict(seed=5, pitch=60, duration_in_s=4.0)
     dry = pipe("glassy bell pluck drenched in reverb", effects=False, **asked).audios
     wet = pipe("glassy bell pluck drenched in reverb", **asked).audios
-    assert decay_time(wet, SR) > decay_time(dry, SR) + 0.3
+    # Timed to -30 dB: the tiny model's random spectrogram does not decay, and the tail model
+    # carries it on level at about -43 dB, whose blocks may or may not reach over -40.
+    assert decay_time(wet, SR, 30.0) > decay_time(dry, SR, 30.0) + 0.3
     # A variation of a sound keeps its effects as they are; a restyle adds its words' ones.
     kw = dict(seed=5, init_audio=dry, init_sampling_rate=SR, strength=0.1, duration_in_s=4.0,
               tune=False)
