@@ -5,12 +5,14 @@
 
 ``--corpus`` is a corpus folder (``shotcaller corpus build``: ``metadata.jsonl`` with classes
 and roots, e.g. one built with ``--hydrogen`` or ``--salamander``, or the test split of the
-soundfont corpus). Sounds are drawn evenly over its classes. Printed:
+soundfont corpus). Sounds are drawn evenly over its classes, from its ``--split`` (``test`` by
+default: instruments the model and its library never saw; ``any`` for a folder without
+splits). Printed:
 
 - vary: Spearman correlation of distance-from-source (log-mel L1) with strength over 0.05, 0.1,
   0.2, 0.4, 0.6 (per sound, then the median); distinct sounds among 8 variations at 0.2
   (spectral correlation < 0.97); how often the eval's classifier gives a variation at 0.2 the
-  source's class, beside how often it gives the sources their own;
+  source's class (all eight of each source), beside how often it gives the sources their own;
 - morph: along t = 0, 0.25, 0.5, 0.75, 1, the share of pairs whose spectral centroid and whose
   decay time move monotonically from A's to B's (the way from A's own to B's own, never
   back); the loudness at 0.5 against the endpoints' mean; for pitched pairs, the pitch at 0.5
@@ -19,7 +21,8 @@ soundfont corpus). Sounds are drawn evenly over its classes. Printed:
   how often the restyled sound moves from its source the way the word asks (the measures of
   ``bench/palette.py``), and how far a pitched sound's pitch moved from the source's
   measured pitch (cents; ≤ 15 asked), over the sources heard within 50 cents of their root;
-- transfer: the share of pairs whose centroid moves toward the texture's, and the pitch kept.
+- transfer: the share of pairs whose centroid moves toward the texture's, and how far its pitch
+  lies from the content's own (measured on both).
 """
 
 from __future__ import annotations
@@ -88,6 +91,8 @@ def main() -> int:
     parser.add_argument("--classifier", default=str(Path(__file__).resolve().parents[1]
                                                     / "models" / "eval-classifier"))
     parser.add_argument("--sounds", type=int, default=40)
+    parser.add_argument("--split", default="test",
+                        help="the corpus split the sounds come from ('any': every record)")
     parser.add_argument("--pairs", type=int, default=20)
     parser.add_argument("--restyle-sounds", type=int, default=20)
     parser.add_argument("--restyle-strengths", type=float, nargs="+", default=[0.1, 0.4],
@@ -106,6 +111,10 @@ def main() -> int:
     corpus = Path(args.corpus)
     records = [json.loads(line) for line in (corpus / "metadata.jsonl").read_text().splitlines()
                if line.strip()]
+    if args.split != "any":
+        records = [r for r in records if r.get("split") == args.split]
+    if not records:
+        parser.error(f"no sounds in split {args.split!r} of {corpus} (--split any takes all)")
     chosen = pick(records, args.sounds)
     pipe = load_pipeline(args.model, device="cpu")
     clf = SoundClassifier.from_pretrained(args.classifier, low_cpu_mem_usage=False).eval()
@@ -230,12 +239,12 @@ def vary_figures(sounds: list, vary, clf) -> None:
         d = [distance(vary(y, root, s, 1000 + n), y) for s in STRENGTHS]
         rhos.append(spearman(list(STRENGTHS), d))
         eight = [vary(y, root, 0.2, 2000 + 10 * n + k) for k in range(8)]
-        variations.append(eight[0])
+        variations += [(r["class"], v) for v in eight]
         distinct.append(distinct_count(eight, SR))
     names_real, _, _ = classify(clf, [y for _, y in sounds], SR)
-    names_var, _, _ = classify(clf, variations, SR)
+    names_var, _, _ = classify(clf, [v for _, v in variations], SR)
     real_ok = np.mean([a == r["class"] for a, (r, _) in zip(names_real, sounds, strict=True)])
-    var_ok = np.mean([a == r["class"] for a, (r, _) in zip(names_var, sounds, strict=True)])
+    var_ok = np.mean([a == c for a, (c, _) in zip(names_var, variations, strict=True)])
     print(f"vary: Spearman(distance, strength) median {np.median(rhos):.2f} (min "
           f"{np.min(rhos):.2f}); distinct of 8 at 0.2: median {np.median(distinct):.0f}, "
           f"min {np.min(distinct)}; classifier: variations {var_ok:.2f} in their source's "
@@ -267,10 +276,10 @@ def morph_figures(pipe, sounds: list, n_pairs: int) -> None:
         moved = transfer(pipe.codec, ya, yb, sampling_rate=SR, output_sampling_rate=SR)
         ca, cb, cm = (describe(x, sr=SR).centroid_hz for x in (ya, yb, moved))
         toward.append(abs(np.log(cm / cb)) < abs(np.log(ca / cb)))
-        if roots[0] is not None:
-            p = measure_pitch(moved, SR, roots[0])
-            if p is not None:
-                kept.append(abs(p - roots[0]))
+        if roots[0] is not None:  # against A's own pitch, which may sit off its nominal root
+            p, own = measure_pitch(moved, SR, roots[0]), measure_pitch(ya, SR, roots[0])
+            if p is not None and own is not None:
+                kept.append(abs(p - own))
     print(f"morph: centroid monotonic in {np.mean(centroid_mono):.2f} of {len(pairs)} pairs, "
           f"decay monotonic in {np.mean(decay_mono):.2f}; loudness at 0.5 within "
           f"{np.median(loud_err):.1f} dB (median, max {np.max(loud_err):.1f}) of the endpoints'"
