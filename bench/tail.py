@@ -15,7 +15,6 @@ the real decay. ``--split valid`` for choosing settings, ``test`` for reporting.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -26,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server.audio_io import load_mono  # noqa: E402
 from server.codec.codec import SpectralCodec  # noqa: E402
+from server.corpus.dataset import load_corpus  # noqa: E402
 from server.diffusion.endings import decay_time  # noqa: E402
 
 
@@ -43,11 +43,9 @@ def main() -> None:
 
     codec = SpectralCodec.from_pretrained(args.codec)
     by_class: dict[str, list[dict]] = defaultdict(list)
-    with open(args.corpus / "metadata.jsonl") as f:
-        for line in f:
-            r = json.loads(line)
-            if r.get("split") == args.split:
-                by_class[r["class"]].append(r)
+    for r in load_corpus(args.corpus):
+        if r.get("split") == args.split:
+            by_class[r["class"]].append(r)
     rng = np.random.default_rng(args.seed)
     ratios: dict[str, list[tuple[float, float]]] = {}
     for cls, records in sorted(by_class.items()):

@@ -93,7 +93,7 @@ def band_slopes(slope: torch.Tensor, level: torch.Tensor, cfg: SpectralConfig) -
     render where the real one had fallen 40 dB by 2.6 s. A band's loud bins decay together
     (the partials of a note, the noise of a cymbal), and their pooled slope is steady."""
     bins = slope.shape[1]
-    weight = (2.0 * cfg.log_scale * level.float()).exp()  # power
+    weight = bin_power(level, cfg)
     idx = torch.arange(bins, device=slope.device)
     half = (idx.float() * BAND_SHARE).round().long().clamp(min=1)
     lo, hi = (idx - half).clamp(min=0), (idx + half).clamp(max=bins - 1)
@@ -122,9 +122,14 @@ PLATEAU = 48  # 0.28 s: a drum's room tail is not a held note
 PLATEAU_WITHIN_DB = 24.0
 
 
+def bin_power(frames: torch.Tensor, cfg: SpectralConfig) -> torch.Tensor:
+    """Each bin's power (relative) from normalised log-magnitude frames, shape kept."""
+    return (2.0 * cfg.log_scale * frames.float()).exp()
+
+
 def frame_levels(frames: torch.Tensor, cfg: SpectralConfig) -> torch.Tensor:
     """Each frame's power in dB [batch, T] (relative; normalised log-magnitude frames in)."""
-    power = (2.0 * cfg.log_scale * frames.float()).exp().sum(dim=1)
+    power = bin_power(frames, cfg).sum(dim=1)
     return 10.0 * torch.log10(power.clamp_min(1e-30))
 
 
