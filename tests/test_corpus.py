@@ -408,3 +408,57 @@ def test_the_library_leaves_out_tonal_samples_the_codec_does_not_carry_at_their_
     tiny = CarriesItsPitch(tmp_path, SpectralCodec.from_pretrained(tiny_model_dir / "codec"), 8)
     assert not tiny(tonal) and tiny(drum)
     assert (tiny.checked, tiny.refused) == (1, 1)
+
+
+def test_the_library_holds_one_of_each_sound_not_its_twins(tmp_path: Path) -> None:
+    """A hat at another velocity (the same sample 12 dB down) is the same sound to a producer
+    and to the variety count: the library keeps the first and passes the twin over; another
+    hat, a hat of another class's library and a twin refused earlier are judged on their own."""
+    from server.diffusion.index_build import DistinctSounds
+
+    rng = np.random.default_rng(0)
+    t = np.arange(22050) / 44100
+
+    def hat(cutoff: int, decay: float) -> np.ndarray:
+        spectrum = np.fft.rfft(rng.standard_normal(len(t)))
+        spectrum[: cutoff * len(t) // 44100] = 0  # a high-passed noise burst
+        return np.fft.irfft(spectrum, len(t)) * np.exp(-t / decay)
+
+    (tmp_path / "audio").mkdir()
+    closed, open_ = hat(7000, 0.04), hat(3000, 0.3)
+    sounds = {"hat": closed / np.abs(closed).max() / 2,
+              "quiet-hat": closed / np.abs(closed).max() / 2 * 10 ** (-12 / 20),
+              "open": open_ / np.abs(open_).max() / 2}
+    for name, y in sounds.items():
+        sf.write(tmp_path / "audio" / f"{name}.wav", y.astype(np.float32), 44100)
+    rec = lambda name, cls="closed_hat": {"path": f"audio/{name}.wav", "class": cls}  # noqa: E731
+
+    distinct = DistinctSounds(tmp_path, num_samples=65536, sampling_rate=44100)
+    assert distinct.is_new(rec("hat"))
+    distinct.remember(rec("hat"))
+    assert not distinct.is_new(rec("quiet-hat"))
+    assert distinct.is_new(rec("open"))
+    assert distinct.is_new(rec("quiet-hat", "shaker"))  # another class's library
+    assert distinct.twins == 1
+
+
+def test_the_library_calls_a_sound_long_or_short_for_its_own_kind() -> None:
+    """A kick ringing 0.6 s is long for a kick though the captions' 1 s rule calls it short,
+    and a string note of 1.2 s is short for strings though the captions call it long; the
+    other qualities are kept as measured, and a sound in the middle of its kind is neither."""
+    from server.diffusion.index_build import relative_lengths
+
+    def rec(cls: str, i: int, decay: float, qualities: list[str]) -> dict:
+        return {"path": f"audio/{cls}-{i}.wav", "class": cls, "split": "train",
+                "features": {"decay_s": decay}, "qualities_str": qualities}
+
+    kicks = [rec("kick", i, 0.1 + 0.05 * i, ["fast_decay", "dark"]) for i in range(10)] \
+        + [rec("kick", 10, 0.6, ["percussive"])]
+    strings = [rec("strings", i, 2.0 + 0.2 * i, ["long_release"]) for i in range(10)] \
+        + [rec("strings", 10, 1.2, ["long_release", "bright"])]
+    held = rec("kick", 11, 0.6, [])
+    held["split"] = "test"  # other splits do not move the bounds
+    marked = relative_lengths([kicks[10], kicks[4], strings[10], strings[5]],
+                              kicks + strings + [held], split="train")
+    assert marked == [["percussive", "long_release"], ["dark"],
+                      ["bright", "fast_decay"], []]

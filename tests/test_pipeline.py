@@ -274,9 +274,40 @@ def test_consecutive_seeds_walk_the_pool_and_random_ones_follow_its_weights() ->
     index.settings = SeedSettings(pool=16, shortlist=0, draw_temperature=0.01)
     counts = Counter(pick(seed) for seed in range(3000))
     sims = torch.nn.functional.normalize(embeddings, dim=-1) @ query
-    weights = torch.softmax(sims / 0.01, dim=0)
+    ranked = sims.clamp(max=float(sims.max()) - index.settings.draw_margin)
+    weights = torch.softmax(ranked / 0.01, dim=0)
     assert counts["kick 0"] / 3000 == pytest.approx(float(weights[0]), abs=0.02)
     assert counts["kick 15"] / 3000 == pytest.approx(float(weights[15]), abs=0.02)
+
+
+def test_matches_within_the_draw_margin_of_the_best_are_drawn_as_evenly_as_it() -> None:
+    """Sixteen kicks that all fit the prompt, their captions 0.02 apart in similarity: at the
+    sharp draw temperature the nearest few take most of twelve re-rolls; with a 0.1 margin,
+    every match within it of the best is drawn among them, and a match that is as near but
+    has the opposite of an asked quality is still left out."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings, seed_draw
+
+    query = torch.nn.functional.normalize(torch.ones(384), dim=0)
+    sims = 1.0 - 0.02 * torch.arange(16.0)
+    across = torch.nn.functional.normalize(
+        torch.eye(384)[:16] - torch.eye(384)[:16] @ query[:, None] * query, dim=-1)
+    embeddings = sims[:, None] * query + (1 - sims[:, None] ** 2).sqrt() * across
+    index = RetrievalIndex(embeddings, torch.randn(16, 4, 1, 8), torch.full((16,), 36.0),
+                           torch.zeros(16, dtype=torch.bool), ["kick"] * 16,
+                           credits=[f"kick {i}" for i in range(16)],
+                           qualities=[["long_release"]] * 15 + [["fast_decay"]])
+
+    def picks(margin: float, **kw) -> set[int]:
+        index.settings = SeedSettings(pool=16, shortlist=0, draw_temperature=0.02,
+                                      draw_margin=margin)
+        return {int(index.neighbours(query, pitch=None, draw=seed_draw(s), **kw)
+                    .credits[0].split()[1]) for s in range(100, 112)}
+
+    within = set(range(6))  # 1.00 down to 0.90
+    assert len(picks(0.0)) <= 4
+    assert within <= picks(0.1) <= set(range(8))  # the rest fall off as before
+    index.embeddings[15] = index.embeddings[0]  # as near as the best, but short
+    assert 15 not in picks(0.1, qualities={"long_release"})
 
 
 def test_a_prompt_naming_no_length_is_seeded_by_a_sound_of_its_kinds_length(

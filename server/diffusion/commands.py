@@ -115,7 +115,7 @@ def _index(args: argparse.Namespace) -> int:
         given = {"blend": args.blend, "shortlist": args.shortlist,
                  "per_semitone": args.per_semitone, "pool": args.pool,
                  "draw_temperature": args.draw_temperature, "per_quality": args.per_quality,
-                 "per_decay_octave": args.per_decay_octave}
+                 "per_decay_octave": args.per_decay_octave, "draw_margin": args.draw_margin}
         settings = SeedSettings(**{k: v for k, v in given.items() if v is not None})
     except ValueError as e:
         raise _usage(str(e)) from e
@@ -124,7 +124,7 @@ def _index(args: argparse.Namespace) -> int:
         index = build_index(args.corpus, codec, TextEncoder(), per_class=args.per_class,
                             components=min(args.components, codec.latent_shape[0]),
                             split=args.split, settings=settings,
-                            check_pitch=not args.no_pitch_check)
+                            check_pitch=not args.no_pitch_check, keep_twins=args.keep_twins)
     except (FileNotFoundError, ValueError) as e:  # no corpus there / nothing of that split
         raise _usage(str(e)) from e
     # Written beside the old index and swapped in, so a failed run leaves the model as it was.
@@ -367,6 +367,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--no-pitch-check", action="store_true",
                    help="keep tonal samples the codec does not carry at their pitch (faster: "
                         "the check reads each tonal sample's pitch before and after the codec)")
+    x.add_argument("--keep-twins", action="store_true",
+                   help="keep samples that sound as one already in the library (spectral "
+                        "correlation >= 0.97: a soundfont's kits sharing a hat, velocity "
+                        "layers); by default each is passed over for the next of its source")
     # Seed settings default to SeedSettings' (not imported here: it would load torch).
     x.add_argument("--blend", type=int, help="samples mixed into a seed")
     x.add_argument("--shortlist", type=int,
@@ -376,6 +380,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--pool", type=int, help="best matches a seed is drawn among")
     x.add_argument("--draw-temperature", type=float,
                    help="softmax temperature of that draw (higher: more even, more variety)")
+    x.add_argument("--draw-margin", type=float,
+                   help="matches within this similarity of the best are drawn as evenly as it "
+                        "(higher: more distinct sounds per prompt)")
     x.add_argument("--per-quality", type=float,
                    help="similarity a sample gains per quality the prompt names that it has")
     x.add_argument("--per-decay-octave", type=float,

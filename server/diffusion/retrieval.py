@@ -66,17 +66,21 @@ class SeedSettings:
     #: similarity a match loses per octave (doubling) between its decay and its class's
     #: typical decay, when the prompt names no length ("long", "tight")
     per_decay_octave: float = 0.1
+    #: matches within this similarity of the best are drawn as if they were the best: the
+    #: caption embedding's small differences between sounds that all fit the prompt are not
+    #: preferences, and a draw concentrated by them gives one prompt few distinct sounds
+    draw_margin: float = 0.1
 
     def __post_init__(self) -> None:
         if (self.blend < 1 or self.pool < 1 or self.shortlist < 0 or self.per_semitone < 0
                 or self.per_quality < 0 or self.draw_temperature <= 0
-                or self.per_decay_octave < 0):
+                or self.per_decay_octave < 0 or self.draw_margin < 0):
             raise ValueError(f"seed settings out of range: {self}")
 
 
 #: what indexes saved before the settings were stored did
 LEGACY_SETTINGS = SeedSettings(blend=4, pool=2, shortlist=0, per_semitone=0.003, vote=False,
-                               per_quality=0.0, per_decay_octave=0.0)
+                               per_quality=0.0, per_decay_octave=0.0, draw_margin=0.0)
 
 
 #: the golden ratio's fractional part: n * GOLDEN mod 1 is the most evenly spread sequence
@@ -208,12 +212,15 @@ class RetrievalIndex:
     def of_records(cls, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
                    tonal: torch.Tensor, records: list[dict], *,
                    settings: SeedSettings | None = None, decays: torch.Tensor | None = None,
-                   typical_decays: dict[str, float] | None = None) -> RetrievalIndex:
+                   typical_decays: dict[str, float] | None = None,
+                   qualities: list[list[str]] | None = None) -> RetrievalIndex:
         """An index of corpus ``records``: their classes, corpus paths and measured qualities
-        beside the given per-sample tensors (in the records' order)."""
+        (``qualities``, or the records' own) beside the given per-sample tensors (in the
+        records' order)."""
         return cls(embeddings, latents, pitches, tonal, [r["class"] for r in records],
                    settings=settings, sources=[r["path"] for r in records],
-                   qualities=[list(r.get("qualities_str", [])) for r in records],
+                   qualities=qualities if qualities is not None
+                   else [list(r.get("qualities_str", [])) for r in records],
                    credits=[credit_of(r) for r in records], decays=decays,
                    typical_decays=typical_decays)
 
@@ -307,7 +314,8 @@ class RetrievalIndex:
             scores = scores - s.per_decay_octave * self._decay_distance(candidates)
         top = torch.topk(scores, min(s.pool * k, len(scores))).indices
         # Draw k of the best pool*k so that seeds vary between variations of one prompt.
-        weights = torch.softmax(scores[top] / s.draw_temperature, dim=0)
+        ranked = scores[top].clamp(max=float(scores[top].max()) - s.draw_margin)
+        weights = torch.softmax(ranked / s.draw_temperature, dim=0)
         if draw is None:
             chosen = top[torch.multinomial(weights, min(k, len(top)), generator=generator)]
         else:
