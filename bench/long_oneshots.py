@@ -19,7 +19,11 @@ issue's protocol):
   unfaded, is rendered again at the longest duration, and counts as cut when it ended more
   than 0.1 s before that one falls 50 dB under its peak (the issue's bar; a sound that stops
   at -47 dB on its own, a choked clap, is not cut by the render);
-- renders faded although they ended before the asked duration (must be 0).
+- renders faded although they ended before the asked duration (must be 0): a render whose
+  last 20 ms fall 20 dB or more and that ends short of the duration is rendered again at the
+  longest duration, and counts when that one is longer (the duration, not the sound, ended
+  it; a hat choked for "snappy" falls 15 dB in a 5 ms block on its own and ends where it
+  ends at any duration).
 """
 
 from __future__ import annotations
@@ -82,6 +86,13 @@ def ended_early(pipe, prompt: str, seed: int, ended_s: float, slack_s: float = 0
     return ended_s < falls_s - slack_s
 
 
+def longer_at_longest(pipe, prompt: str, seed: int, samples: int) -> bool:
+    """Whether the same render at the longest duration lasts longer than ``samples`` (by
+    more than a 5 ms block): whether the duration had a part in where it ended."""
+    out = pipe(prompt, seed=seed, duration_in_s=MAX_DURATION_S)
+    return len(out.audios) > samples + int(0.005 * out.sampling_rate)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True)
@@ -120,7 +131,8 @@ def main() -> None:
                     kind = ending_kind(y, sr)
                     early += kind == "cut" and ended_early(pipe, f"{w} {noun}", seed, len(y) / sr)
                     # a fade belongs only at the asked duration, never on a shorter render
-                    faded_needlessly += kind == "faded" and len(y) < round(duration * sr) - 1
+                    faded_needlessly += (kind == "faded" and len(y) < round(duration * sr) - 1
+                                         and longer_at_longest(pipe, f"{w} {noun}", seed, len(y)))
             row[side] = got
         for seed in range(args.plain_seeds):  # the plain noun: the class's own length
             out = pipe(noun, seed=seed)
