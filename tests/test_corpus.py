@@ -462,3 +462,20 @@ def test_the_library_calls_a_sound_long_or_short_for_its_own_kind() -> None:
                               kicks + strings + [held], split="train")
     assert marked == [["percussive", "long_release"], ["dark"],
                       ["bright", "fast_decay"], []]
+
+
+def test_kind_words_are_read_from_the_captions_of_one_kind() -> None:
+    """"marimba" is in marimba captions only; "hat" in both hats' captions names neither;
+    "open" names the open hat though a few closed hats' captions say it (rates taken over
+    each class's size); a word in too few captions names nothing."""
+    from server.diffusion.index_build import kind_words
+
+    def recs(cls: str, n: int, caption: str) -> list[dict]:
+        return [{"class": cls, "split": "train", "captions": [caption]} for _ in range(n)]
+
+    records = (recs("mallet_bell", 30, "warm marimba hit") + recs("open_hat", 30, "open hat")
+               + recs("closed_hat", 200, "tight hat") + recs("closed_hat", 5, "half open hat")
+               + recs("kick", 5, "rare gong kick"))
+    words = kind_words(records, split="train")
+    assert words["marimba"] == "mallet_bell" and words["open"] == "open_hat"
+    assert "hat" not in words and "gong" not in words

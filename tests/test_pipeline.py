@@ -310,6 +310,36 @@ def test_matches_within_the_draw_margin_of_the_best_are_drawn_as_evenly_as_it() 
     assert 15 not in picks(0.1, qualities={"long_release"})
 
 
+def test_a_prompt_that_names_its_kind_is_seeded_by_that_kind() -> None:
+    """"marimba hit": the captions nearest the prompt are cymbals (a kit's name in common),
+    so the captions' vote alone seeds a cymbal; the kind word "marimba" makes it a marimba,
+    even with no marimba among the shortlisted captions. A word naming no kind, or a kind the
+    library lacks, leaves the vote as it was; the words survive a save and load."""
+    from server.diffusion.retrieval import RetrievalIndex, SeedSettings
+
+    query = torch.nn.functional.normalize(torch.ones(384), dim=0)
+    near = [query + 0.05 * torch.eye(384)[i] for i in range(3)]  # the cymbals
+    far = [query + 1.0 * torch.eye(384)[i] for i in range(3, 5)]  # the marimbas
+    index = RetrievalIndex(torch.stack(near + far), torch.randn(5, 4, 1, 8),
+                           torch.full((5,), 60.0), torch.tensor([False] * 3 + [True] * 2),
+                           ["cymbal"] * 3 + ["mallet_bell"] * 2,
+                           settings=SeedSettings(pool=1, shortlist=3),
+                           credits=["c0", "c1", "c2", "m3", "m4"],
+                           kind_words={"marimba": "mallet_bell", "ride": "cymbal",
+                                       "sitar": "guitar"})
+    assert index.named_kinds("Marimba hit, ride-cymbal kit") == {"mallet_bell": 1}
+    assert index.named_kinds("hit") == {}
+
+    def seed(prompt: str) -> str:
+        return index.neighbours(query, pitch=None, draw=0.0,
+                                named=index.named_kinds(prompt)).credits[0]
+
+    assert seed("hit").startswith("c")
+    assert seed("marimba hit").startswith("m")
+    assert seed("sitar hit").startswith("c")  # no guitar in this library
+    assert seed("ride or marimba hit").startswith("c")  # a tie: the vote's kind stays
+
+
 def test_a_prompt_naming_no_length_is_seeded_by_a_sound_of_its_kinds_length(
         tmp_path) -> None:
     """Two crashes, one ringing 1.6 s (its class's typical decay), one cut at 0.4 s and

@@ -266,7 +266,8 @@ class ShotcallerPipeline(DiffusionPipeline):
                                                    draw=seed_draw(seed),
                                                    repitch=self.codec.shift_pitch,
                                                    qualities=qualities,
-                                                   register=prompt_register(prompt))
+                                                   register=prompt_register(prompt),
+                                                   named=self.retrieval.named_kinds(prompt))
         if tonal is None:
             tonal = neighbours.tonal_probability >= 0.5 if neighbours is not None else True
         if pitch is None:  # the sound's own register: where its seed was recorded
