@@ -434,11 +434,15 @@ def test_the_library_holds_one_of_each_sound_not_its_twins(tmp_path: Path) -> No
     rec = lambda name, cls="closed_hat": {"path": f"audio/{name}.wav", "class": cls}  # noqa: E731
 
     distinct = DistinctSounds(tmp_path, num_samples=65536, sampling_rate=44100)
-    assert distinct.is_new(rec("hat"))
-    distinct.remember(rec("hat"))
-    assert not distinct.is_new(rec("quiet-hat"))
-    assert distinct.is_new(rec("open"))
-    assert distinct.is_new(rec("quiet-hat", "shaker"))  # another class's library
+
+    def is_new(record: dict) -> bool:
+        return distinct.is_new(record["class"], distinct.features(record))
+
+    assert is_new(rec("hat"))
+    distinct.remember("closed_hat", distinct.features(rec("hat")))
+    assert not is_new(rec("quiet-hat"))
+    assert is_new(rec("open"))
+    assert is_new(rec("quiet-hat", "shaker"))  # another class's library
     assert distinct.twins == 1
 
 

@@ -75,7 +75,8 @@ class DistinctSounds:
     MuseScore General reuses FluidR3's drums: of version 4.5's 80 library closed hats, 37
     were distinct once decoded (open hats 29, shakers 33). A seed drawn from a twin gives the
     sound another seed already gave, so twins are passed over for the next sample of their
-    source. Ask :meth:`is_new`, then :meth:`remember` the records that are kept."""
+    source. A record's :meth:`features` are asked :meth:`is_new` of its class, and
+    :meth:`remember`-ed once the record is kept."""
 
     def __init__(self, corpus: str | Path, num_samples: int, sampling_rate: int,
                  threshold: float = 0.97) -> None:
@@ -83,27 +84,25 @@ class DistinctSounds:
         self.threshold = threshold
         self.kept: dict[str, list[np.ndarray]] = {}
         self.twins = 0
-        self._last: tuple[str, np.ndarray] | None = None
 
-    def _features(self, record: dict) -> np.ndarray:
+    def features(self, record: dict) -> np.ndarray:
+        """The record's log mel spectrogram over the codec's window, as a unit vector of zero
+        mean: the dot of two is their correlation, so a class's kept samples are compared in
+        one product instead of one ``spectral_corr`` (two spectrograms) each."""
         y, _ = load_mono(self.corpus / record["path"], sr=self.sr)
         y = np.pad(y[:self.num_samples], (0, max(0, self.num_samples - len(y))))
         f = logmel(y, self.sr).ravel()
-        return (f - f.mean()) / (f.std() * np.sqrt(f.size) + 1e-12)  # a dot is a correlation
+        return (f - f.mean()) / (f.std() * np.sqrt(f.size) + 1e-12)
 
-    def is_new(self, record: dict) -> bool:
-        f = self._features(record)
-        self._last = (record["path"], f)
-        kept = self.kept.get(record["class"])
-        if kept and float(np.max(np.stack(kept) @ f)) >= self.threshold:
+    def is_new(self, sound_class: str, features: np.ndarray) -> bool:
+        kept = self.kept.get(sound_class)
+        if kept and float(np.max(np.stack(kept) @ features)) >= self.threshold:
             self.twins += 1
             return False
         return True
 
-    def remember(self, record: dict) -> None:
-        if self._last is None or self._last[0] != record["path"]:
-            self.is_new(record)
-        self.kept.setdefault(record["class"], []).append(self._last[1])
+    def remember(self, sound_class: str, features: np.ndarray) -> None:
+        self.kept.setdefault(sound_class, []).append(features)
 
 
 def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
@@ -119,26 +118,28 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
     for the next of its source (``CarriesItsPitch``); unless ``keep_twins``, so is a sample
     that sounds as one already kept of its class does (``DistinctSounds``)."""
     all_records = load_corpus(corpus)
-    pitch = CarriesItsPitch(corpus, codec, components) if check_pitch else None
+    carries = CarriesItsPitch(corpus, codec, components) if check_pitch else None
     distinct = None if keep_twins else DistinctSounds(corpus, codec.spectral.num_samples,
                                                        codec.sampling_rate)
 
     def keep(record: dict) -> bool:
-        if distinct is not None and not distinct.is_new(record):
-            return False
-        if pitch is not None and not pitch(record):
+        if distinct is not None:
+            features = distinct.features(record)
+            if not distinct.is_new(record["class"], features):
+                return False
+        if carries is not None and not carries(record):
             return False
         if distinct is not None:
-            distinct.remember(record)
+            distinct.remember(record["class"], features)
         return True
 
     records = select(all_records, split=split, per_class=per_class, seed=seed,
                      classes=set(CLASSES), balance=source_of,
-                     keep=None if pitch is None and distinct is None else keep)
-    if pitch is not None:
-        pitch.bar.close()
+                     keep=None if carries is None and distinct is None else keep)
+    if carries is not None:
+        carries.bar.close()
         log.info("left out %d of %d tonal samples the codec does not carry at their pitch",
-                 pitch.refused, pitch.checked)
+                 carries.refused, carries.checked)
     if distinct is not None:
         log.info("left out %d samples that sound as one already kept of their class",
                  distinct.twins)
