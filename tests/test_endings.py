@@ -181,3 +181,31 @@ def test_a_percussive_sound_has_no_release_to_move_and_a_short_one_is_choked() -
     wave = griffin_lim(logmag_to_mag(choked, CFG), CFG, n_iter=6)[0].numpy()
     plain = griffin_lim(logmag_to_mag(frames, CFG), CFG, n_iter=6)[0].numpy()
     assert decay_time(wave, SR) == pytest.approx(0.5 * decay_time(plain, SR), rel=0.25)
+
+
+def test_a_short_sound_of_its_kind_ends_within_its_kind_s_time_and_a_shorter_one_is_kept() \
+        -> None:
+    from server.codec.tail import choke, frame_levels
+
+    # A rim as the generator makes them: a click that falls 35 dB at once, then a noise bed
+    # that takes most of a second more to reach -40 dB. A short one ends within the time
+    # asked, and not much sooner: one slope over its whole time would cut the bed at once.
+    t = np.arange(CFG.num_samples) / SR
+    rng = np.random.default_rng(0)
+    click = np.exp(-t / 0.004) * np.sin(2 * np.pi * 1800.0 * t)
+    bed = 0.02 * np.exp(-t / 0.6) * rng.standard_normal(len(t))
+    frames = frames_of((0.8 * (click + bed)).astype(np.float32))
+    per_s = SR / CFG.hop_length
+
+    def seconds_to_40(f: torch.Tensor) -> float:
+        level = frame_levels(f, CFG)[0]
+        peak = int(torch.argmax(level))
+        above = torch.nonzero(level[peak:] > level[peak] - 40.0).flatten()
+        return (int(above[-1]) + 1) / per_s
+
+    assert seconds_to_40(frames) > 0.8, seconds_to_40(frames)
+    for within in (0.06, 0.2):
+        assert within - 0.05 < seconds_to_40(choke(frames, CFG, within_s=within)) \
+            <= within + 1.5 / per_s
+    short = frames_of(ringing(1.486, 0.01))
+    assert torch.equal(choke(short, CFG, within_s=0.2), short)

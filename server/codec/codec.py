@@ -113,13 +113,14 @@ class SpectralCodec:
     @torch.inference_mode()
     def decode(self, latents: torch.Tensor, *, output_sampling_rate: int | None = None,
                duration_in_s: float | None = None, hold_s: float | None = None,
-               choked: bool = False) -> np.ndarray:
+               choked: bool = False, short_s: float | None = None) -> np.ndarray:
         """Scaled latents [batch, C, H, T] → audio [batch, n] at ``output_sampling_rate``.
 
         With ``duration_in_s`` beyond the codec's window, a sound still audible at the
         window's end is continued by the tail model (``tail.py``) to that length. With
         ``hold_s`` a sustained note (one sound) is let go after that many seconds instead of
-        where it was recorded; with ``choked`` a percussive one dies away in half the time."""
+        where it was recorded; with ``choked`` a percussive one dies away in half the time,
+        or, held or not, within ``short_s`` (a short sound of its kind) where that is given."""
         if latents.ndim != 4:
             raise ValueError(f"latents must be [batch, C, H, T], got shape {tuple(latents.shape)}")
         frames = self.autoencoder.decode(latents.float() / self.autoencoder.config.scaling_factor)
@@ -129,8 +130,11 @@ class SpectralCodec:
             if release is not None and hold_s is not None:
                 until = round(hold_s * self.spectral.sampling_rate / self.spectral.hop_length)
                 frames = hold(frames, release, until, self.spectral)
-            elif release is None and choked:
-                frames = choke(frames, self.spectral)
+            # A short sound of its kind ends within ``short_s`` however it was held: a rim's
+            # noise bed or a piano's long ring reads as a plateau, and let go at 0.25 s it
+            # still rang on its recorded "release" for a second or more.
+            if choked and (release is None or short_s is not None):
+                frames = choke(frames, self.spectral, within_s=short_s)
         frames, spectral = self.carry_on(frames, duration_in_s)
         waves = self.frames_to_waves(frames, spectral).cpu().numpy()
         rate = output_sampling_rate or self.sampling_rate

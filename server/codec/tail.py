@@ -180,9 +180,13 @@ CHOKE_SHARE = 0.5
 DB_PER_NEPER = 20.0 / 2.302585092994046
 
 
-def choke(frames: torch.Tensor, cfg: SpectralConfig, share: float = CHOKE_SHARE) -> torch.Tensor:
+def choke(frames: torch.Tensor, cfg: SpectralConfig, share: float = CHOKE_SHARE,
+          within_s: float | None = None) -> torch.Tensor:
     """``frames`` [batch, bins, T] whose decay after the loudest frame is steepened to reach
-    -40 dB in ``share`` of the time the sound took (a sound already under 30 ms is kept)."""
+    -40 dB in ``share`` of the time the sound took, or, with ``within_s``, within that many
+    seconds (a short sound of its kind: a sound that short already is kept as it is; a kick
+    halved from a short one is a click, heard as a rim or a bass). A sound already under
+    30 ms is kept."""
     level = frame_levels(frames, cfg)
     out = frames.clone()
     floor = (torch.log(torch.tensor(cfg.log_floor)) + cfg.log_offset) / cfg.log_scale
@@ -192,7 +196,17 @@ def choke(frames: torch.Tensor, cfg: SpectralConfig, share: float = CHOKE_SHARE)
         frames_to_40 = int(below[-1]) + 1 if below.numel() else 1
         if frames_to_40 * cfg.hop_length < 0.03 * cfg.sampling_rate:
             continue
-        extra_db = 40.0 * (1.0 - share) / (share * frames_to_40)  # dB a frame, added
+        if within_s is None:
+            extra_db = 40.0 * (1.0 - share) / (share * frames_to_40)  # dB a frame, added
+        else:
+            # the least slope that keeps every frame from the target on 40 dB down: a drum
+            # falls fast and then rings, so one slope over its whole time overshoots
+            target = max(1, round(max(within_s, 0.03) * cfg.sampling_rate / cfg.hop_length))
+            if frames_to_40 <= target:
+                continue
+            fall = level[i, peak] - level[i, peak + target:]
+            t = torch.arange(target, target + len(fall), dtype=torch.float32)
+            extra_db = float(((40.0 - fall) / t).max().clamp(min=0.0))
         t = torch.arange(frames.shape[-1] - peak, dtype=torch.float32, device=frames.device)
         drop = extra_db * t / (DB_PER_NEPER * cfg.log_scale)  # in normalised log-magnitude
         out[i, :, peak:] = (frames[i, :, peak:] - drop).clamp(min=float(floor))

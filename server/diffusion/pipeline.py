@@ -36,7 +36,7 @@ from .endings import finish
 from .int8_weights import load_model
 from .prompt_words import prompt_effects, prompt_qualities
 from .restyle_moves import apply_moves
-from .retrieval import DEFAULT_NOTE, RetrievalIndex, seed_draw
+from .retrieval import DEFAULT_NOTE, Neighbours, RetrievalIndex, seed_draw
 from .text import TextEncoder
 from .tuning import MAX_CENTS as TUNE_MAX_CENTS
 from .tuning import tune_to_note
@@ -316,7 +316,8 @@ class ShotcallerPipeline(DiffusionPipeline):
             audio = self.codec.decode(latents.float(), output_sampling_rate=output_sampling_rate,
                                       duration_in_s=duration_in_s * DECODE_MARGIN,
                                       hold_s=hold_for(qualities, duration_in_s),
-                                      choked="fast_decay" in qualities)[0]
+                                      choked="fast_decay" in qualities,
+                                      short_s=short_for(neighbours))[0]
         else:
             audio = self.codec.decode_onto(latents.float(), init_audio, init_sampling_rate,
                                            source_latents=init_latent.unsqueeze(0),
@@ -355,6 +356,19 @@ class ShotcallerPipeline(DiffusionPipeline):
 #: this long left of the duration
 SHORT_HOLD_S = 0.25
 LONG_RELEASE_ROOM_S = 0.6
+
+
+#: a "short" percussive render falls 40 dB within this share of its kind's typical time
+SHORT_OF_KIND = 0.6
+
+
+def short_for(neighbours: Neighbours | None) -> float | None:
+    """Seconds a percussive render asked to be short falls 40 dB in: short for its kind
+    (a kick's 0.14 s, a crash's 1 s), not half of whatever its seed took: a short seed
+    halved again is a click, heard as another kind. None: halve it (no kind known)."""
+    if neighbours is None or neighbours.typical_decay is None:
+        return None
+    return SHORT_OF_KIND * neighbours.typical_decay
 
 
 def hold_for(qualities: set[str], duration_in_s: float) -> float | None:

@@ -176,6 +176,8 @@ class Neighbours:
     similarities: list[float]
     note: float  # the MIDI note the seed sounds at (the asked one, or its own register's)
     credits: list[str] = field(default_factory=list)  # each pick's source and licence
+    #: the drawn kind's median decay to -40 dB over its corpus split (None where unknown)
+    typical_decay: float | None = None
 
 
 class RetrievalIndex:
@@ -351,9 +353,11 @@ class RetrievalIndex:
         # A blend of k unit-variance latents has a smaller variance: restore it.
         latent = latent / latent.std().clamp_min(1e-3) * latents.std()
         tonal_p = float((w * self.tonal[pick].float()).sum())
+        typical = (self.typical_decays or {}).get(self.classes[int(pick[0])])
         return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
                           sims[pick].tolist(), float(pitch),
-                          [self.credits[i] for i in pick.tolist()] if self.credits else [])
+                          [self.credits[i] for i in pick.tolist()] if self.credits else [],
+                          typical_decay=None if typical is None else float(typical))
 
     def _decay_distance(self, candidates: torch.Tensor) -> torch.Tensor:
         """Per candidate: octaves between its decay and its class's typical decay (0 where
