@@ -305,6 +305,13 @@ def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_
     assert decay["kick"] == pytest.approx(40 / (8 * 8.686), abs=0.03)  # exp(-8t) at -40 dB
     assert decay["mallet_bell"] > 0.95  # rings to its file's end
     assert built.typical_decays == pytest.approx(decay, abs=0.01)  # one sample a class
+    # ... and how bright and noisy its kind is (an effect word asks for more than that),
+    # read from the corpus's descriptors, as the drawn kind's typical values.
+    brightness = {r["class"]: r["features"]["centroid_hz"] for r in read_metadata(tmp_path / "c")}
+    assert {c: f["centroid_hz"] for c, f in built.typical_features.items()} \
+        == pytest.approx(brightness, rel=1e-3)
+    assert built.typical_of("kick") == {**built.typical_features["kick"],
+                                        "decay": built.typical_decays["kick"]}
     pipe = ShotcallerPipeline.from_pretrained(model)
     out = pipe("glassy bell", seed=1, strength=0.5, num_inference_steps=2, duration_in_s=0.3)
     assert set(out.neighbours) <= set(wanted) and out.neighbours

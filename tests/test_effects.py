@@ -111,3 +111,38 @@ def test_a_dusty_dark_bass_is_darker_than_it_was() -> None:
     assert centroid(apply_effects(bass, SR, ["lofi"], seed=1)) < 0.85 * centroid(bass)
     assert centroid(apply_effects(bass, SR, ["lofi"], seed=1, reference=bass)) \
         < 0.85 * centroid(bass)
+
+
+def test_a_dusty_sound_is_duller_than_its_kind_not_only_than_itself() -> None:
+    """A noise burst (a snare's rattle) of a kind whose sounds are typically darker: "dusty"
+    dulls it past the kind's typical brightness, where the chain under its own brightness
+    left it brighter than most of its kind; a sound already duller than its kind gets the
+    chain it would get without the kind."""
+    t = np.arange(SR // 2) / SR
+    rattle = 0.5 * np.random.default_rng(0).standard_normal(len(t)) * np.exp(-t / 0.08)
+    rattle = rattle.astype(np.float32)
+
+    def centroid(y: np.ndarray) -> float:
+        return describe(y, sr=SR).centroid_hz
+
+    alone = apply_effects(rattle, SR, ["lofi"], seed=1)
+    kind = {"centroid_hz": 0.6 * centroid(alone)}
+    past = apply_effects(rattle, SR, ["lofi"], seed=1, typical=kind)
+    assert centroid(past) < kind["centroid_hz"] < centroid(alone) < centroid(rattle)
+    bright_kind = {"centroid_hz": 2.0 * centroid(rattle)}
+    assert np.array_equal(apply_effects(rattle, SR, ["lofi"], seed=1, typical=bright_kind),
+                          alone)
+
+
+def test_a_render_s_effect_is_judged_against_its_kind(tiny_model_dir) -> None:
+    from server.diffusion.pipeline import load_pipeline
+    from server.diffusion.retrieval import RetrievalIndex
+
+    pipe = load_pipeline(tiny_model_dir, device="cpu")
+    index: RetrievalIndex = pipe.retrieval
+    asked = dict(seed=5, pitch=60, duration_in_s=1.0)
+    before = pipe("dusty glassy bell pluck", **asked).audios
+    index.typical_features = {c: {"centroid_hz": 60.0, "flatness": 0.0}
+                              for c in set(index.classes)}
+    after = pipe("dusty glassy bell pluck", **asked).audios
+    assert describe(after, sr=SR).centroid_hz < describe(before, sr=SR).centroid_hz

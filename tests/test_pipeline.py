@@ -355,10 +355,13 @@ def test_a_prompt_naming_no_length_is_seeded_by_a_sound_of_its_kinds_length(
                            ["cymbal", "cymbal"],
                            settings=SeedSettings(pool=1, shortlist=0, per_decay_octave=0.05),
                            credits=["ringing", "cut"], qualities=[[], ["fast_decay"]],
-                           decays=torch.tensor([1.6, 0.4]), typical_decays={"cymbal": 1.6})
+                           decays=torch.tensor([1.6, 0.4]), typical_decays={"cymbal": 1.6},
+                           typical_features={"cymbal": {"centroid_hz": 5200.0}})
     index.save(tmp_path / "retrieval")
     index = RetrievalIndex.load(tmp_path / "retrieval")
     assert index.typical_decays == {"cymbal": 1.6}
+    assert index.neighbours(query, pitch=None, draw=0.0).typical == {"centroid_hz": 5200.0,
+                                                                      "decay": 1.6}
     assert index.neighbours(query, pitch=None, draw=0.0).credits == ["ringing"]
     assert index.neighbours(query, pitch=None, draw=0.0,
                             qualities={"fast_decay"}).credits == ["cut"]

@@ -10,6 +10,8 @@ same sound every time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..corpus.descriptors import describe
@@ -27,10 +29,15 @@ TAIL_S = {"reverb": 1.5, "drenched": 3.0}
 CHAIN_PEAK = 0.89
 #: chains drawn for one effect before the render is left without it
 DRAWS = 4
+#: chains drawn where the effect must also take the sound past its kind's typical value
+DRAWS_PAST_KIND = 8
+#: each of those draws' low-pass this much lower than the last ("dusty", "muffled")
+DULLER_PER_DRAW = 0.8
 
 
 def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
-                  reference: np.ndarray | None = None) -> np.ndarray:
+                  reference: np.ndarray | None = None,
+                  typical: Mapping[str, float] | None = None) -> np.ndarray:
     """``audio`` through each effect of ``kinds`` in turn, at its own peak level.
 
     As in the corpus, an effect counts when a descriptor confirms that it did what its words
@@ -55,19 +62,26 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
         ring = np.zeros(int(TAIL_S.get(kind, 0.0) * sr), dtype=np.float32)
         dry = np.concatenate([y, ring])
         against = dry if reference is None else reference
-        measure, sign = DESCRIPTORS[kind]
+        measure, sign, feature = DESCRIPTORS[kind]
         before = measure(against, sr)
+        past = (typical or {}).get(feature) if feature else None
         brightness = describe(against, sr=sr).centroid_hz  # asked for: the strong chain
         best, best_moved = None, 0.0
-        for _ in range(DRAWS):
-            wet = wet_signal(kind, dry, rng, sr, brightness)
+        for draw in range(DRAWS if past is None else DRAWS_PAST_KIND):
+            # a sound that must get duller than its kind: each draw's low-pass lower, so it
+            # is dulled as far as that takes and no further (all under one cutoff, dusty
+            # snares sounded alike)
+            shade = DULLER_PER_DRAW ** draw if past is not None and sign < 0 else 1.0
+            wet = wet_signal(kind, dry, rng, sr, brightness * shade)
             if wet is None:
                 continue
             wet = wet * (CHAIN_PEAK / max(float(np.max(np.abs(wet))), 1e-9))
-            if confirmed_effect_words(kind, against, wet, sr):
+            value = measure(wet, sr)
+            if confirmed_effect_words(kind, against, wet, sr) and (
+                    past is None or sign * (value - past) > 0):
                 best = wet
                 break
-            moved = sign * (measure(wet, sr) - before)  # > 0: the asked way at all
+            moved = sign * (value - before)  # > 0: the asked way at all
             if moved > best_moved:
                 best, best_moved = wet, moved
         if best is not None:
@@ -75,14 +89,15 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
     return (y * (peak / CHAIN_PEAK)).astype(np.float32)
 
 
-#: effect kind → the descriptor its words move, and +1 when they ask for more of it
+#: effect kind → the descriptor its words move, +1 when they ask for more of it, and the
+#: corpus feature (``records``' ``features``) that a kind's typical value is read from
 DESCRIPTORS = {
-    "distortion": (lambda y, sr: describe(y, sr=sr).flatness, 1),
-    "lofi": (lambda y, sr: describe(y, sr=sr).centroid_hz, -1),
-    "muffled": (lambda y, sr: describe(y, sr=sr).centroid_hz, -1),
-    "reverb": (effect_decay_s, 1),
-    "drenched": (effect_decay_s, 1),
-    "telephone": (lambda y, sr: band_fraction(y, sr, 300, 3400), 1),
-    "compression": (lambda y, sr: -crest_db(y), 1),
+    "distortion": (lambda y, sr: describe(y, sr=sr).flatness, 1, "flatness"),
+    "lofi": (lambda y, sr: describe(y, sr=sr).centroid_hz, -1, "centroid_hz"),
+    "muffled": (lambda y, sr: describe(y, sr=sr).centroid_hz, -1, "centroid_hz"),
+    "reverb": (effect_decay_s, 1, None),
+    "drenched": (effect_decay_s, 1, None),
+    "telephone": (lambda y, sr: band_fraction(y, sr, 300, 3400), 1, None),
+    "compression": (lambda y, sr: -crest_db(y), 1, None),
 }
 

@@ -157,6 +157,8 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
                                      settings=settings, decays=decays,
                                      typical_decays=typical,
                                      kind_words=kind_words(all_records, split=split),
+                                     typical_features=typical_features(all_records,
+                                                                       split=split),
                                      qualities=relative_lengths(records, all_records,
                                                                 split=split))
 
@@ -210,6 +212,26 @@ def typical_decays(corpus: str | Path, records: list[dict], *, split: str,
     for r, d in zip(drawn, decays_of(corpus, drawn), strict=True):
         by_class.setdefault(r["class"], []).append(d)
     return {c: round(float(np.median(v)), 3) for c, v in sorted(by_class.items())}
+
+
+#: the corpus features (``records``' ``features``) a kind's typical value is kept of
+TYPICAL_FEATURES = ("centroid_hz", "flatness")
+
+
+def typical_features(records: list[dict], *, split: str) -> dict[str, dict[str, float]]:
+    """Each class's median of ``TYPICAL_FEATURES`` over its ``split`` records, read from the
+    corpus's metadata (the descriptors the captions were written from): how bright and how
+    noisy that kind of sound is, which an effect word must take a render past."""
+    values: dict[str, dict[str, list[float]]] = {}
+    for r in records:
+        if r.get("split") != split or r.get("class") not in CLASSES:
+            continue
+        features = r.get("features") or {}
+        for name in TYPICAL_FEATURES:
+            if name in features:
+                values.setdefault(r["class"], {}).setdefault(name, []).append(features[name])
+    return {c: {name: float(f"{np.median(v):.4g}") for name, v in sorted(fs.items())}
+            for c, fs in sorted(values.items())}
 
 
 #: the fewest sounds of a class whose lengths are read against one another

@@ -340,7 +340,8 @@ class ShotcallerPipeline(DiffusionPipeline):
         #     confirmed against its source
         if effects:
             audio = apply_effects(audio, output_sampling_rate, prompt_effects(prompt), seed,
-                                  reference=source)
+                                  reference=source,
+                                  typical=neighbours.typical if neighbours is not None else None)
         # 12. From its onset to where it has died away, at most the duration (endings.py)
         audio, _ = finish(audio, output_sampling_rate, duration_in_s)
         return ShotcallerOutput(
@@ -366,9 +367,9 @@ def short_for(neighbours: Neighbours | None) -> float | None:
     """Seconds a percussive render asked to be short falls 40 dB in: short for its kind
     (a kick's 0.14 s, a crash's 1 s), not half of whatever its seed took: a short seed
     halved again is a click, heard as another kind. None: halve it (no kind known)."""
-    if neighbours is None or neighbours.typical_decay is None:
+    if neighbours is None or "decay" not in neighbours.typical:
         return None
-    return SHORT_OF_KIND * neighbours.typical_decay
+    return SHORT_OF_KIND * neighbours.typical["decay"]
 
 
 def hold_for(qualities: set[str], duration_in_s: float) -> float | None:

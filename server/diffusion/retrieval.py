@@ -176,8 +176,9 @@ class Neighbours:
     similarities: list[float]
     note: float  # the MIDI note the seed sounds at (the asked one, or its own register's)
     credits: list[str] = field(default_factory=list)  # each pick's source and licence
-    #: the drawn kind's median decay to -40 dB over its corpus split (None where unknown)
-    typical_decay: float | None = None
+    #: the drawn kind's medians over its corpus split: ``decay`` (to -40 dB, seconds) and
+    #: the descriptors of ``typical_features``; empty where the index has none
+    typical: dict[str, float] = field(default_factory=dict)
 
 
 class RetrievalIndex:
@@ -187,7 +188,8 @@ class RetrievalIndex:
                  qualities: list[list[str]] | None = None,
                  credits: list[str] | None = None, decays: torch.Tensor | None = None,
                  typical_decays: dict[str, float] | None = None,
-                 kind_words: dict[str, str] | None = None) -> None:
+                 kind_words: dict[str, str] | None = None,
+                 typical_features: dict[str, dict[str, float]] | None = None) -> None:
         """``sources``: each sample's path in the corpus it came from, so that the eval can
         check renders against the very samples that seeded them; ``qualities``: each sample's
         quality words (``corpus/descriptors.py``), which prompts can ask for; ``credits``:
@@ -196,7 +198,9 @@ class RetrievalIndex:
         and ``typical_decays`` each class's median over its corpus split, which a prompt
         naming no length is pulled towards; ``kind_words``: caption words that name one
         kind of sound ("marimba", "taiko", "open"), which decide a prompt's kind
-        (``named_kinds``)."""
+        (``named_kinds``); ``typical_features``: each class's median descriptors over its
+        corpus split (``centroid_hz``, ``flatness``), which an effect the prompt names must
+        take a render past (``effects.apply_effects``)."""
         if not (len(embeddings) == len(latents) == len(pitches) == len(tonal) == len(classes)):
             raise ValueError("retrieval index arrays must have the same length")
         self.embeddings = torch.nn.functional.normalize(embeddings.float(), dim=-1)
@@ -219,6 +223,7 @@ class RetrievalIndex:
         self.decays = None if decays is None else decays.float()
         self.typical_decays = typical_decays
         self.kind_words = kind_words
+        self.typical_features = typical_features
 
     @classmethod
     def of_records(cls, embeddings: torch.Tensor, latents: torch.Tensor, pitches: torch.Tensor,
@@ -226,7 +231,9 @@ class RetrievalIndex:
                    settings: SeedSettings | None = None, decays: torch.Tensor | None = None,
                    typical_decays: dict[str, float] | None = None,
                    qualities: list[list[str]] | None = None,
-                   kind_words: dict[str, str] | None = None) -> RetrievalIndex:
+                   kind_words: dict[str, str] | None = None,
+                   typical_features: dict[str, dict[str, float]] | None = None
+                   ) -> RetrievalIndex:
         """An index of corpus ``records``: their classes, corpus paths and measured qualities
         (``qualities``, or the records' own) beside the given per-sample tensors (in the
         records' order)."""
@@ -235,7 +242,8 @@ class RetrievalIndex:
                    qualities=qualities if qualities is not None
                    else [list(r.get("qualities_str", [])) for r in records],
                    credits=[credit_of(r) for r in records], decays=decays,
-                   typical_decays=typical_decays, kind_words=kind_words)
+                   typical_decays=typical_decays, kind_words=kind_words,
+                   typical_features=typical_features)
 
     def __len__(self) -> int:
         return len(self.classes)
@@ -256,7 +264,8 @@ class RetrievalIndex:
         (path / META_FILE).write_text(json.dumps(
             {**asdict(self.settings), "classes": self.classes, "sources": self.sources,
              "qualities": self.qualities, "credits": self.credits,
-             "typical_decays": self.typical_decays, "kind_words": self.kind_words}) + "\n")
+             "typical_decays": self.typical_decays, "kind_words": self.kind_words,
+             "typical_features": self.typical_features}) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> RetrievalIndex:
@@ -278,7 +287,8 @@ class RetrievalIndex:
                    meta["classes"], settings=settings, sources=meta.get("sources"),
                    qualities=meta.get("qualities"), credits=meta.get("credits"),
                    decays=t.get("decays"), typical_decays=meta.get("typical_decays"),
-                   kind_words=meta.get("kind_words"))
+                   kind_words=meta.get("kind_words"),
+                   typical_features=meta.get("typical_features"))
 
     def neighbours(self, query: torch.Tensor, *, pitch: float | None, k: int | None = None,
                    temperature: float = 0.05, generator: torch.Generator | None = None,
@@ -353,11 +363,18 @@ class RetrievalIndex:
         # A blend of k unit-variance latents has a smaller variance: restore it.
         latent = latent / latent.std().clamp_min(1e-3) * latents.std()
         tonal_p = float((w * self.tonal[pick].float()).sum())
-        typical = (self.typical_decays or {}).get(self.classes[int(pick[0])])
         return Neighbours(latent, tonal_p, [self.classes[i] for i in pick.tolist()],
                           sims[pick].tolist(), float(pitch),
                           [self.credits[i] for i in pick.tolist()] if self.credits else [],
-                          typical_decay=None if typical is None else float(typical))
+                          typical=self.typical_of(self.classes[int(pick[0])]))
+
+    def typical_of(self, sound_class: str) -> dict[str, float]:
+        """A class's medians over its corpus split (``decay`` and ``typical_features``')."""
+        typical = dict((self.typical_features or {}).get(sound_class, {}))
+        decay = (self.typical_decays or {}).get(sound_class)
+        if decay is not None:
+            typical["decay"] = float(decay)
+        return typical
 
     def _decay_distance(self, candidates: torch.Tensor) -> torch.Tensor:
         """Per candidate: octaves between its decay and its class's typical decay (0 where
