@@ -258,6 +258,15 @@ def test_decoder_training_lowers_the_round_trip_distance_and_resumes(corpus: Pat
 
     assert distance(trained.decoder) < 0.95 * distance(untrained)
 
+    # A lent GPU's minutes: at the deadline the run stops with its weights exported, here
+    # after its first step, through the bf16 autocast a GPU trains in.
+    late = train_decoder(DecoderTrainConfig(**{**cfg.__dict__, "out": tmp_path / "late",
+                                               "steps": 1000, "max_minutes": 0.0,
+                                               "mixed_precision": "bf16"}))
+    entry = json.loads((tmp_path / "late" / "decoder_log.jsonl").read_text().splitlines()[-1])
+    assert entry["step"] == 1 and np.isfinite(entry["train_loss"])
+    assert SpectralCodec.from_pretrained(late).decoder is not None
+
 
 def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_path: Path,
                                                               tiny_model_dir: Path) -> None:

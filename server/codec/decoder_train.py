@@ -5,6 +5,11 @@ Its loss is the multi-resolution STFT distance that ``bench/codec.py`` reports (
 convergence + mean absolute log-magnitude difference at FFT sizes 512/1024/2048), the usual
 training loss of neural vocoders. The autoencoder's projection is frozen: a decoder trained on
 the shipped codec's projection keeps every latent the diffusion model was trained on valid.
+
+The loop runs on Hugging Face Accelerate, as diffusers' own training scripts do: the same
+command trains on the CPU, on one GPU (bf16 autocast) or, under ``accelerate launch``, on
+several; checkpoints hold plain state dicts and resume on any of them. ``max_minutes`` ends
+training at a deadline with the weights exported, for a lent GPU's fixed minutes.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ class DecoderTrainConfig:
     resume: bool = False
     seed: int = 0
     device: str = "cpu"  # the decoder needs far more steps than 2 CPU cores give: use a GPU
+    max_minutes: float | None = None  # stop here (weights exported) even before ``steps``
+    mixed_precision: str | None = None  # Accelerate's: None is bf16 on a GPU, "no" elsewhere
 
 
 def _magnitudes(wave: torch.Tensor, n_fft: int) -> torch.Tensor:
@@ -83,12 +90,22 @@ def _validate(codec: SpectralCodec, decoder: SpectralDecoder, waves: torch.Tenso
 
 
 def train_decoder(cfg: DecoderTrainConfig) -> Path:
+    from accelerate import Accelerator
+    from accelerate.state import AcceleratorState
+
+    started = time.monotonic()
     torch.manual_seed(cfg.seed)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     ckpt = out / "decoder_checkpoint.pt"
-    device = torch.device(cfg.device)
-    codec = SpectralCodec.from_pretrained(cfg.codec, device=cfg.device)
+    on_gpu = str(cfg.device).startswith("cuda")
+    # Accelerate keeps one state per process; a second run in one process (a test, a
+    # resume) asks for its own device and precision
+    AcceleratorState._reset_state(reset_partial_state=True)
+    accelerator = Accelerator(cpu=str(cfg.device) == "cpu",
+                              mixed_precision=cfg.mixed_precision or ("bf16" if on_gpu else "no"))
+    device = accelerator.device
+    codec = SpectralCodec.from_pretrained(cfg.codec, device=str(device))
     spectral = codec.spectral
     corpus = load_corpus(cfg.corpus)
     train = select(corpus, split="train", per_class=cfg.per_class, seed=cfg.seed)
@@ -99,17 +116,17 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
     train_waves = torch.from_numpy(load_waves(cfg.corpus, train, num_samples=spectral.num_samples))
     valid_waves = torch.from_numpy(load_waves(cfg.corpus, valid, num_samples=spectral.num_samples,
                                               progress=False)) if valid else None
+    batch_size = min(cfg.batch_size, len(train_waves))
 
     decoder = SpectralDecoder(num_bins=spectral.num_bins, channels=cfg.channels,
-                              hidden_channels=cfg.hidden_channels, num_blocks=cfg.num_blocks
-                              ).to(device)
+                              hidden_channels=cfg.hidden_channels, num_blocks=cfg.num_blocks)
     optimizer = torch.optim.AdamW(decoder.parameters(), lr=cfg.learning_rate, weight_decay=0.0)
     warmup = min(200, cfg.steps // 10 + 1)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.05, 1 - s / cfg.steps))
     step = 0
     if cfg.resume and ckpt.exists():
-        # On the CPU: the RNG state must stay there; the optimiser moves its own to the params.
+        # Plain state dicts, read onto the CPU: a checkpoint from a GPU resumes here and back.
         state = torch.load(ckpt, map_location="cpu", weights_only=False)
         decoder.load_state_dict(state["decoder"])
         optimizer.load_state_dict(state["optimizer"])
@@ -117,37 +134,53 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
         step = state["step"]
         torch.set_rng_state(state["rng"])
         log.info("resumed at step %d", step)
+    decoder, optimizer, schedule = accelerator.prepare(decoder, optimizer, schedule)
+
+    def save(entry: dict) -> None:
+        plain = accelerator.unwrap_model(decoder)
+        torch.save({"decoder": plain.state_dict(), "optimizer": optimizer.state_dict(),
+                    "schedule": schedule.state_dict(), "step": step,
+                    "rng": torch.get_rng_state()}, ckpt)
+        _export(codec, plain, out / "codec", entry)
 
     log_file = open(out / "decoder_log.jsonl", "a")
     rng = np.random.default_rng(cfg.seed + step)
     last_save, running = time.monotonic(), []
+    deadline = None if cfg.max_minutes is None else started + cfg.max_minutes * 60
     decoder.train()
     with tqdm(total=cfg.steps, initial=step, desc="codec decoder", unit="step") as bar:
         while step < cfg.steps:
-            batch = train_waves[rng.choice(len(train_waves), cfg.batch_size, replace=False)]
+            batch = train_waves[rng.choice(len(train_waves), batch_size, replace=False)]
             batch = batch.to(device)
-            loss = mrstft_loss(decoder.waveform(_frames(codec, batch), spectral), batch).mean()
+            with accelerator.autocast():
+                estimate = decoder.waveform(_frames(codec, batch), spectral)
+            loss = mrstft_loss(estimate.float(), batch).mean()  # STFTs in fp32
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(decoder.parameters(), 1.0)
+            accelerator.backward(loss)
+            accelerator.clip_grad_norm_(decoder.parameters(), 1.0)
             optimizer.step()
             schedule.step()
             step += 1
             running.append(float(loss))
             bar.update()
             bar.set_postfix(loss=f"{np.mean(running[-50:]):.3f}")
-            if time.monotonic() - last_save > cfg.checkpoint_minutes * 60 or step == cfg.steps:
-                entry = {"step": step, "train_loss": float(np.mean(running[-100:]))}
+            late = deadline is not None and time.monotonic() > deadline
+            if (time.monotonic() - last_save > cfg.checkpoint_minutes * 60 or step == cfg.steps
+                    or late):
+                entry = {"step": step, "train_loss": float(np.mean(running[-100:])),
+                         "minutes": round((time.monotonic() - started) / 60, 2),
+                         "batch_size": batch_size, "device": str(device)}
                 if valid_waves is not None:
-                    entry["valid_mrstft"] = _validate(codec, decoder, valid_waves)
-                torch.save({"decoder": decoder.state_dict(), "optimizer": optimizer.state_dict(),
-                            "schedule": schedule.state_dict(), "step": step,
-                            "rng": torch.get_rng_state()}, ckpt)
-                _export(codec, decoder, out / "codec", entry)
+                    entry["valid_mrstft"] = _validate(codec, accelerator.unwrap_model(decoder),
+                                                      valid_waves)
+                save(entry)
                 log_file.write(json.dumps(entry) + "\n")
                 log_file.flush()
                 log.info("step %d: %s", step, entry)
                 last_save = time.monotonic()
+            if late:
+                log.info("stopped at the %.1f-minute deadline, step %d", cfg.max_minutes, step)
+                break
     log_file.close()
     return out / "codec"
 

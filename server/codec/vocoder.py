@@ -84,8 +84,10 @@ class SpectralDecoder(ModelMixin, ConfigMixin):
         mag = logmag_to_mag(frames, spectral)
         with torch.no_grad():  # the estimate is an input: gradients go to the corrections
             base_phase = peak_locked_phase(mag, spectral)
-        log_gain, phase = self.corrections(frames)
-        return torch.polar(mag * torch.exp(log_gain), base_phase + phase)
+        # fp32 from here: under bf16 autocast the network's outputs are bf16, and there is
+        # no bf16 complex STFT
+        log_gain, phase = (x.float() for x in self.corrections(frames))
+        return torch.polar(mag.float() * torch.exp(log_gain), base_phase.float() + phase)
 
     def waveform(self, frames: torch.Tensor, spectral: SpectralConfig) -> torch.Tensor:
         """Waves [batch, num_samples] at the spectral sampling rate."""
