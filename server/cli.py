@@ -65,6 +65,24 @@ def _corpus_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus_pack(args: argparse.Namespace) -> int:
+    from .corpus.pack import pack_corpus
+
+    if args.per_class < 1 or args.valid_per_class < 0 or not 0.05 <= args.seconds <= 30:
+        raise UsageError(f"--per-class {args.per_class} / --valid-per-class "
+                         f"{args.valid_per_class} / --seconds {args.seconds}: need at least one "
+                         "train one-shot a class, no negative count, 0.05-30 s")
+    try:
+        packed = pack_corpus(args.corpus, args.out, per_class=args.per_class,
+                             valid_per_class=args.valid_per_class, seconds=args.seconds,
+                             seed=args.seed)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    size = sum(f.stat().st_size for f in Path(args.out).rglob("*") if f.is_file())
+    print(f"{len(packed)} one-shots packed in {args.out} ({size / 2**20:.1f} MiB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shotcaller", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -99,6 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="at most N presets per soundfont / N files per folder")
     b.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     b.set_defaults(func=_corpus_build)
+    p = csub.add_parser("pack", help="a small class- and source-balanced copy of a corpus, as "
+                        "FLAC, that can travel (the GPU run's training data)")
+    p.add_argument("--corpus", required=True)
+    p.add_argument("--out", required=True, help="pack folder (created; reruns resume)")
+    p.add_argument("--per-class", type=int, default=20,
+                   help="train-split one-shots per class (default 20)")
+    p.add_argument("--valid-per-class", type=int, default=2,
+                   help="valid-split one-shots per class (default 2)")
+    p.add_argument("--seconds", type=float, default=65536 / 44100,
+                   help="first seconds of each (default 1.486: the codec's window)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_corpus_pack)
     s = csub.add_parser("show", help="counts per class and a PNG grid of spectrograms")
     s.add_argument("corpus")
     s.add_argument("--png", default=None, help="output PNG (default CORPUS/classes.png)")

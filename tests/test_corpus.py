@@ -499,3 +499,65 @@ def test_kind_words_are_read_from_the_captions_of_one_kind() -> None:
     words = kind_words(records, split="train")
     assert words["marimba"] == "mallet_bell" and words["open"] == "open_hat"
     assert "hat" not in words and "gong" not in words
+
+
+def _pack(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "server.cli", "corpus", "pack", *args],
+                          capture_output=True, text=True)
+
+
+def test_a_pack_is_a_small_balanced_corpus_that_loads_and_resumes(corpus: Path,
+                                                                  tmp_path: Path) -> None:
+    """What the GPU run trains on: a few train- and valid-split one-shots a class, their
+    first seconds as 16-bit FLAC, readable as a corpus; a rerun rewrites nothing."""
+    from server.corpus.dataset import load_corpus
+
+    out = tmp_path / "pack"
+    done = _pack("--corpus", str(corpus), "--out", str(out), "--per-class", "2",
+                 "--valid-per-class", "1", "--seconds", "0.5")
+    assert done.returncode == 0, done.stderr
+    packed = load_corpus(out)
+    source = {r["path"]: r for r in read_metadata(corpus)}
+    assert packed and {r["split"] for r in packed} <= {"train", "valid"}
+    for split, most in (("train", 2), ("valid", 1)):
+        per_class: dict[str, int] = {}
+        for r in packed:
+            if r["split"] == split:
+                per_class[r["class"]] = per_class.get(r["class"], 0) + 1
+        assert max(per_class.values(), default=0) <= most
+    assert any(r["split"] == "train" for r in packed)
+    for r in packed:
+        y, sr = sf.read(out / r["path"])
+        info = sf.info(out / r["path"])
+        assert info.format == "FLAC" and y.ndim == 1 and len(y) == int(round(0.5 * sr))
+        original, _ = sf.read(corpus / r["packed_from"], frames=len(y))
+        assert np.max(np.abs(y - original)) < 1e-4  # the same sound, 16-bit
+        assert r["class"] == source[r["packed_from"]]["class"]
+    stamps = {f: f.stat().st_mtime_ns for f in out.rglob("*.flac")}
+    assert _pack("--corpus", str(corpus), "--out", str(out), "--per-class", "2",
+                 "--valid-per-class", "1", "--seconds", "0.5").returncode == 0
+    assert {f: f.stat().st_mtime_ns for f in out.rglob("*.flac")} == stamps
+    assert load_corpus(out) == packed
+
+    refused = _pack("--corpus", str(corpus), "--out", str(tmp_path / "x"), "--per-class", "0")
+    assert refused.returncode == 2 and "--per-class 0" in refused.stderr
+    missing = _pack("--corpus", str(tmp_path / "nothing"), "--out", str(tmp_path / "y"))
+    assert missing.returncode == 2 and "metadata.jsonl" in missing.stderr
+
+
+def test_the_gpu_run_passes_its_dry_run_on_the_cpu(corpus: Path, tmp_path: Path) -> None:
+    """scripts/train_gpu.sh --dry-run: the GPU run's own command, tiny, on the CPU: it says
+    what would travel, trains the decoder on a pack and exports a codec that loads."""
+    root = Path(__file__).resolve().parents[1]
+    assert _pack("--corpus", str(corpus), "--out", str(tmp_path / "gpu" / "corpus"),
+                 "--per-class", "2", "--valid-per-class", "1").returncode == 0
+    env = {**__import__("os").environ, "GPU_DIR": str(tmp_path / "gpu"), "PYTHON": sys.executable}
+    run = subprocess.run(["bash", str(root / "scripts" / "train_gpu.sh"), "--dry-run"],
+                         capture_output=True, text=True, env=env, cwd=root)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "would travel: tree" in run.stdout and "of 64" in run.stdout
+    assert "exported decoder; last log entry" in run.stdout
+    nothing = subprocess.run(["bash", str(root / "scripts" / "train_gpu.sh"), "--dry-run"],
+                             capture_output=True, text=True, cwd=root,
+                             env={**env, "GPU_DIR": str(tmp_path / "none")})
+    assert nothing.returncode == 2 and "gpu_prepare.sh" in nothing.stderr

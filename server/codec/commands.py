@@ -38,10 +38,16 @@ def _train(args: argparse.Namespace) -> int:
             raise UsageError(f"--projection {projection}: not a codec folder")
     if args.decoder_steps == 0:
         return 0
+    for flag, value in (("--minutes", args.minutes),
+                        ("--checkpoint-minutes", args.checkpoint_minutes)):
+        if value is not None and value <= 0:
+            raise UsageError(f"{flag} {value}: must be more than 0")
     dcfg = DecoderTrainConfig(corpus=Path(args.corpus), codec=projection, out=out,
                               resume=args.resume, device=device,
+                              max_minutes=args.minutes,
                               **_given(steps=args.decoder_steps, batch_size=args.batch_size,
-                                       learning_rate=args.learning_rate))
+                                       learning_rate=args.learning_rate,
+                                       checkpoint_minutes=args.checkpoint_minutes))
     folder = train_decoder(dcfg)
     print(f"codec with learned decoder saved in {folder}")
     return 0
@@ -116,6 +122,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="decoder training peak learning rate (default 1.5e-3)")
     t.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
                    help="where the decoder trains (default: a GPU when there is one)")
+    t.add_argument("--minutes", type=float,
+                   help="stop decoder training after this long, weights exported (a lent "
+                        "GPU's fixed minutes)")
+    t.add_argument("--checkpoint-minutes", type=float,
+                   help="minutes between checkpoints and exports (default 4)")
     t.add_argument("--resume", action="store_true",
                    help="continue from the checkpoints in OUT")
     t.set_defaults(func=_train)

@@ -53,6 +53,7 @@ class DecoderTrainConfig:
     device: str = "cpu"  # the decoder needs far more steps than 2 CPU cores give: use a GPU
     max_minutes: float | None = None  # stop here (weights exported) even before ``steps``
     mixed_precision: str | None = None  # Accelerate's: None is bf16 on a GPU, "no" elsewhere
+    level_spread_db: float = 12.0  # each training example at a random level this far down
 
 
 def _magnitudes(wave: torch.Tensor, n_fft: int) -> torch.Tensor:
@@ -122,8 +123,16 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
                               hidden_channels=cfg.hidden_channels, num_blocks=cfg.num_blocks)
     optimizer = torch.optim.AdamW(decoder.parameters(), lr=cfg.learning_rate, weight_decay=0.0)
     warmup = min(200, cfg.steps // 10 + 1)
+
+    def done(s: int) -> float:
+        """How far through the run: by steps, or by the clock where there is a deadline
+        (the rate anneals by the time the minutes run out, whatever the GPU's speed)."""
+        by_clock = 0.0 if not cfg.max_minutes else \
+            (time.monotonic() - started) / (cfg.max_minutes * 60)
+        return max(s / cfg.steps, by_clock)
+
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.05, 1 - s / cfg.steps))
+        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.05, 1 - done(s)))
     step = 0
     if cfg.resume and ckpt.exists():
         # Plain state dicts, read onto the CPU: a checkpoint from a GPU resumes here and back.
@@ -151,7 +160,11 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
     with tqdm(total=cfg.steps, initial=step, desc="codec decoder", unit="step") as bar:
         while step < cfg.steps:
             batch = train_waves[rng.choice(len(train_waves), batch_size, replace=False)]
-            batch = batch.to(device)
+            # each example at a level and polarity of its own: a few hundred one-shots seen
+            # thousands of times on a GPU, and renders come at every level
+            gain = 10.0 ** (rng.uniform(-cfg.level_spread_db, 0.0, batch_size) / 20.0)
+            gain *= rng.choice((-1.0, 1.0), batch_size)
+            batch = (batch * torch.from_numpy(gain).float().unsqueeze(1)).to(device)
             with accelerator.autocast():
                 estimate = decoder.waveform(_frames(codec, batch), spectral)
             loss = mrstft_loss(estimate.float(), batch).mean()  # STFTs in fp32
@@ -161,7 +174,7 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
             optimizer.step()
             schedule.step()
             step += 1
-            running.append(float(loss))
+            running.append(loss.item())
             bar.update()
             bar.set_postfix(loss=f"{np.mean(running[-50:]):.3f}")
             late = deadline is not None and time.monotonic() > deadline
