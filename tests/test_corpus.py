@@ -561,3 +561,30 @@ def test_the_gpu_run_passes_its_dry_run_on_the_cpu(corpus: Path, tmp_path: Path)
                              capture_output=True, text=True, cwd=root,
                              env={**env, "GPU_DIR": str(tmp_path / "none")})
     assert nothing.returncode == 2 and "gpu_prepare.sh" in nothing.stderr
+
+
+def test_diffusion_training_exports_a_model_that_renders_and_resumes(corpus: Path,
+                                                                     tmp_path: Path) -> None:
+    """The UNet's loop on Accelerate, on the CPU (in the bf16 autocast a GPU trains in): a
+    few steps export a model folder that renders, and --resume goes on from the checkpoint."""
+    import torch
+
+    from server.codec.train import CodecTrainConfig, train_codec
+    from server.diffusion.pipeline import load_pipeline
+    from server.diffusion.train import DiffusionTrainConfig, train_diffusion
+
+    codec = train_codec(CodecTrainConfig(corpus=corpus, out=tmp_path / "pca", per_class=4,
+                                         latent_channels=8, latent_height=1)) / "codec"
+    cfg = DiffusionTrainConfig(corpus=corpus, codec=codec, out=tmp_path / "run", steps=2,
+                               batch_size=2, per_class=3, retrieval_per_class=2,
+                               retrieval_components=8, mixed_precision="bf16")
+    train_diffusion(cfg)
+    train_diffusion(DiffusionTrainConfig(**{**cfg.__dict__, "steps": 3, "resume": True}))
+    state = torch.load(tmp_path / "run" / "checkpoint.pt", map_location="cpu",
+                       weights_only=False)
+    assert state["step"] == 3
+    model = json.loads((tmp_path / "run" / "model" / "training.json").read_text())
+    assert model["step"] == 3
+    pipe = load_pipeline(tmp_path / "run" / "model", device="cpu")
+    out = pipe("tight kick", seed=1, num_inference_steps=2, duration_in_s=0.3)
+    assert np.all(np.isfinite(out.audios)) and 0 < len(out.audios) <= int(0.3 * 44100) + 1

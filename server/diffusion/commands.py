@@ -60,15 +60,20 @@ def _usage(message: str):
 
 
 def _train(args: argparse.Namespace) -> int:
+    from .pipeline import pick_device
     from .train import DiffusionTrainConfig, train_diffusion
 
+    try:
+        device = pick_device(args.device)
+    except ValueError as exc:
+        raise _usage(f"--device {args.device}: {exc}") from exc
     if args.base is not None and not (Path(args.base) / "model_index.json").is_file():
         raise _usage(f"--base {args.base}: not a Shotcaller model folder")
     cfg = DiffusionTrainConfig(corpus=Path(args.corpus), codec=Path(args.codec),
                                out=Path(args.out), steps=args.steps, batch_size=args.batch_size,
                                resume=args.resume,
                                base=Path(args.base) if args.base else None,
-                               learning_rate=args.learning_rate)
+                               learning_rate=args.learning_rate, device=device)
     folder = train_diffusion(cfg)
     print(f"model saved in {folder}")
     return 0
@@ -344,6 +349,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--learning-rate", type=float, default=4e-4)
     t.add_argument("--base", default=None,
                    help="start from this model's UNet (go on training it on a new corpus)")
+    t.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
+                   help="where the UNet trains (default: a GPU when there is one, in bf16)")
     t.add_argument("--resume", action="store_true")
     t.set_defaults(func=_train)
 

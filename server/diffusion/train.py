@@ -4,6 +4,10 @@ Data: class-balanced train-split samples of a corpus, each with several captions
 keep each note's level relative to the loudest note of its instrument (so "soft" and "hard"
 are audible), text is dropped for 10 % of examples (classifier-free guidance), and the
 exported weights are an exponential moving average of the trained ones.
+
+The loop runs on Hugging Face Accelerate, as diffusers' training scripts do: the CPU, one GPU
+(bf16 autocast) or several under ``accelerate launch``, with plain state-dict checkpoints that
+resume on any of them.
 """
 
 from __future__ import annotations
@@ -56,6 +60,8 @@ class DiffusionTrainConfig:
     resume: bool = False
     seed: int = 0
     classes: tuple[str, ...] | None = CLASSES
+    device: str = "cpu"
+    mixed_precision: str | None = None  # Accelerate's: None is bf16 on a GPU, "no" elsewhere
 
 
 def relative_levels(records: list[dict], all_records: list[dict]) -> np.ndarray:
@@ -156,9 +162,17 @@ class _Data:
 
 
 def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
+    from accelerate import Accelerator
+    from accelerate.state import AcceleratorState
+
     torch.manual_seed(cfg.seed)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
+    on_gpu = str(cfg.device).startswith("cuda")
+    AcceleratorState._reset_state(reset_partial_state=True)  # one run's settings per run
+    accelerator = Accelerator(cpu=str(cfg.device) == "cpu",
+                              mixed_precision=cfg.mixed_precision or ("bf16" if on_gpu else "no"))
+    device = accelerator.device
     codec = SpectralCodec.from_pretrained(cfg.codec)
     text = TextEncoder()
     data = _Data(cfg, codec, text)
@@ -168,7 +182,7 @@ def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
         unet = make_unet(codec.latent_shape)
     unet.train()
     width = unet.config.projection_class_embeddings_input_dim
-    ema = copy.deepcopy(unet).eval().requires_grad_(False)
+    ema = copy.deepcopy(unet).eval().requires_grad_(False)  # fp32, beside the trained one
     noise_sched = DDPMScheduler.from_config(make_scheduler().config)
     opt = torch.optim.AdamW(unet.parameters(), lr=cfg.learning_rate, weight_decay=1e-2)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -176,13 +190,15 @@ def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
     step = 0
     ckpt = out / "checkpoint.pt"
     if cfg.resume and ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
+        state = torch.load(ckpt, map_location="cpu", weights_only=False)
         unet.load_state_dict(state["unet"])
         ema.load_state_dict(state["ema"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
         step = state["step"]
         log.info("resumed at step %d", step)
+    unet, opt, sched = accelerator.prepare(unet, opt, sched)
+    ema.to(device)
     gen = torch.Generator().manual_seed(cfg.seed + step)
     log_file = open(out / "train_log.jsonl", "a")
     last_save = time.monotonic()
@@ -197,27 +213,31 @@ def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
         a = alphas[t].sqrt().view(-1, 1, 1, 1)
         s = (1 - alphas[t]).sqrt().view(-1, 1, 1, 1)
         target = a * noise - s * x0  # v-prediction
-        pred = unet(xt, t, encoder_hidden_states=states, encoder_attention_mask=masks,
-                    class_labels=condition).sample
-        loss = torch.nn.functional.mse_loss(pred, target)
+        with accelerator.autocast():
+            pred = unet(xt.to(device), t.to(device), encoder_hidden_states=states.to(device),
+                        encoder_attention_mask=masks.to(device),
+                        class_labels=condition.to(device)).sample
+        loss = torch.nn.functional.mse_loss(pred.float(), target.to(device))
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
+        accelerator.backward(loss)
+        accelerator.clip_grad_norm_(unet.parameters(), 1.0)
         opt.step()
         sched.step()
         step += 1
         decay = min(cfg.ema_decay, (1 + step) / (10 + step))
         with torch.no_grad():
-            for pe, p in zip(ema.parameters(), unet.parameters(), strict=True):
-                pe.lerp_(p, 1 - decay)
+            trained = accelerator.unwrap_model(unet).parameters()
+            for pe, p in zip(ema.parameters(), trained, strict=True):
+                pe.lerp_(p.detach().float(), 1 - decay)
         bar.update()
         bar.set_postfix(loss=f"{loss.item():.4f}")
         if step % 25 == 0:
             log_file.write(json.dumps({"step": step, "loss": loss.item()}) + "\n")
             log_file.flush()
         if time.monotonic() - last_save > cfg.checkpoint_minutes * 60 or step == cfg.steps:
-            torch.save({"unet": unet.state_dict(), "ema": ema.state_dict(),
-                        "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step}, ckpt)
+            torch.save({"unet": accelerator.unwrap_model(unet).state_dict(),
+                        "ema": ema.state_dict(), "opt": opt.state_dict(),
+                        "sched": sched.state_dict(), "step": step}, ckpt)
             export_model(ema, codec, text, data, cfg, out / "model", step)
             last_save = time.monotonic()
     bar.close()
@@ -226,7 +246,7 @@ def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
 
 def export_model(unet, codec: SpectralCodec, text: TextEncoder, data: _Data,
                  cfg: DiffusionTrainConfig, folder: Path, step: int) -> None:
-    pipe = ShotcallerPipeline(unet=copy.deepcopy(unet).half(), scheduler=make_scheduler())
+    pipe = ShotcallerPipeline(unet=copy.deepcopy(unet).cpu().half(), scheduler=make_scheduler())
     pipe.codec = codec
     pipe.text_encoder = text
     pipe.retrieval = data.retrieval_index(cfg.retrieval_per_class, cfg.retrieval_components,
