@@ -165,8 +165,9 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
             gain = 10.0 ** (rng.uniform(-cfg.level_spread_db, 0.0, batch_size) / 20.0)
             gain *= rng.choice((-1.0, 1.0), batch_size)
             batch = (batch * torch.from_numpy(gain).float().unsqueeze(1)).to(device)
+            frames = _frames(codec, batch)  # in fp32, as the decoder will get them
             with accelerator.autocast():
-                estimate = decoder.waveform(_frames(codec, batch), spectral)
+                estimate = decoder.waveform(frames, spectral)
             loss = mrstft_loss(estimate.float(), batch).mean()  # STFTs in fp32
             optimizer.zero_grad(set_to_none=True)
             accelerator.backward(loss)
