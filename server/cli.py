@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Callable
@@ -34,7 +35,17 @@ def _corpus_build(args: argparse.Namespace) -> int:
     if not 0.05 <= args.hold < args.seconds <= 30:
         raise UsageError(f"--hold {args.hold} / --seconds {args.seconds}: the hold must be at "
                          "least 0.05 s and shorter than the one-shot (at most 30 s)")
-    cfg = BuildConfig(out=Path(args.out), soundfonts=soundfonts,
+    splits_of = None
+    if args.splits:
+        try:
+            splits_of = json.loads(Path(args.splits).read_text())
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"--splits {args.splits}: {exc}") from exc
+        if not isinstance(splits_of, dict) or not set(splits_of.values()) <= {
+                "train", "valid", "test"}:
+            raise UsageError(f"--splits {args.splits}: not a map of instruments to "
+                             "train, valid or test")
+    cfg = BuildConfig(out=Path(args.out), soundfonts=soundfonts, splits_of=splits_of,
                       folders=[Path(p) for p in args.folder],
                       nsynth=[Path(p) for p in args.nsynth], synth_per_family=args.synth,
                       hydrogen=[Path(p) for p in args.hydrogen],
@@ -116,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--limit", type=int, default=None,
                    help="at most N presets per soundfont / N files per folder")
     b.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    b.add_argument("--splits", metavar="SPLITS_JSON",
+                   help="each instrument's split as another corpus drew them (a pack's "
+                        "splits.json): voices made again keep their splits")
     b.set_defaults(func=_corpus_build)
     p = csub.add_parser("pack", help="a small class- and source-balanced copy of a corpus, as "
                         "FLAC, that can travel (the GPU run's training data)")

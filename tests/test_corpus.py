@@ -533,6 +533,9 @@ def test_a_pack_is_a_small_balanced_corpus_that_loads_and_resumes(corpus: Path,
         original, _ = sf.read(corpus / r["packed_from"], frames=len(y))
         assert np.max(np.abs(y - original)) < 1e-4  # the same sound, 16-bit
         assert r["class"] == source[r["packed_from"]]["class"]
+    # every instrument's split, packed or not, for voices made again where the pack goes
+    splits = json.loads((out / "splits.json").read_text())
+    assert splits == {r["instrument_str"]: r["split"] for r in source.values()}
     stamps = {f: f.stat().st_mtime_ns for f in out.rglob("*.flac")}
     assert _pack("--corpus", str(corpus), "--out", str(out), "--per-class", "2",
                  "--valid-per-class", "1", "--seconds", "0.5").returncode == 0
@@ -588,3 +591,27 @@ def test_diffusion_training_exports_a_model_that_renders_and_resumes(corpus: Pat
     pipe = load_pipeline(tmp_path / "run" / "model", device="cpu")
     out = pipe("tight kick", seed=1, num_inference_steps=2, duration_in_s=0.3)
     assert np.all(np.isfinite(out.audios)) and 0 < len(out.audios) <= int(0.3 * 44100) + 1
+
+
+def test_voices_made_again_keep_the_splits_another_corpus_gave_them(tmp_path: Path) -> None:
+    """Generated voices built alone are split among themselves; with --splits they keep the
+    splits of the corpus they were drawn in (a test voice stays out of training)."""
+    def build(out: Path, *extra: str) -> list[dict]:
+        run = subprocess.run([sys.executable, "-m", "server.cli", "corpus", "build", "--out",
+                              str(out), "--synth", "16", "--seconds", "1.5", "--jobs", "1",
+                              *extra], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return read_metadata(out)
+
+    alone = build(tmp_path / "alone")
+    flipped = {r["instrument_str"]: "valid" if r["split"] != "valid" else "test"
+               for r in alone}
+    (tmp_path / "splits.json").write_text(json.dumps(flipped))
+    again = build(tmp_path / "again", "--splits", str(tmp_path / "splits.json"))
+    assert [r["path"] for r in again] == [r["path"] for r in alone]
+    assert all(r["split"] == flipped[r["instrument_str"]] for r in again)
+    (tmp_path / "bad.json").write_text(json.dumps({"x": "holdout"}))
+    bad = subprocess.run([sys.executable, "-m", "server.cli", "corpus", "build", "--out",
+                          str(tmp_path / "bad"), "--synth", "16", "--splits",
+                          str(tmp_path / "bad.json")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--splits" in bad.stderr

@@ -39,15 +39,21 @@ def _train(args: argparse.Namespace) -> int:
     if args.decoder_steps == 0:
         return 0
     for flag, value in (("--minutes", args.minutes),
-                        ("--checkpoint-minutes", args.checkpoint_minutes)):
+                        ("--checkpoint-minutes", args.checkpoint_minutes),
+                        ("--decoder-per-class", args.decoder_per_class)):
         if value is not None and value <= 0:
             raise UsageError(f"{flag} {value}: must be more than 0")
+    for folder in args.also or ():
+        if not (Path(folder) / "metadata.jsonl").is_file():
+            raise UsageError(f"--also {folder}: not a corpus (no metadata.jsonl)")
     dcfg = DecoderTrainConfig(corpus=Path(args.corpus), codec=projection, out=out,
+                              more_corpora=tuple(Path(p) for p in args.also or ()),
                               resume=args.resume, device=device,
                               max_minutes=args.minutes,
                               **_given(steps=args.decoder_steps, batch_size=args.batch_size,
                                        learning_rate=args.learning_rate,
-                                       checkpoint_minutes=args.checkpoint_minutes))
+                                       checkpoint_minutes=args.checkpoint_minutes,
+                                       per_class=args.decoder_per_class))
     folder = train_decoder(dcfg)
     print(f"codec with learned decoder saved in {folder}")
     return 0
@@ -122,6 +128,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="decoder training peak learning rate (default 1.5e-3)")
     t.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
                    help="where the decoder trains (default: a GPU when there is one)")
+    t.add_argument("--also", action="append", metavar="CORPUS",
+                   help="another corpus the decoder also learns from (repeatable)")
+    t.add_argument("--decoder-per-class", type=int,
+                   help="train-split one-shots per class of each corpus for the decoder "
+                        "(default 300)")
     t.add_argument("--minutes", type=float,
                    help="stop decoder training after this long, weights exported (a lent "
                         "GPU's fixed minutes)")

@@ -54,6 +54,7 @@ class DecoderTrainConfig:
     max_minutes: float | None = None  # stop here (weights exported) even before ``steps``
     mixed_precision: str | None = None  # Accelerate's: None is bf16 on a GPU, "no" elsewhere
     level_spread_db: float = 12.0  # each training example at a random level this far down
+    more_corpora: tuple[Path, ...] = ()  # more one-shots to learn from, ``per_class`` of each
 
 
 def _magnitudes(wave: torch.Tensor, n_fft: int) -> torch.Tensor:
@@ -108,15 +109,20 @@ def train_decoder(cfg: DecoderTrainConfig) -> Path:
     device = accelerator.device
     codec = SpectralCodec.from_pretrained(cfg.codec, device=str(device))
     spectral = codec.spectral
-    corpus = load_corpus(cfg.corpus)
-    train = select(corpus, split="train", per_class=cfg.per_class, seed=cfg.seed)
-    valid = select(corpus, split="valid", per_class=3, seed=cfg.seed)
-    if not train:
+    train_parts, valid_parts = [], []
+    for folder in (cfg.corpus, *cfg.more_corpora):
+        records = load_corpus(folder)
+        train = select(records, split="train", per_class=cfg.per_class, seed=cfg.seed)
+        valid = select(records, split="valid", per_class=3, seed=cfg.seed)
+        log.info("%s: loading %d train and %d valid one-shots", folder, len(train), len(valid))
+        train_parts.append(load_waves(folder, train, num_samples=spectral.num_samples))
+        if valid:
+            valid_parts.append(load_waves(folder, valid, num_samples=spectral.num_samples,
+                                          progress=False))
+    train_waves = torch.from_numpy(np.concatenate(train_parts))
+    if not len(train_waves):
         raise ValueError(f"{cfg.corpus}: no train-split examples to fit the decoder on")
-    log.info("loading %d train and %d valid one-shots", len(train), len(valid))
-    train_waves = torch.from_numpy(load_waves(cfg.corpus, train, num_samples=spectral.num_samples))
-    valid_waves = torch.from_numpy(load_waves(cfg.corpus, valid, num_samples=spectral.num_samples,
-                                              progress=False)) if valid else None
+    valid_waves = torch.from_numpy(np.concatenate(valid_parts)) if valid_parts else None
     batch_size = min(cfg.batch_size, len(train_waves))
 
     decoder = SpectralDecoder(num_bins=spectral.num_bins, channels=cfg.channels,

@@ -55,6 +55,10 @@ class BuildConfig:
     limit: int | None = None
     jobs: int = 1
     render: RenderSettings | None = None
+    #: instrument → split as another corpus drew them (``pack.SPLITS_FILE``): a corpus made
+    #: again elsewhere from part of that one's sources keeps its splits, where drawing them
+    #: among fewer instruments would move some of its test instruments into train
+    splits_of: dict[str, str] | None = None
 
 
 @dataclass
@@ -130,6 +134,9 @@ def build_corpus(cfg: BuildConfig, *, progress: bool = True) -> BuildReport:
         part = json.loads((out / "parts" / f"{unit_id}.json").read_text())
         raw += part["records"]
         problems += part["problems"]
+    for r in raw if cfg.splits_of else ():
+        if r.get("instrument_str") in cfg.splits_of:
+            r["split_hint"] = cfg.splits_of[r["instrument_str"]]
     records = finish_records(raw)
     write_metadata(out / METADATA, records)
     (out / "build_log.txt").write_text("".join(f"{p}\n" for p in problems))

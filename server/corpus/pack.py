@@ -9,6 +9,7 @@ corpus like any other: ``load_corpus`` reads it, its splits are its source's.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -20,14 +21,19 @@ from .build import METADATA, write_metadata
 from .dataset import load_corpus, select, source_of
 from .gm import CLASSES
 
+#: every instrument of the packed corpus and its split, for ``corpus build --splits``
+SPLITS_FILE = "splits.json"
+
 
 def pack_corpus(corpus: str | Path, out: str | Path, *, per_class: int,
                 valid_per_class: int, seconds: float, seed: int = 0) -> list[dict]:
     """Write ``per_class`` train-split and ``valid_per_class`` valid-split one-shots of each
     class of ``corpus`` (each class's share split evenly between its sources: soundfonts,
     kits, generated voices, the piano), their first ``seconds``, to ``out`` as 16-bit FLAC,
-    and their records to ``out/metadata.jsonl``. Deterministic for a seed; a file already
-    packed is kept (a rerun resumes). Returns the packed records."""
+    and their records to ``out/metadata.jsonl``; and every instrument's split, packed or not,
+    to ``out/splits.json``, so that voices generated again where the pack goes keep theirs.
+    Deterministic for a seed; a file already packed is kept (a rerun resumes). Returns the
+    packed records."""
     corpus, out = Path(corpus), Path(out)
     records = load_corpus(corpus)
     chosen = [*select(records, split="train", per_class=per_class, seed=seed,
@@ -49,4 +55,6 @@ def pack_corpus(corpus: str | Path, out: str | Path, *, per_class: int,
             os.replace(partial, target)  # a pack cut short keeps no half-written file
         packed.append({**r, "path": path.as_posix(), "packed_from": r["path"]})
     write_metadata(out / METADATA, packed)
+    splits = {r["instrument_str"]: r["split"] for r in records if r.get("instrument_str")}
+    (out / SPLITS_FILE).write_text(json.dumps(dict(sorted(splits.items()))) + "\n")
     return packed
