@@ -28,7 +28,8 @@ PY=${PYTHON:-python3}
 if ! "$PY" -c "import torch" >/dev/null 2>&1; then
   "$PY" -m pip install -q torch==2.13.0
 fi
-if ! "$PY" -c "import server, bridge, pytest, ruff, hypothesis, pedalboard" >/dev/null 2>&1 \
+if ! "$PY" -c "import server, bridge, pytest, ruff, hypothesis, pedalboard, accelerate" \
+     >/dev/null 2>&1 \
    || ! command -v shotcaller >/dev/null; then
   "$PY" -m pip install -q -e '.[test]'
 fi
