@@ -32,7 +32,7 @@ case "$MODE" in
     DEVICE=cpu; STEPS=3; BATCH=2; MINUTES=2; VOICES=4; JOBS=2 ;;
   gpu)
     OUT=${OUT:-runs/gpu}
-    DEVICE=cuda; STEPS=200000; BATCH=48; MINUTES=7; VOICES=320; JOBS=16
+    DEVICE=cuda; STEPS=200000; BATCH=96; MINUTES=7; VOICES=320; JOBS=16
     if ls "$GPU_DIR"/whl/*.whl >/dev/null 2>&1; then
       python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
         --target /tmp/site "$GPU_DIR"/whl/*.whl
