@@ -321,6 +321,8 @@ def test_index_command_puts_a_producers_folder_behind_seeding(folder: Path, tmp_
         == pytest.approx(brightness, rel=1e-3)
     assert built.typical_of("kick") == {**built.typical_features["kick"],
                                         "decay": built.typical_decays["kick"]}
+    # ... and how squashed, measured on the audio (peak over RMS of the sounding part)
+    assert all(3.0 < f["crest_db"] < 40.0 for f in built.typical_features.values())
     pipe = ShotcallerPipeline.from_pretrained(model)
     out = pipe("glassy bell", seed=1, strength=0.5, num_inference_steps=2, duration_in_s=0.3)
     assert set(out.neighbours) <= set(wanted) and out.neighbours

@@ -146,3 +146,13 @@ def test_a_render_s_effect_is_judged_against_its_kind(tiny_model_dir) -> None:
                               for c in set(index.classes)}
     after = pipe("dusty glassy bell pluck", **asked).audios
     assert describe(after, sr=SR).centroid_hz < describe(before, sr=SR).centroid_hz
+
+
+def test_a_squashed_sound_is_flatter_than_its_kind() -> None:
+    """"Squashed" presses a sound's peaks toward its body until its crest factor is under its
+    kind's typical one, where one limiter pass left it over."""
+    pluck = _pluck()
+    alone = apply_effects(pluck, SR, ["compression"], seed=2)
+    kind = {"crest_db": crest_db(alone) - 1.0}
+    past = apply_effects(pluck, SR, ["compression"], seed=2, typical=kind)
+    assert crest_db(past) < kind["crest_db"] < crest_db(alone) < crest_db(pluck)

@@ -71,7 +71,8 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
             # a sound that must get duller than its kind: each draw's low-pass lower, so it
             # is dulled as far as that takes and no further (all under one cutoff, dusty
             # snares sounded alike)
-            shade = DULLER_PER_DRAW ** draw if past is not None and sign < 0 else 1.0
+            shade = DULLER_PER_DRAW ** draw if past is not None and feature == "centroid_hz" \
+                else 1.0
             wet = wet_signal(kind, dry, rng, sr, brightness * shade)
             if wet is None:
                 continue
@@ -98,6 +99,6 @@ DESCRIPTORS = {
     "reverb": (effect_decay_s, 1, None),
     "drenched": (effect_decay_s, 1, None),
     "telephone": (lambda y, sr: band_fraction(y, sr, 300, 3400), 1, None),
-    "compression": (lambda y, sr: -crest_db(y), 1, None),
+    "compression": (lambda y, sr: crest_db(y), -1, "crest_db"),
 }
 

@@ -19,6 +19,7 @@ from ..audio_io import load_mono
 from ..codec.codec import SpectralCodec
 from ..corpus.dataset import load_corpus, load_waves, select, source_of
 from ..corpus.gm import CLASSES
+from ..corpus.synth import crest_db
 from ..eval.metrics import detected_pitch, logmel
 from .conditioning import note_arrays
 from .endings import decay_time
@@ -157,8 +158,10 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
                                      settings=settings, decays=decays,
                                      typical_decays=typical,
                                      kind_words=kind_words(all_records, split=split),
-                                     typical_features=typical_features(all_records,
-                                                                       split=split),
+                                     typical_features=typical_features(
+                                         all_records, split=split,
+                                         crests=typical_crests(corpus, all_records,
+                                                               split=split, seed=seed)),
                                      qualities=relative_lengths(records, all_records,
                                                                 split=split))
 
@@ -207,21 +210,38 @@ def typical_decays(corpus: str | Path, records: list[dict], *, split: str,
     """Each class's median decay over a seeded draw of ``per_class`` of its ``split``
     records, in the corpus's own mix of sources (not the library's balanced one): how long
     that kind of sound rings."""
+    return _typical(corpus, records, split=split, per_class=per_class, seed=seed,
+                    measure=decay_time, desc="decay times", digits=3)
+
+
+def typical_crests(corpus: str | Path, records: list[dict], *, split: str,
+                   per_class: int = 200, seed: int = 0) -> dict[str, float]:
+    """Each class's median crest factor (``synth.crest_db``: peak over RMS of the sounding
+    part) over the same draw as ``typical_decays``: how squashed that kind of sound is."""
+    return _typical(corpus, records, split=split, per_class=per_class, seed=seed,
+                    measure=lambda y, sr: crest_db(y), desc="crest factors", digits=2)
+
+
+def _typical(corpus: str | Path, records: list[dict], *, split: str, per_class: int,
+             seed: int, measure, desc: str, digits: int) -> dict[str, float]:
     drawn = select(records, split=split, per_class=per_class, seed=seed, classes=set(CLASSES))
     by_class: dict[str, list[float]] = {}
-    for r, d in zip(drawn, decays_of(corpus, drawn), strict=True):
-        by_class.setdefault(r["class"], []).append(d)
-    return {c: round(float(np.median(v)), 3) for c, v in sorted(by_class.items())}
+    for r in tqdm(drawn, desc=desc, unit=" samples", leave=False):
+        y, sr = load_mono(Path(corpus) / r["path"])
+        by_class.setdefault(r["class"], []).append(measure(y, sr))
+    return {c: round(float(np.median(v)), digits) for c, v in sorted(by_class.items())}
 
 
 #: the corpus features (``records``' ``features``) a kind's typical value is kept of
 TYPICAL_FEATURES = ("centroid_hz", "flatness")
 
 
-def typical_features(records: list[dict], *, split: str) -> dict[str, dict[str, float]]:
+def typical_features(records: list[dict], *, split: str,
+                     crests: dict[str, float] | None = None) -> dict[str, dict[str, float]]:
     """Each class's median of ``TYPICAL_FEATURES`` over its ``split`` records, read from the
     corpus's metadata (the descriptors the captions were written from): how bright and how
-    noisy that kind of sound is, which an effect word must take a render past."""
+    noisy that kind of sound is, which an effect word must take a render past; with
+    ``crests`` (``typical_crests``, measured on the audio), how squashed, as ``crest_db``."""
     values: dict[str, dict[str, list[float]]] = {}
     for r in records:
         if r.get("split") != split or r.get("class") not in CLASSES:
@@ -230,8 +250,11 @@ def typical_features(records: list[dict], *, split: str) -> dict[str, dict[str, 
         for name in TYPICAL_FEATURES:
             if name in features:
                 values.setdefault(r["class"], {}).setdefault(name, []).append(features[name])
-    return {c: {name: float(f"{np.median(v):.4g}") for name, v in sorted(fs.items())}
-            for c, fs in sorted(values.items())}
+    out = {c: {name: float(f"{np.median(v):.4g}") for name, v in sorted(fs.items())}
+           for c, fs in sorted(values.items())}
+    for c, crest in (crests or {}).items():
+        out.setdefault(c, {})["crest_db"] = crest
+    return out
 
 
 #: the fewest sounds of a class whose lengths are read against one another
