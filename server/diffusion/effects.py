@@ -31,7 +31,8 @@ CHAIN_PEAK = 0.89
 DRAWS = 4
 #: chains drawn where the effect must also take the sound past its kind's typical value
 DRAWS_PAST_KIND = 8
-#: each of those draws' low-pass this much lower than the last ("dusty", "muffled")
+#: each of those draws' lofi low-pass this much lower than the last ("dusty": the chain puts
+#: its low-pass under the brightness it is given)
 DULLER_PER_DRAW = 0.8
 
 
@@ -90,8 +91,8 @@ def apply_effects(audio: np.ndarray, sr: int, kinds: list[str], seed: int,
     return (y * (peak / CHAIN_PEAK)).astype(np.float32)
 
 
-#: effect kind → the descriptor its words move, +1 when they ask for more of it, and the
-#: corpus feature (``records``' ``features``) that a kind's typical value is read from
+#: effect kind → the descriptor its words move, +1 when they ask for more of it, and the name
+#: of the kind's typical value of it (``RetrievalIndex.typical_of``; None: none is kept)
 DESCRIPTORS = {
     "distortion": (lambda y, sr: describe(y, sr=sr).flatness, 1, "flatness"),
     "lofi": (lambda y, sr: describe(y, sr=sr).centroid_hz, -1, "centroid_hz"),
