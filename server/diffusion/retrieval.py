@@ -199,8 +199,8 @@ class RetrievalIndex:
         naming no length is pulled towards; ``kind_words``: caption words that name one
         kind of sound ("marimba", "taiko", "open"), which decide a prompt's kind
         (``named_kinds``); ``typical_features``: each class's median descriptors over its
-        corpus split (``centroid_hz``, ``flatness``), which an effect the prompt names must
-        take a render past (``effects.apply_effects``)."""
+        corpus split (``centroid_hz``, ``flatness``, ``crest_db``), which an effect the
+        prompt names must take a render past (``effects.apply_effects``)."""
         if not (len(embeddings) == len(latents) == len(pitches) == len(tonal) == len(classes)):
             raise ValueError("retrieval index arrays must have the same length")
         self.embeddings = torch.nn.functional.normalize(embeddings.float(), dim=-1)
