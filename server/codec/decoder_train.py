@@ -24,6 +24,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from ..accelerated import make_accelerator
 from ..corpus.dataset import load_corpus, load_waves, select
 from .codec import SpectralCodec
 from .spectral import wave_to_logmag
@@ -92,20 +93,12 @@ def _validate(codec: SpectralCodec, decoder: SpectralDecoder, waves: torch.Tenso
 
 
 def train_decoder(cfg: DecoderTrainConfig) -> Path:
-    from accelerate import Accelerator
-    from accelerate.state import AcceleratorState
-
     started = time.monotonic()
     torch.manual_seed(cfg.seed)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     ckpt = out / "decoder_checkpoint.pt"
-    on_gpu = str(cfg.device).startswith("cuda")
-    # Accelerate keeps one state per process; a second run in one process (a test, a
-    # resume) asks for its own device and precision
-    AcceleratorState._reset_state(reset_partial_state=True)
-    accelerator = Accelerator(cpu=str(cfg.device) == "cpu",
-                              mixed_precision=cfg.mixed_precision or ("bf16" if on_gpu else "no"))
+    accelerator = make_accelerator(cfg.device, cfg.mixed_precision)
     device = accelerator.device
     codec = SpectralCodec.from_pretrained(cfg.codec, device=str(device))
     spectral = codec.spectral

@@ -151,17 +151,15 @@ def build_index(corpus: str | Path, codec: SpectralCodec, text: TextEncoder, *,
     pooled = encode_captions(text, records)[-1]
     pitch, _, tonal = note_arrays(records)
     decays = torch.tensor(decays_of(corpus, records))
-    typical = typical_decays(corpus, all_records, split=split, seed=seed)
+    typical = typical_sounds(corpus, all_records, split=split, seed=seed)
     log.info("indexed %d samples of %d classes", len(records),
              len({r["class"] for r in records}))
     return RetrievalIndex.of_records(pooled, latents[:, :components], pitch, tonal, records,
                                      settings=settings, decays=decays,
-                                     typical_decays=typical,
+                                     typical_decays=typical["decay"],
                                      kind_words=kind_words(all_records, split=split),
                                      typical_features=typical_features(
-                                         all_records, split=split,
-                                         crests=typical_crests(corpus, all_records,
-                                                               split=split, seed=seed)),
+                                         all_records, split=split, crests=typical["crest_db"]),
                                      qualities=relative_lengths(records, all_records,
                                                                 split=split))
 
@@ -205,31 +203,22 @@ def kind_words(records: list[dict], *, split: str, least: int = 20,
     return out
 
 
-def typical_decays(corpus: str | Path, records: list[dict], *, split: str,
-                   per_class: int = 200, seed: int = 0) -> dict[str, float]:
-    """Each class's median decay over a seeded draw of ``per_class`` of its ``split``
-    records, in the corpus's own mix of sources (not the library's balanced one): how long
-    that kind of sound rings."""
-    return _typical(corpus, records, split=split, per_class=per_class, seed=seed,
-                    measure=decay_time, desc="decay times", digits=3)
-
-
-def typical_crests(corpus: str | Path, records: list[dict], *, split: str,
-                   per_class: int = 200, seed: int = 0) -> dict[str, float]:
-    """Each class's median crest factor (``synth.crest_db``: peak over RMS of the sounding
-    part) over the same draw as ``typical_decays``: how squashed that kind of sound is."""
-    return _typical(corpus, records, split=split, per_class=per_class, seed=seed,
-                    measure=lambda y, sr: crest_db(y), desc="crest factors", digits=2)
-
-
-def _typical(corpus: str | Path, records: list[dict], *, split: str, per_class: int,
-             seed: int, measure, desc: str, digits: int) -> dict[str, float]:
+def typical_sounds(corpus: str | Path, records: list[dict], *, split: str,
+                   per_class: int = 200, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Each class's median decay (``decay``: to -40 dB, seconds) and crest factor
+    (``crest_db``: ``synth.crest_db``, peak over RMS of the sounding part) over a seeded draw
+    of ``per_class`` of its ``split`` records, in the corpus's own mix of sources (not the
+    library's balanced one): how long that kind of sound rings and how squashed it is. Both
+    are read in one pass over the drawn files."""
     drawn = select(records, split=split, per_class=per_class, seed=seed, classes=set(CLASSES))
-    by_class: dict[str, list[float]] = {}
-    for r in tqdm(drawn, desc=desc, unit=" samples", leave=False):
+    decays: dict[str, list[float]] = {}
+    crests: dict[str, list[float]] = {}
+    for r in tqdm(drawn, desc="typical sounds", unit=" samples", leave=False):
         y, sr = load_mono(Path(corpus) / r["path"])
-        by_class.setdefault(r["class"], []).append(measure(y, sr))
-    return {c: round(float(np.median(v)), digits) for c, v in sorted(by_class.items())}
+        decays.setdefault(r["class"], []).append(decay_time(y, sr))
+        crests.setdefault(r["class"], []).append(crest_db(y))
+    return {"decay": {c: round(float(np.median(v)), 3) for c, v in sorted(decays.items())},
+            "crest_db": {c: round(float(np.median(v)), 2) for c, v in sorted(crests.items())}}
 
 
 #: the corpus features (``records``' ``features``) a kind's typical value is kept of
@@ -241,7 +230,7 @@ def typical_features(records: list[dict], *, split: str,
     """Each class's median of ``TYPICAL_FEATURES`` over its ``split`` records, read from the
     corpus's metadata (the descriptors the captions were written from): how bright and how
     noisy that kind of sound is, which an effect word must take a render past; with
-    ``crests`` (``typical_crests``, measured on the audio), how squashed, as ``crest_db``."""
+    ``crests`` (``typical_sounds``, measured on the audio), how squashed, as ``crest_db``."""
     values: dict[str, dict[str, list[float]]] = {}
     for r in records:
         if r.get("split") != split or r.get("class") not in CLASSES:

@@ -25,6 +25,7 @@ import torch
 from diffusers import DDPMScheduler
 from tqdm import tqdm
 
+from ..accelerated import make_accelerator
 from ..codec.codec import SpectralCodec
 from ..codec.spectral import wave_to_logmag
 from ..corpus.dataset import load_corpus, load_waves, select, source_of
@@ -162,16 +163,10 @@ class _Data:
 
 
 def train_diffusion(cfg: DiffusionTrainConfig) -> Path:
-    from accelerate import Accelerator
-    from accelerate.state import AcceleratorState
-
     torch.manual_seed(cfg.seed)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
-    on_gpu = str(cfg.device).startswith("cuda")
-    AcceleratorState._reset_state(reset_partial_state=True)  # one run's settings per run
-    accelerator = Accelerator(cpu=str(cfg.device) == "cpu",
-                              mixed_precision=cfg.mixed_precision or ("bf16" if on_gpu else "no"))
+    accelerator = make_accelerator(cfg.device, cfg.mixed_precision)
     device = accelerator.device
     codec = SpectralCodec.from_pretrained(cfg.codec)
     text = TextEncoder()
