@@ -87,7 +87,7 @@ def _corpus_pack(args: argparse.Namespace) -> int:
         packed = pack_corpus(args.corpus, args.out, per_class=args.per_class,
                              valid_per_class=args.valid_per_class, seconds=args.seconds,
                              seed=args.seed)
-    except (FileNotFoundError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # no corpus there, an unwritable pack folder
         raise UsageError(str(exc)) from exc
     size = sum(f.stat().st_size for f in Path(args.out).rglob("*") if f.is_file())
     print(f"{len(packed)} one-shots packed in {args.out} ({size / 2**20:.1f} MiB)")

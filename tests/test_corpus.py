@@ -548,6 +548,9 @@ def test_a_pack_is_a_small_balanced_corpus_that_loads_and_resumes(corpus: Path,
     assert refused.returncode == 2 and "--per-class 0" in refused.stderr
     missing = _pack("--corpus", str(tmp_path / "nothing"), "--out", str(tmp_path / "y"))
     assert missing.returncode == 2 and "metadata.jsonl" in missing.stderr
+    (tmp_path / "a_file").write_text("")
+    unwritable = _pack("--corpus", str(corpus), "--out", str(tmp_path / "a_file" / "pack"))
+    assert unwritable.returncode == 2 and "Not a directory" in unwritable.stderr
 
 
 def test_the_gpu_run_passes_its_dry_run_on_the_cpu(corpus: Path, tmp_path: Path) -> None:
